@@ -1,0 +1,61 @@
+"""The paperkit exception family.
+
+::
+
+    PaperkitError            anything paperkit refuses, with the diagnostic that says why
+    ├── InputError           a source, bibliography or image that cannot be read or is invalid
+    ├── TemplateError        a template that cannot be found, validated or rendered
+    └── WriterError          an output that cannot be produced
+
+Each carries a :class:`~paperkit.diagnostics.Diagnostic`, so ``file``, ``line`` and
+``column`` are always at hand and ``str(error)`` is the one-line message the CLI prints.
+"""
+
+from __future__ import annotations
+
+from .diagnostics import Diagnostic
+from .model import Pos
+
+__all__ = ["PaperkitError", "InputError", "TemplateError", "WriterError"]
+
+
+class PaperkitError(Exception):
+    """Base class: a refusal with a diagnostic (file, line, column, code, message)."""
+
+    def __init__(self, diagnostic: Diagnostic, more: list[Diagnostic] | None = None) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+        #: every diagnostic known when the error was raised (the first is `diagnostic`)
+        self.diagnostics = [diagnostic, *(more or [])]
+
+    @classmethod
+    def make(cls, code: str, pos: Pos | None = None, **values: object) -> PaperkitError:
+        """Return an error of this class carrying the catalog diagnostic `code`."""
+        return cls(Diagnostic.make(code, pos, **values))
+
+    @property
+    def file(self) -> str | None:
+        """Return the file the problem is in, if known."""
+        return self.diagnostic.pos.file if self.diagnostic.pos else None
+
+    @property
+    def line(self) -> int | None:
+        """Return the 1-based line of the problem, if known."""
+        return self.diagnostic.pos.line if self.diagnostic.pos else None
+
+    @property
+    def column(self) -> int | None:
+        """Return the 1-based column of the problem, if known."""
+        return self.diagnostic.pos.column if self.diagnostic.pos else None
+
+
+class InputError(PaperkitError):
+    """A source file, bibliography or image that cannot be read or is invalid."""
+
+
+class TemplateError(PaperkitError):
+    """A template that cannot be found, validated or rendered."""
+
+
+class WriterError(PaperkitError):
+    """An output format that cannot be produced."""

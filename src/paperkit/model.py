@@ -1,0 +1,480 @@
+"""The paperkit document model: one set of typed dataclasses between readers and writers.
+
+Every reader produces a :class:`Paper`; every transform returns a new one; every writer only
+reads it. The model does no I/O and no formatting, and imports nothing else from paperkit.
+
+Design notes (after pandoc-types' ``Definition.hs``):
+
+- Nodes are frozen, slotted dataclasses. ``pos`` (where the node came from) is keyword-only and
+  excluded from equality, so ``Text("word")`` stays short and structural comparisons ignore it.
+- Footnotes are inline :class:`Note` nodes holding their blocks, as pandoc's ``Note [Block]``:
+  no writer ever looks a note up by number, and no note can dangle. (The issue names a
+  ``NoteRef`` plus ``Paper.notes``; an inline note has the same information without a lookup
+  that can fail.)
+- A :class:`Cite` keeps its structured items *and* its rendering (filled by the citation
+  transform), so the LaTeX writer may emit either ``\\autocite`` or the rendered text.
+- For convenience when building papers in code, fields typed ``list[Inline]`` also accept a
+  plain ``str``, which becomes ``[Text(str)]``; ``Paragraph("text")`` works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union
+
+__all__ = [
+    "Pos", "Text", "Emph", "Strong", "Code", "Link", "Math", "LineBreak", "SmallCaps",
+    "Superscript", "Subscript", "CiteItem", "Cite", "Note", "Ref", "Inline",
+    "Paragraph", "BulletList", "OrderedList", "BlockQuote", "Table", "Figure", "CodeBlock",
+    "MathBlock", "ThematicBreak", "Block", "Section", "Author", "WordLimit", "Limits",
+    "Reference", "BibEntry", "Paper", "Align", "CiteMode", "RefKind",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """A place in a source file: 1-based line and column."""
+
+    file: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+def _pos() -> Any:
+    return field(default=None, compare=False, kw_only=True, repr=False)
+
+
+def _inlines(value: Any) -> list[Inline]:
+    """Return `value` as a list of inlines; a ``str`` becomes one :class:`Text`."""
+    if isinstance(value, str):
+        return [Text(value)] if value else []
+    return list(value)
+
+
+def _coerce(obj: Any, *names: str) -> None:
+    for name in names:
+        object.__setattr__(obj, name, _inlines(getattr(obj, name)))
+
+
+# --------------------------------------------------------------------------- inlines
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Plain text. Spaces are kept as written (a reader folds soft breaks into one space)."""
+
+    text: str
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Emph:
+    """Emphasis (italic)."""
+
+    content: list[Inline]
+    pos: Pos | None = _pos()
+
+    def __post_init__(self) -> None:
+        _coerce(self, "content")
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    """Strong emphasis (bold)."""
+
+    content: list[Inline]
+    pos: Pos | None = _pos()
+
+    def __post_init__(self) -> None:
+        _coerce(self, "content")
+
+
+@dataclass(frozen=True, slots=True)
+class SmallCaps:
+    """Small capitals (produced by citation styles)."""
+
+    content: list[Inline]
+    pos: Pos | None = _pos()
+
+    def __post_init__(self) -> None:
+        _coerce(self, "content")
+
+
+@dataclass(frozen=True, slots=True)
+class Superscript:
+    """Superscript text (produced by citation styles, or ``^x^``)."""
+
+    content: list[Inline]
+    pos: Pos | None = _pos()
+
+    def __post_init__(self) -> None:
+        _coerce(self, "content")
+
+
+@dataclass(frozen=True, slots=True)
+class Subscript:
+    """Subscript text (produced by citation styles, or ``~x~``)."""
+
+    content: list[Inline]
+    pos: Pos | None = _pos()
+
+    def __post_init__(self) -> None:
+        _coerce(self, "content")
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """Inline code, set in the monospace font."""
+
+    text: str
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A hyperlink. `url` starting with ``#`` is internal (an anchor id)."""
+
+    content: list[Inline]
+    url: str
+    title: str = ""
+    pos: Pos | None = _pos()
+
+    def __post_init__(self) -> None:
+        _coerce(self, "content")
+
+
+@dataclass(frozen=True, slots=True)
+class Math:
+    """Inline TeX math, without the dollar signs."""
+
+    tex: str
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class LineBreak:
+    """A hard line break."""
+
+    pos: Pos | None = _pos()
+
+
+CiteMode = Literal["normal", "author-in-text", "suppress-author"]
+
+
+@dataclass(frozen=True, slots=True)
+class CiteItem:
+    """One cited work inside a citation: ``see @key, p. 33``.
+
+    `label` is the CSL locator label (``page``, ``chapter``, ...) and `locator` its value
+    (``33``, ``3-5``); both are ``None`` without a locator.
+    """
+
+    key: str
+    mode: CiteMode = "normal"
+    prefix: list[Inline] = field(default_factory=list)
+    locator: str | None = None
+    label: str | None = None
+    suffix: list[Inline] = field(default_factory=list)
+    pos: Pos | None = _pos()
+
+    def __post_init__(self) -> None:
+        _coerce(self, "prefix", "suffix")
+
+
+@dataclass(frozen=True, slots=True)
+class Cite:
+    """A citation: ``[see @a, p. 3; @b]``, ``@a`` or ``[-@a]``.
+
+    `source` is the literal text, for markers and messages. `rendered` is filled by the
+    citation transform; ``None`` means not yet resolved. A key that is not in the references
+    renders as the visible marker ``[?key]``.
+    """
+
+    items: list[CiteItem]
+    source: str = ""
+    rendered: list[Inline] | None = None
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A footnote, placed where its marker stands in the text."""
+
+    blocks: list[Block]
+    pos: Pos | None = _pos()
+
+
+RefKind = Literal["sec", "fig", "tbl"]
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A cross-reference such as ``@sec:intro``, ``@fig:map`` or ``@tbl:trade``.
+
+    `label` is the full label (``sec:intro``); `number` is filled by the numbering transform
+    (``"2.1"``, ``"3"``) and stays ``None`` when the label is not defined.
+    """
+
+    label: str
+    number: str | None = None
+    pos: Pos | None = _pos()
+
+    @property
+    def kind(self) -> RefKind:
+        """Return the kind of target, from the label's prefix."""
+        prefix = self.label.split(":", 1)[0]
+        assert prefix in ("sec", "fig", "tbl"), prefix
+        return prefix  # type: ignore[return-value]
+
+
+Inline = Union[
+    Text, Emph, Strong, SmallCaps, Superscript, Subscript, Code, Link, Math, LineBreak,
+    Cite, Note, Ref,
+]
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of inlines."""
+
+    content: list[Inline]
+    pos: Pos | None = _pos()
+
+    def __post_init__(self) -> None:
+        _coerce(self, "content")
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    """A bullet list; each item is a list of blocks."""
+
+    items: list[list[Block]]
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class OrderedList:
+    """A numbered list starting at `start`; each item is a list of blocks."""
+
+    items: list[list[Block]]
+    start: int = 1
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class BlockQuote:
+    """A block quotation."""
+
+    blocks: list[Block]
+    pos: Pos | None = _pos()
+
+
+Align = Literal["left", "center", "right", "default"]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table: a header row, body rows, one alignment a column.
+
+    Cells are lists of inlines. `label` (``tbl:trade``) and `number` (filled by the numbering
+    transform) make it a cross-reference target; the caption is shown as "Table N: caption".
+    """
+
+    header: list[list[Inline]]
+    rows: list[list[list[Inline]]]
+    align: list[Align] = field(default_factory=list)
+    caption: list[Inline] = field(default_factory=list)
+    label: str | None = None
+    number: int | None = None
+    pos: Pos | None = _pos()
+
+    def __post_init__(self) -> None:
+        _coerce(self, "caption")
+        object.__setattr__(self, "header", [_inlines(c) for c in self.header])
+        object.__setattr__(self, "rows", [[_inlines(c) for c in row] for row in self.rows])
+        if not self.align:
+            object.__setattr__(self, "align", ["default"] * len(self.header))
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """An image with a caption. `src` is a path relative to the paper's folder.
+
+    `data`, when given, holds the image bytes (a figure made in code); writers use it instead
+    of reading `src`.
+    """
+
+    src: str
+    caption: list[Inline] = field(default_factory=list)
+    alt: str = ""
+    label: str | None = None
+    number: int | None = None
+    data: bytes | None = field(default=None, repr=False)
+    pos: Pos | None = _pos()
+
+    def __post_init__(self) -> None:
+        _coerce(self, "caption")
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """A block of code, shown verbatim in the monospace font."""
+
+    text: str
+    language: str = ""
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class MathBlock:
+    """Display math in TeX notation, without the ``$$``."""
+
+    tex: str
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class ThematicBreak:
+    """A thematic break (horizontal rule)."""
+
+    pos: Pos | None = _pos()
+
+
+Block = Union[
+    Paragraph, BulletList, OrderedList, BlockQuote, Table, Figure, CodeBlock, MathBlock,
+    ThematicBreak,
+]
+
+# --------------------------------------------------------------------------- structure
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A headed section: its blocks, then its subsections.
+
+    `level` is 1 for a top-level heading. `number` ("2.1") is filled by the numbering
+    transform unless `numbered` is false (a heading written ``# Title {-}``). `label` is the
+    cross-reference id (``sec:intro``); the numbering transform gives every section one.
+    """
+
+    title: list[Inline]
+    level: int = 1
+    blocks: list[Block] = field(default_factory=list)
+    subsections: list[Section] = field(default_factory=list)
+    number: str | None = None
+    label: str | None = None
+    numbered: bool = True
+    pos: Pos | None = _pos()
+
+    def __post_init__(self) -> None:
+        _coerce(self, "title")
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """An author with optional affiliation, e-mail and ORCID."""
+
+    name: str
+    affiliation: str | None = None
+    email: str | None = None
+    orcid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WordLimit:
+    """A word limit: a range (`min`, `max`) and/or a `target` with a `tolerance` (a fraction).
+
+    ``WordLimit(target=1500, tolerance=0.1)`` accepts 1,350 to 1,650 words.
+    """
+
+    min: int | None = None
+    max: int | None = None
+    target: int | None = None
+    tolerance: float = 0.0
+    pos: Pos | None = _pos()
+
+    def bounds(self) -> tuple[int | None, int | None]:
+        """Return the (lowest, highest) word counts this limit accepts; ``None`` is open."""
+        low, high = self.min, self.max
+        if self.target is not None:
+            slack = round(self.target * self.tolerance)
+            t_low, t_high = self.target - slack, self.target + slack
+            low = t_low if low is None else max(low, t_low)
+            high = t_high if high is None else min(high, t_high)
+        return low, high
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The word limits of a paper. `count` names the categories the main-text limit covers."""
+
+    words: WordLimit | None = None
+    abstract: WordLimit | None = None
+    notes: WordLimit | None = None
+    sections: dict[str, WordLimit] = field(default_factory=dict)
+    count: tuple[str, ...] = ("headings", "body")
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A bibliography entry as CSL-JSON-shaped data: `type` is a CSL type, `fields` CSL variables.
+
+    Names are lists of ``{"family": .., "given": ..}`` or ``{"literal": ..}``; dates are
+    ``{"date-parts": [[2022, 5]]}``; other values are strings.
+    """
+
+    key: str
+    type: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class BibEntry:
+    """One formatted entry of the reference list (filled by the citation transform)."""
+
+    key: str
+    content: list[Inline]
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """A whole paper: metadata, front matter, body sections and references.
+
+    `blocks` holds any content before the first heading. `bibliography` is the formatted
+    reference list, filled by the citation transform; writers put it at the end under the
+    template's references heading. `source_dir` is where relative image paths resolve.
+    """
+
+    title: list[Inline] = field(default_factory=list)
+    subtitle: list[Inline] = field(default_factory=list)
+    authors: list[Author] = field(default_factory=list)
+    date: str = ""
+    abstract: list[Block] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    lang: str = "en-US"
+    sections: list[Section] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    csl: str | None = None
+    template: str | None = None
+    link_citations: bool = True
+    number_sections: bool = True
+    nocite: list[str] = field(default_factory=list)
+    limits: Limits = field(default_factory=Limits)
+    bibliography: list[BibEntry] | None = None
+    source_dir: str = "."
+    source_file: str = "<memory>"
+    name: str = "paper"
+    pos: Pos | None = _pos()
+
+    def __post_init__(self) -> None:
+        _coerce(self, "title", "subtitle")
+        object.__setattr__(
+            self, "authors", [Author(a) if isinstance(a, str) else a for a in self.authors]
+        )

@@ -1,0 +1,105 @@
+"""Generic traversal of the model: plain text of inlines, every section, every block."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .model import (Block, BlockQuote, BulletList, Cite, Code, Emph, Inline, LineBreak, Link,
+                    Math, Note, OrderedList, Paper, Paragraph, Ref, Section, SmallCaps,
+                    Strong, Subscript, Superscript, Table, Text, Figure, CodeBlock, MathBlock,
+                    ThematicBreak)
+
+__all__ = ["plain_text", "iter_sections", "iter_blocks", "iter_inlines"]
+
+
+def plain_text(inlines: list[Inline], *, notes: bool = False) -> str:
+    """Return the text of `inlines` without formatting.
+
+    Citations give their rendering (or their source when unresolved), cross-references their
+    number. Footnote text is left out unless `notes` is true.
+    """
+    parts: list[str] = []
+    for node in inlines:
+        match node:
+            case Text(text=text) | Code(text=text):
+                parts.append(text)
+            case Math(tex=tex):
+                parts.append(tex)
+            case Emph(content=c) | Strong(content=c) | SmallCaps(content=c) | \
+                    Superscript(content=c) | Subscript(content=c) | Link(content=c):
+                parts.append(plain_text(c, notes=notes))
+            case LineBreak():
+                parts.append("\n")
+            case Cite(rendered=rendered, source=source):
+                parts.append(plain_text(rendered, notes=notes) if rendered is not None
+                             else source)
+            case Ref(label=label, number=number):
+                parts.append(number if number is not None else f"@{label}")
+            case Note(blocks=blocks):
+                if notes:
+                    parts.append(" ".join(plain_text(i) for b in blocks
+                                          for i in _block_inlines(b)))
+            case _:
+                raise TypeError(f"not an inline: {node!r}")
+    return "".join(parts)
+
+
+def _block_inlines(block: Block) -> Iterator[list[Inline]]:
+    """Yield every inline list inside `block`, recursively (captions and cells included)."""
+    match block:
+        case Paragraph(content=content):
+            yield content
+        case BulletList(items=items) | OrderedList(items=items):
+            for item in items:
+                for inner in item:
+                    yield from _block_inlines(inner)
+        case BlockQuote(blocks=blocks):
+            for inner in blocks:
+                yield from _block_inlines(inner)
+        case Table(header=header, rows=rows, caption=caption):
+            yield caption
+            for cell in header:
+                yield cell
+            for row in rows:
+                yield from row
+        case Figure(caption=caption):
+            yield caption
+        case CodeBlock() | MathBlock() | ThematicBreak():
+            return
+        case _:
+            raise TypeError(f"not a block: {block!r}")
+
+
+def iter_sections(sections: list[Section]) -> Iterator[Section]:
+    """Yield every section of `sections` and their subsections, in document order."""
+    for section in sections:
+        yield section
+        yield from iter_sections(section.subsections)
+
+
+def iter_blocks(paper: Paper) -> Iterator[Block]:
+    """Yield every top-level body block of `paper` (before-heading blocks, then each section's)."""
+    yield from paper.blocks
+    for section in iter_sections(paper.sections):
+        yield from section.blocks
+
+
+def iter_inlines(inlines: list[Inline]) -> Iterator[Inline]:
+    """Yield every inline of `inlines`, depth first, entering notes' blocks too."""
+    for node in inlines:
+        yield node
+        match node:
+            case Emph(content=c) | Strong(content=c) | SmallCaps(content=c) | \
+                    Superscript(content=c) | Subscript(content=c) | Link(content=c):
+                yield from iter_inlines(c)
+            case Note(blocks=blocks):
+                for block in blocks:
+                    for inner in _block_inlines(block):
+                        yield from iter_inlines(inner)
+            case _:
+                pass
+
+
+def block_inlines(block: Block) -> Iterator[list[Inline]]:
+    """Yield every inline list inside `block` (paragraphs, list items, cells, captions)."""
+    yield from _block_inlines(block)
