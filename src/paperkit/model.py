@@ -449,6 +449,8 @@ class Paper:
     `blocks` holds any content before the first heading. `bibliography` is the formatted
     reference list, filled by the citation transform; writers put it at the end under the
     template's references heading. `source_dir` is where relative image paths resolve.
+    `findings` holds the diagnostics found while reading the sources (an unused footnote, a
+    duplicate BibTeX key), so that checking the paper later still reports them.
     """
 
     title: list[Inline] = field(default_factory=list)
@@ -471,6 +473,7 @@ class Paper:
     source_dir: str = "."
     source_file: str = "<memory>"
     name: str = "paper"
+    findings: list[Any] = field(default_factory=list, compare=False, repr=False)
     pos: Pos | None = _pos()
 
     def __post_init__(self) -> None:

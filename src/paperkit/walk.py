@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from .model import (Block, BlockQuote, BulletList, Cite, Code, Emph, Inline, LineBreak, Link,
                     Math, Note, OrderedList, Paper, Paragraph, Ref, Section, SmallCaps,
                     Strong, Subscript, Superscript, Table, Text, Figure, CodeBlock, MathBlock,
                     ThematicBreak)
 
-__all__ = ["plain_text", "iter_sections", "iter_blocks", "iter_inlines"]
+__all__ = ["plain_text", "iter_sections", "iter_blocks", "iter_inlines", "block_inlines",
+           "map_inlines"]
 
 
 def plain_text(inlines: list[Inline], *, notes: bool = False) -> str:
@@ -103,3 +105,75 @@ def iter_inlines(inlines: list[Inline]) -> Iterator[Inline]:
 def block_inlines(block: Block) -> Iterator[list[Inline]]:
     """Yield every inline list inside `block` (paragraphs, list items, cells, captions)."""
     yield from _block_inlines(block)
+
+
+InlineFn = Callable[[Inline], Inline]
+
+
+def map_inlines(paper: Paper, fn: InlineFn) -> Paper:
+    """Return a copy of `paper` with `fn` applied to every inline, innermost first.
+
+    Reaches the title, subtitle, abstract, body, section titles, list items, quotes, table
+    cells, captions, footnotes and citation prefixes/suffixes. `fn` returns the node itself
+    to keep it. The input paper is not changed.
+    """
+    mapper = _InlineMapper(fn)
+    return replace(
+        paper,
+        title=mapper.inlines(paper.title),
+        subtitle=mapper.inlines(paper.subtitle),
+        abstract=mapper.blocks(paper.abstract),
+        blocks=mapper.blocks(paper.blocks),
+        sections=[mapper.section(s) for s in paper.sections],
+    )
+
+
+class _InlineMapper:
+    def __init__(self, fn: InlineFn) -> None:
+        self.fn = fn
+
+    def inlines(self, nodes: list[Inline]) -> list[Inline]:
+        return [self.inline(node) for node in nodes]
+
+    def inline(self, node: Inline) -> Inline:
+        match node:
+            case Emph() | Strong() | SmallCaps() | Superscript() | Subscript() | Link():
+                node = replace(node, content=self.inlines(node.content))
+            case Note(blocks=blocks):
+                node = replace(node, blocks=self.blocks(blocks))
+            case Cite(items=items):
+                node = replace(node, items=[
+                    replace(i, prefix=self.inlines(i.prefix), suffix=self.inlines(i.suffix))
+                    for i in items])
+            case Text() | Code() | Math() | LineBreak() | Ref():
+                pass
+            case _:
+                raise TypeError(f"not an inline: {node!r}")
+        return self.fn(node)
+
+    def blocks(self, blocks: list[Block]) -> list[Block]:
+        return [self.block(b) for b in blocks]
+
+    def block(self, block: Block) -> Block:
+        match block:
+            case Paragraph(content=content):
+                return replace(block, content=self.inlines(content))
+            case BulletList(items=items) | OrderedList(items=items):
+                return replace(block, items=[self.blocks(item) for item in items])
+            case BlockQuote(blocks=blocks):
+                return replace(block, blocks=self.blocks(blocks))
+            case Table(header=header, rows=rows, caption=caption):
+                return replace(block, header=[self.inlines(c) for c in header],
+                               rows=[[self.inlines(c) for c in row] for row in rows],
+                               caption=self.inlines(caption))
+            case Figure(caption=caption):
+                return replace(block, caption=self.inlines(caption))
+            case CodeBlock() | MathBlock() | ThematicBreak():
+                return block
+            case _:
+                raise TypeError(f"not a block: {block!r}")
+
+    def section(self, section: Section) -> Section:
+        return replace(section, title=self.inlines(section.title),
+                       blocks=self.blocks(section.blocks),
+                       subsections=[self.section(s) for s in section.subsections])

@@ -1,0 +1,5 @@
+"""``python -m paperkit``: the command line."""
+
+from .cli import run
+
+run()

@@ -1,0 +1,158 @@
+"""The pipeline behind the public API: load -> transforms -> checks -> writers -> output."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .checks import run_checks
+from .checks.words import WordCounts, count_paper
+from .diagnostics import Diagnostic, Log, exit_code, writes_outputs
+from .model import Cite, Paper
+from .options import FORMATS, BuildOptions
+from .output import write_outputs
+from .readers import load
+from .templates import Template, load_template
+from .transforms import apply_transforms
+from .walk import iter_blocks, block_inlines, iter_inlines
+from .writers import get_writer
+
+__all__ = ["Report", "BuildResult", "resolve", "check", "count", "build"]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What the checks found in one paper: diagnostics, word counts, citation figures."""
+
+    paper: str
+    diagnostics: list[Diagnostic]
+    counts: WordCounts
+    citations: int
+    references: int
+    cited: int
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """Return the diagnostics of severity ``error``."""
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """Return the diagnostics of severity ``warning``."""
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    def exit_code(self, command: str = "check", strict: bool = False) -> int:
+        """Return the exit status `command` (``build`` or ``check``) ends with for this report."""
+        return exit_code(self.diagnostics, command, strict)
+
+    @property
+    def ok(self) -> bool:
+        """Return whether ``paperkit check`` would pass (exit 0)."""
+        return self.exit_code("check") == 0
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """The outcome of a build: the report, the files written (none when refused), the status."""
+
+    report: Report
+    paths: list[Path] = field(default_factory=list)
+    exit_code: int = 0
+
+    @property
+    def written(self) -> bool:
+        """Return whether the outputs were written."""
+        return bool(self.paths)
+
+
+def _as_paper(source: Paper | str | Path) -> Paper:
+    return source if isinstance(source, Paper) else load(source)
+
+
+def _count_cites(paper: Paper) -> tuple[int, set[str]]:
+    total, keys = 0, set()
+    for inlines in _all_inlines(paper):
+        for node in iter_inlines(inlines):
+            if isinstance(node, Cite):
+                total += 1
+                keys.update(item.key for item in node.items)
+    return total, keys
+
+
+def _all_inlines(paper: Paper) -> Iterable[list]:
+    yield paper.title
+    for block in [*paper.abstract, *iter_blocks(paper)]:
+        yield from block_inlines(block)
+
+
+def resolve(paper: Paper, options: BuildOptions | None = None
+            ) -> tuple[Paper, Template, Report]:
+    """Return `paper` resolved (numbered, citations rendered), its template and its report."""
+    options = options or BuildOptions()
+    template = load_template(options.template or paper.template or "article",
+                             base_dir=Path(paper.source_dir))
+    style = options.csl or paper.csl or template.citation_style
+    log = Log()
+    resolved = apply_transforms(paper, style=style, log=log)
+    diagnostics = run_checks(resolved)
+    seen = {(d.code, d.pos, d.message) for d in diagnostics}
+    diagnostics = [d for d in log.items if (d.code, d.pos, d.message) not in seen] + diagnostics
+    citations, keys = _count_cites(resolved)
+    known = {r.key for r in resolved.references}
+    report = Report(resolved.name, diagnostics, count_paper(resolved), citations,
+                    len(resolved.references), len(keys & known))
+    return resolved, template, report
+
+
+def check(source: Paper | str | Path, options: BuildOptions | None = None) -> Report:
+    """Return the report for `source` (a Paper, a paper folder or a .md file); write nothing."""
+    return resolve(_as_paper(source), options)[2]
+
+
+def count(source: Paper | str | Path, options: BuildOptions | None = None) -> WordCounts:
+    """Return the word counts of `source` (a Paper, a paper folder or a .md file)."""
+    return check(source, options).counts
+
+
+def build(source: Paper | str | Path, formats: Iterable[str] = FORMATS,
+          out: str | Path = "build", *, template: str | None = None, strict: bool = False,
+          options: BuildOptions | None = None) -> BuildResult:
+    """Build `source` into ``<out>/<paper name>/paper.<fmt>`` for each of `formats`.
+
+    Outputs are written only when the findings allow it (see the README's exit-code table):
+    never for invalid input, never under `strict` with any finding. A refused build leaves
+    earlier outputs untouched. Returns the report, the paths written and the exit status.
+    """
+    paper = _as_paper(source)
+    base = options or BuildOptions.from_env()
+    formats = tuple(formats)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]!r}; use {', '.join(FORMATS)}")
+    options = BuildOptions(
+        formats=formats, template=template or base.template, csl=base.csl,
+        strict=strict or base.strict, latex_citations=base.latex_citations,
+        source_date_epoch=base.source_date_epoch)
+    resolved, tmpl, report = resolve(paper, options)
+    status = report.exit_code("build", options.strict)
+    if not writes_outputs(report.diagnostics, options.strict):
+        return BuildResult(report, [], status)
+    outputs: dict[str, bytes] = {}
+    log = Log()
+    for fmt in options.formats:
+        writer = get_writer(fmt)
+        if "log" in inspect.signature(writer).parameters:
+            produced = writer(resolved, tmpl, options, log=log)  # type: ignore[call-arg]
+        else:
+            produced = writer(resolved, tmpl, options)
+        outputs.update(produced)
+    if log.items:
+        report = Report(report.paper, report.diagnostics + log.items, report.counts,
+                        report.citations, report.references, report.cited)
+        status = report.exit_code("build", options.strict)
+        if not writes_outputs(report.diagnostics, options.strict):
+            return BuildResult(report, [], status)
+    paths = write_outputs(Path(out) / resolved.name, outputs)
+    return BuildResult(report, paths, status)
