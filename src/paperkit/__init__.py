@@ -17,18 +17,59 @@ A paper can also be made in code::
 
 from __future__ import annotations
 
-from .bibliography import parse_bibtex
-from .diagnostics import Diagnostic
-from .errors import InputError, PaperkitError, TemplateError, WriterError
-from .model import (Author, BibEntry, Block, BlockQuote, BulletList, Cite, CiteItem, Code,
-                    CodeBlock, Emph, Figure, Inline, LineBreak, Limits, Link, Math, MathBlock,
-                    Note, OrderedList, Paper, Paragraph, Pos, Ref, Reference, Section,
-                    SmallCaps, Strong, Subscript, Superscript, Table, Text, ThematicBreak,
-                    WordLimit)
-from .options import BuildOptions
-from .pipeline import BuildResult, Report, build, check, count
-from .readers import load, loads
-from .templates import Template, load_template
+from typing import TYPE_CHECKING, Any
+
+# The public names are imported on first use (PEP 562), so `import paperkit` stays cheap and
+# reportlab, python-docx and the citation engine load only when a command needs them.
+_EXPORTS: dict[str, str] = {
+    "load": "readers", "loads": "readers",
+    "check": "pipeline", "count": "pipeline", "build": "pipeline",
+    "Report": "pipeline", "BuildResult": "pipeline",
+    "parse_bibtex": "bibliography",
+    "load_template": "templates", "Template": "templates",
+    "BuildOptions": "options",
+    "Diagnostic": "diagnostics",
+    "PaperkitError": "errors", "InputError": "errors", "TemplateError": "errors",
+    "WriterError": "errors",
+}
+_MODEL_NAMES = (
+    "Author", "BibEntry", "Block", "BlockQuote", "BulletList", "Cite", "CiteItem", "Code",
+    "CodeBlock", "Emph", "Figure", "Inline", "LineBreak", "Limits", "Link", "Math", "MathBlock",
+    "Note", "OrderedList", "Paper", "Paragraph", "Pos", "Ref", "Reference", "Section",
+    "SmallCaps", "Strong", "Subscript", "Superscript", "Table", "Text", "ThematicBreak",
+    "WordLimit",
+)
+_EXPORTS.update({name: "model" for name in _MODEL_NAMES})
+
+if TYPE_CHECKING:
+    from .bibliography import parse_bibtex
+    from .diagnostics import Diagnostic
+    from .errors import InputError, PaperkitError, TemplateError, WriterError
+    from .model import (Author, BibEntry, Block, BlockQuote, BulletList, Cite, CiteItem, Code,
+                        CodeBlock, Emph, Figure, Inline, LineBreak, Limits, Link, Math,
+                        MathBlock, Note, OrderedList, Paper, Paragraph, Pos, Ref, Reference,
+                        Section, SmallCaps, Strong, Subscript, Superscript, Table, Text,
+                        ThematicBreak, WordLimit)
+    from .options import BuildOptions
+    from .pipeline import BuildResult, Report, build, check, count
+    from .readers import load, loads
+    from .templates import Template, load_template
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'paperkit' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __version__ = "0.1.0"
 
