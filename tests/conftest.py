@@ -43,3 +43,8 @@ def article():
     from paperkit.templates import load_template
 
     return load_template("article")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite the expected output of failing case files")
