@@ -33,6 +33,14 @@ class PaperkitError(Exception):
         """Return an error of this class carrying the catalog diagnostic `code`."""
         return cls(Diagnostic.make(code, pos, **values))
 
+    def at(self, pos: Pos | None) -> PaperkitError:
+        """Return this error placed at `pos` when it has no position of its own."""
+        if self.diagnostic.pos is not None or pos is None:
+            return self
+        placed = Diagnostic(self.diagnostic.code, self.diagnostic.message, pos,
+                            self.diagnostic.severity)
+        return type(self)(placed, self.diagnostics[1:])
+
     @property
     def file(self) -> str | None:
         """Return the file the problem is in, if known."""

@@ -19,7 +19,7 @@ from .model import Pos
 from .yaml_source import YamlDoc, did_you_mean, load_yaml
 
 __all__ = ["Template", "PageSetup", "Fonts", "HeadingStyle", "load_template",
-           "template_names", "PAGE_SIZES", "FONT_FAMILIES", "FontFamily"]
+           "template_names", "locate_template", "PAGE_SIZES", "FONT_FAMILIES", "FontFamily"]
 
 #: Named paper sizes in millimetres (width, height).
 PAGE_SIZES: dict[str, tuple[float, float]] = {
@@ -260,7 +260,8 @@ def template_names() -> list[str]:
     return sorted(p.parent.name for p in root.glob("*/template.yaml"))
 
 
-def _locate(name_or_path: str | Path, base_dir: Path | None) -> Path:
+def locate_template(name_or_path: str | Path, base_dir: Path | None = None) -> Path:
+    """Return the folder of template `name_or_path`; raise PK106 when there is none."""
     candidate = Path(name_or_path)
     looks_like_path = isinstance(name_or_path, Path) or "/" in str(name_or_path) or \
         str(name_or_path).startswith(".")
@@ -296,7 +297,7 @@ def _read_raw(folder: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
-    parent_dir = _locate(parent, folder)
+    parent_dir = locate_template(parent, folder)
     if parent_dir.resolve() in seen:
         raise TemplateError.make("PK108", doc.pos("extends"),
                                  detail=f"'extends: {parent}' makes a loop")
@@ -311,7 +312,7 @@ def load_template(name_or_path: str | Path = "article", *, base_dir: Path | None
     implicitly extends ``article`` for keys it leaves out. Raises :class:`TemplateError`
     naming the file and line of an unknown key or bad value.
     """
-    folder = _locate(name_or_path, base_dir)
+    folder = locate_template(name_or_path, base_dir)
     raw = _read_raw(folder, (folder.resolve(),))
     if folder.resolve() != (shipped_templates_dir() / "article").resolve():
         raw = _merge(_read_raw(shipped_templates_dir() / "article", ()), raw)

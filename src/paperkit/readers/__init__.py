@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..bibliography import load_references
 from ..diagnostics import Log
-from ..errors import InputError
+from ..errors import InputError, PaperkitError
+from ..templates import locate_template
 from ..model import Paper, Pos
 from .frontmatter import read_front_matter, split_front_matter
 from .markdown import read_blocks, read_body, read_inlines
@@ -92,6 +93,11 @@ def loads(text: str, *, file: str = "paper.md", base_dir: str | Path | None = No
     if not body.strip() and not meta.title:
         raise InputError.make("PK109", Pos(file, 1, 1),
                               detail="the paper is empty; write a title and some text")
+    if meta.template:
+        try:
+            locate_template(meta.template, base)
+        except PaperkitError as exc:
+            raise exc.at(meta.template_pos) from None
     blocks, sections = read_body(body, file=file, first_line=body_line, log=log)
     title = read_inlines(meta.title, file=file, first_line=meta.title_line, log=log)
     subtitle = read_inlines(meta.subtitle, file=file, first_line=meta.subtitle_line, log=log)
