@@ -1,0 +1,497 @@
+"""Paper -> LaTeX: the body by one function a node type, the rest by the Jinja template.
+
+:func:`write_latex` renders the body (sections, blocks, inlines, notes, citations, the
+reference list) to LaTeX in Python, then hands it with the template's values
+(``latex_context``) to ``latex.tex.j2`` in the template folder (``latex_env``). Every piece of
+source text goes through :func:`~paperkit.writers.latex_escape.escape`; math through
+:func:`~paperkit.writers.latex_math.check_math`; labels through :func:`anchor`.
+
+Heading numbers, caption labels and cross-reference texts are printed from
+``writers.layout`` (``\\section*{2.1\\quad Title}``), not by LaTeX's counters, so they read
+exactly as in the docx and pdf outputs, in any numbering scheme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from ..diagnostics import Log
+from ..model import (Block, BlockQuote, BulletList, Cite, Code, CodeBlock, Emph, Figure,
+                     Inline, LineBreak, Link, Math, MathBlock, Note, OrderedList, Paper,
+                     Paragraph, Pos, Ref, Section, SmallCaps, Strong, Subscript,
+                     Superscript, Table, Text, ThematicBreak)
+from ..options import BuildOptions
+from ..templates import Template, shipped_templates_dir
+from ..walk import iter_sections, plain_text
+from . import layout
+from .latex_context import heading_command, template_values
+from .latex_env import TEMPLATE_FILE, make_environment, render_template
+from .latex_escape import SCRIPTS, Latex, escape, script_of, unsupported_chars
+from .latex_figures import figure_file, table_columns
+from .latex_math import check_math
+
+__all__ = ["write_latex", "render_body", "anchor", "LATEXMKRC"]
+
+#: Written beside ``paper.tex`` so ``latexmk`` builds it safely, into ``latex-build/`` (the
+#: reportlab ``paper.pdf`` in the same folder is left alone).
+LATEXMKRC = """\
+# paperkit: `latexmk` builds paper.tex with pdflatex into latex-build/.
+# For Greek, Cyrillic or CJK text without the TeX language packages use:  latexmk -xelatex
+$pdf_mode = 1;
+$out_dir = 'latex-build';
+$pdflatex = 'pdflatex -interaction=nonstopmode -halt-on-error -no-shell-escape %O %S';
+$xelatex = 'xelatex -interaction=nonstopmode -halt-on-error -no-shell-escape %O %S';
+$lualatex = 'lualatex -interaction=nonstopmode -halt-on-error -no-shell-escape %O %S';
+"""
+
+_SCRIPT_NAMES = {"greek": "Greek", "cyrillic": "Cyrillic", "cjk": "CJK"}
+_SCRIPT_PACKAGES = {"greek": "texlive-lang-greek", "cyrillic": "texlive-lang-cyrillic",
+                    "cjk": "latex-cjk-all"}
+
+
+def anchor(name: str) -> str:
+    """Return `name` as a label safe for ``\\label``, ``\\hyperref`` and PDF destinations.
+
+    Letters, digits and ``-.:/`` stay; any other character becomes ``+XXXX`` (its code
+    point), so distinct names stay distinct and nothing TeX-special survives.
+    """
+    return "".join(c if (c.isascii() and c.isalnum()) or c in "-.:/" else f"+{ord(c):04X}"
+                   for c in name)
+
+
+@dataclass
+class _State:
+    """What rendering the body needs and collects: targets, figures, notes, problems."""
+
+    paper: Paper
+    template: Template
+    log: Log | None
+    anchors: set[str] = field(default_factory=set)
+    files: dict[str, bytes] = field(default_factory=dict)
+    #: footnote texts waiting for the end of a caption, heading or title (None: not waiting)
+    deferred: list[str] | None = None
+    in_note: bool = False
+    in_box: bool = False
+    #: unsupported characters -> where first seen
+    unsupported: dict[str, Pos | None] = field(default_factory=dict)
+
+    def text(self, text: str, pos: Pos | None = None) -> Latex:
+        """Return `text` escaped, noting characters pdflatex cannot set."""
+        for char in sorted(unsupported_chars(text)):
+            self.unsupported.setdefault(char, pos)
+        return escape(text)
+
+    def warn(self, code: str, pos: Pos | None, detail: str) -> None:
+        """Record a format-specific warning when a log was given."""
+        if self.log is not None:
+            self.log.add(code, pos, detail=detail)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def write_latex(paper: Paper, template: Template, options: BuildOptions, *,
+                log: Log | None = None) -> dict[str, bytes]:
+    """Return ``paper.tex``, its figures (``figures/fig1.png`` ...) and a ``latexmkrc``.
+
+    The ``.tex`` compiles with pdflatex, xelatex and lualatex. Characters pdflatex cannot
+    set, refused math and unusable images are reported to `log` (PK501, PK502) when given.
+    Raises :class:`~paperkit.errors.TemplateError` (PK108) for a broken ``latex.tex.j2``.
+    """
+    state = _State(paper, template, log)
+    state.anchors = _collect_anchors(paper)
+    context = _context(paper, template, state)
+    env = make_environment([template.path, shipped_templates_dir() / "article"])
+    tex = render_template(env, TEMPLATE_FILE, context)
+    _report_unsupported(state)
+    outputs: dict[str, bytes] = {"paper.tex": tex.encode("utf-8"),
+                                 "latexmkrc": LATEXMKRC.encode("utf-8")}
+    outputs.update(state.files)
+    return outputs
+
+
+def _context(paper: Paper, template: Template, state: _State) -> dict[str, Any]:
+    """Return every variable ``latex.tex.j2`` prints: template values, title block, body."""
+    values = template_values(template)
+    blocks = layout.author_block(paper)
+    with _deferring(state) as title_notes:
+        title = _inlines(paper.title, state)
+        subtitle = _inlines(paper.subtitle, state)
+    for value in [a.name for a in paper.authors] + [a for _, a in blocks.affiliations] + \
+            blocks.emails + paper.keywords + [paper.date]:
+        state.text(value, paper.pos)
+    body = render_body(paper, state)
+    abstract = _blocks(paper.abstract, state)
+    values.update({
+        "title": title,
+        "subtitle": subtitle,
+        "title_notes": Latex("".join(title_notes)),
+        "authors": [{"name": name, "mark": mark} for name, mark in blocks.names],
+        "affiliations": [{"mark": mark, "text": text} for mark, text in blocks.affiliations],
+        "emails": [{"text": e, "url": Latex(url_argument(f"mailto:{e}"))}
+                   for e in blocks.emails],
+        "date": paper.date,
+        "abstract": abstract,
+        "keywords": list(paper.keywords),
+        "running_title": layout.running_title(paper, template),
+        "meta": {
+            "title": plain_text(paper.title),
+            "subtitle": plain_text(paper.subtitle),
+            "author": ", ".join(a.name for a in paper.authors),
+            "keywords": ", ".join(paper.keywords),
+            "lang": paper.lang,
+        },
+        "body": body,
+        "bibliography": _bibliography(paper, state),
+    })
+    return values
+
+
+def _collect_anchors(paper: Paper) -> set[str]:
+    """Return the anchors the paper defines: section, table and figure labels, entries."""
+    names = {s.label for s in iter_sections(paper.sections) if s.label}
+    for block in _all_blocks(paper):
+        if isinstance(block, (Table, Figure)) and block.label:
+            names.add(block.label)
+    for entry in paper.bibliography or []:
+        names.add(layout.entry_anchor(entry.key))
+    return {anchor(n) for n in names}
+
+
+def _all_blocks(paper: Paper) -> list[Block]:
+    found: list[Block] = []
+
+    def visit(blocks: list[Block]) -> None:
+        for block in blocks:
+            found.append(block)
+            match block:
+                case BulletList(items=items) | OrderedList(items=items):
+                    for item in items:
+                        visit(item)
+                case BlockQuote(blocks=inner):
+                    visit(inner)
+                case _:
+                    pass
+
+    visit(paper.blocks)
+    for section in iter_sections(paper.sections):
+        visit(section.blocks)
+    return found
+
+
+def _report_unsupported(state: _State) -> None:
+    """Add one PK501 a script (or one for other characters) pdflatex cannot set."""
+    groups: dict[str, list[str]] = {}
+    for char in state.unsupported:
+        groups.setdefault(script_of(char) or "other", []).append(char)
+    for group, chars in groups.items():
+        pos = state.unsupported[chars[0]]
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" if c.isprintable() else f"U+{ord(c):04X}"
+                          for c in sorted(chars)[:8]) + (", ..." if len(chars) > 8 else "")
+        if group in SCRIPTS:
+            detail = (f"pdflatex cannot set the {_SCRIPT_NAMES[group]} characters {shown} "
+                      f"without {_SCRIPT_PACKAGES[group]}; its PDF shows "
+                      f"[{_SCRIPT_NAMES[group]}] instead (build the .tex with xelatex or "
+                      "lualatex to keep them)")
+        else:
+            detail = (f"pdflatex cannot set {shown}; its PDF shows a [U+...] placeholder "
+                      "(xelatex or lualatex set them if the font has them; control "
+                      "characters are left out)")
+        state.warn("PK501", pos, detail)
+
+
+# --------------------------------------------------------------------------- body
+
+
+def render_body(paper: Paper, state: _State | None = None) -> Latex:
+    """Return the LaTeX body of `paper`: blocks before the first heading, then sections.
+
+    Without `state` (tests, case files) the article template and no log are used.
+    """
+    if state is None:
+        from ..templates import load_template
+
+        state = _State(paper, load_template("article"), None)
+        state.anchors = _collect_anchors(paper)
+    parts = [_blocks(paper.blocks, state)]
+    parts.extend(_section(s, state) for s in paper.sections)
+    return Latex("".join(p for p in parts if p))
+
+
+def _heading(level: int, number: str, title: Latex, bookmark: str, label: str | None,
+             notes: list[str]) -> str:
+    """Return a heading printed with its own `number`, a PDF bookmark and its label.
+
+    `number` and `bookmark` are plain text; `title` is LaTeX already.
+    """
+    command = heading_command(level)
+    shown = f"{escape(number)}\\quad {title}" if number else title
+    mark = escape(f"{number} {bookmark}" if number else bookmark)
+    lines = [f"\\{command}*{{{shown}}}",
+             f"\\phantomsection\\addcontentsline{{toc}}{{{command}}}"
+             f"{{\\texorpdfstring{{{shown}}}{{{mark}}}}}"]
+    if label:
+        lines.append(f"\\label{{{anchor(label)}}}")
+    return "\n".join(lines) + "\n" + _note_texts(notes) + "\n"
+
+
+def _section(section: Section, state: _State) -> str:
+    with _deferring(state) as notes:
+        title = _inlines(section.title, state)
+    number = layout.heading_text_number(section, state.template)
+    head = _heading(section.level, number, title, plain_text(section.title), section.label,
+                    notes)
+    first = section.blocks[0] if section.blocks else None
+    if isinstance(first, (Table, Figure)):
+        # Keep the heading with the start of its table or (unbreakable) figure.
+        lines = min(len(first.rows) + 6, 14) if isinstance(first, Table) else 16
+        head = f"\\Needspace{{{lines}\\baselineskip}}\n" + head
+    body = _blocks(section.blocks, state)
+    subs = "".join(_section(s, state) for s in section.subsections)
+    return head + body + subs
+
+
+class _deferring:
+    """While active, footnotes become ``\\footnotemark`` and their texts are collected.
+
+    Captions and headings may be typeset twice (measured, then set) and a minipage keeps
+    its own footnotes, so their notes are printed after the construct with
+    :func:`_note_texts`.
+    """
+
+    def __init__(self, state: _State) -> None:
+        self.state = state
+        self.saved: list[str] | None = None
+        self.notes: list[str] = []
+
+    def __enter__(self) -> list[str]:
+        self.saved = self.state.deferred
+        if self.saved is None:
+            self.state.deferred = self.notes
+        return self.notes
+
+    def __exit__(self, *exc: object) -> None:
+        self.state.deferred = self.saved
+
+
+def _note_texts(notes: list[str]) -> str:
+    """Return ``\\footnotetext`` commands for deferred notes, numbered as their marks."""
+    if not notes:
+        return ""
+    texts = "".join(f"\\stepcounter{{footnote}}\\footnotetext{{{n}}}" for n in notes)
+    return f"\\addtocounter{{footnote}}{{-{len(notes)}}}{texts}\n"
+
+
+def _blocks(blocks: list[Block], state: _State, sep: str = "\n") -> Latex:
+    return Latex(sep.join(b for b in (_block(b, state) for b in blocks) if b))
+
+
+def _block(block: Block, state: _State) -> str:
+    """Return the LaTeX of one block, ending with a newline."""
+    match block:
+        case Paragraph(content=content):
+            text = _inlines(content, state)
+            return f"{text}\n" if text.strip() else ""
+        case BulletList(items=items):
+            return _list("itemize", "", items, state)
+        case OrderedList(items=items, start=start):
+            option = f"[start={start}]" if start != 1 else ""
+            return _list("enumerate", option, items, state)
+        case BlockQuote(blocks=blocks):
+            return f"\\begin{{quote}}\\pkquotefont\n{_blocks(blocks, state)}\\end{{quote}}\n"
+        case Table():
+            return _table(block, state)
+        case Figure():
+            return _figure(block, state)
+        case CodeBlock(text=text):
+            # Every space a control space, so indentation and runs of spaces survive.
+            lines = [state.text(line, block.pos).replace(" ", "\\ ")
+                     for line in text.expandtabs(4).rstrip("\n").split("\n")]
+            body = "".join(f"\\pkcodeline{{{line}}}\n" for line in lines)
+            return f"\\begin{{pkcode}}\n{body}\\end{{pkcode}}\n"
+        case MathBlock(tex=tex):
+            result = check_math(tex)
+            if result.ok:
+                return f"\\[ {result.tex} \\]\n"
+            state.warn("PK502", block.pos, f"display math printed as its source: "
+                                           f"{result.problem}")
+            return f"\\begin{{center}}\\texttt{{{state.text(tex, block.pos)}}}\\end{{center}}\n"
+        case ThematicBreak():
+            return "\\pkrule\n"
+        case _:
+            raise TypeError(f"not a block: {block!r}")
+
+
+def _list(env: str, option: str, items: list[list[Block]], state: _State) -> str:
+    lines = [f"\\begin{{{env}}}{option}"]
+    for item in items:
+        # "\item{}" so that an item starting with "[" is not read as \item's label.
+        lines.append("\\item{} " + _blocks(item, state).strip())
+    lines.append(f"\\end{{{env}}}")
+    return "\n".join(lines) + "\n"
+
+
+def _table(table: Table, state: _State) -> str:
+    """Return a booktabs table: a longtable (header repeated on each page) or, inside a
+    footnote or box, a tabular."""
+    width = max([len(table.header), len(table.align), *(len(r) for r in table.rows)] or [0])
+    if width == 0:
+        return ""
+
+    def row(cells: list[list[Inline]]) -> str:
+        padded = list(cells) + [[]] * (width - len(cells))
+        return " & ".join(_inlines(c, state).strip() for c in padded) + " \\\\"
+
+    has_breaks = any(isinstance(i, LineBreak) for r in [table.header, *table.rows]
+                     for c in r for i in c)
+    spec = table_columns(table, width, state.template, force_wrap=has_breaks)
+    bold = [[Strong(list(cell))] if cell else [] for cell in table.header]
+    header = row(bold) if any(plain_text(c).strip() for c in table.header) else ""
+    with _deferring(state) as notes:
+        label_text = layout.caption_label("tbl", table.number, state.template)
+        caption = _inlines(table.caption, state)
+    target = f"\\pkanchor{{{anchor(table.label)}}}" if table.label else ""
+    cap = f"\\pkcaptionlabel{{{escape(label_text)}}}{caption}"
+    body = "\n".join(row(r) for r in table.rows)
+    if state.in_box:
+        head = f"\\toprule\n{header}\n\\midrule\n" if header else "\\toprule\n"
+        return (f"\\par{target}{{\\centering\\pkcaptionfont {cap}\\par}}\n"
+                f"{{\\pktablefont\\noindent\\begin{{tabular}}{{{spec}}}\n{head}{body}\n"
+                f"\\bottomrule\n\\end{{tabular}}\\par}}\n{_note_texts(notes)}")
+    head = f"\\toprule\n{header}\n\\midrule\n" if header else "\\toprule\n"
+    cont = f"\\toprule\n{header}\n\\midrule\n" if header else ""
+    return (f"{target}{{\\pktablefont\n\\begin{{longtable}}{{{spec}}}\n\\caption*{{{cap}}}\\\\\n"
+            f"{head}\\endfirsthead\n{cont}\\endhead\n\\bottomrule\n\\endlastfoot\n"
+            f"{body}\n\\end{{longtable}}\n}}{_note_texts(notes)}")
+
+
+def _figure(figure: Figure, state: _State) -> str:
+    """Return the image scaled into the text block with its caption below, unfloated."""
+    with _deferring(state) as notes:
+        label_text = layout.caption_label("fig", figure.number, state.template)
+        caption = _inlines(figure.caption, state)
+    index = len([n for n in state.files if n.startswith("figures/")]) + 1
+    name, data, problem = figure_file(state.paper, figure, index)
+    if name is not None:
+        state.files[name] = data
+        graphic = f"\\pkgraphic{{{name}}}"
+    else:
+        state.warn("PK501", figure.pos, f"figure '{figure.src}' left out of the .tex: "
+                                        f"{problem}")
+        graphic = f"\\pkmissingfigure{{{state.text(figure.alt or figure.src, figure.pos)}}}"
+    target = f"\\pkanchor{{{anchor(figure.label)}}}" if figure.label else ""
+    cap = f"\\pkcaptionlabel{{{escape(label_text)}}}{caption}"
+    return (f"\\begin{{pkfigure}}{target}\n{graphic}\n\\pkfigurecaption{{{cap}}}\n"
+            f"\\end{{pkfigure}}\n{_note_texts(notes)}")
+
+
+# --------------------------------------------------------------------------- inlines
+
+
+def _inlines(inlines: list[Inline], state: _State) -> Latex:
+    return Latex("".join(_inline(node, state) for node in inlines))
+
+
+def _inline(node: Inline, state: _State) -> str:
+    """Return the LaTeX of one inline."""
+    match node:
+        case Text(text=text):
+            return state.text(text, node.pos)
+        case Emph(content=c):
+            return f"\\emph{{{_inlines(c, state)}}}"
+        case Strong(content=c):
+            return f"\\textbf{{{_inlines(c, state)}}}"
+        case SmallCaps(content=c):
+            return f"\\textsc{{{_inlines(c, state)}}}"
+        case Superscript(content=c):
+            return f"\\textsuperscript{{{_inlines(c, state)}}}"
+        case Subscript(content=c):
+            return f"\\textsubscript{{{_inlines(c, state)}}}"
+        case Code(text=text):
+            return f"\\texttt{{{state.text(text, node.pos)}}}"
+        case Link():
+            return _link(node, state)
+        case Math(tex=tex):
+            result = check_math(tex)
+            if result.ok:
+                return f"${result.tex}$"
+            state.warn("PK502", node.pos, f"math printed as its source: {result.problem}")
+            return f"\\texttt{{{state.text(tex, node.pos)}}}"
+        case LineBreak():
+            return "\\pkbreak{}"
+        case Cite():
+            return _cite(node, state)
+        case Note():
+            return _note(node, state)
+        case Ref():
+            text = state.text(layout.ref_text(node, state.template), node.pos)
+            target = anchor(node.label)
+            if node.number is not None and target in state.anchors:
+                return f"\\hyperref[{target}]{{{text}}}"
+            return text
+        case _:
+            raise TypeError(f"not an inline: {node!r}")
+
+
+def _cite(cite: Cite, state: _State) -> str:
+    """Return a citation as LaTeX: its rendered text (links to the reference list kept).
+
+    This is the one place citations are printed; an unresolved citation (no rendering)
+    shows its source, so the gap stays visible.
+    """
+    if cite.rendered is None:
+        return state.text(cite.source, cite.pos)
+    return _inlines(cite.rendered, state)
+
+
+def _note(note: Note, state: _State) -> str:
+    if state.in_note:
+        # A note inside a note: LaTeX cannot nest footnotes; print it in parentheses.
+        return f" ({_blocks(note.blocks, state, sep=' ').strip()})"
+    state.in_note, saved_box = True, state.in_box
+    state.in_box = True
+    try:
+        text = _blocks(note.blocks, state, sep="\\par\n").strip()
+    finally:
+        state.in_note, state.in_box = False, saved_box
+    if state.deferred is not None:
+        state.deferred.append(text)
+        return "\\footnotemark{}"
+    return f"\\footnote{{{text}}}"
+
+
+def _link(link: Link, state: _State) -> str:
+    content = _inlines(link.content, state)
+    if link.url.startswith("#"):
+        target = anchor(link.url[1:])
+        return f"\\hyperref[{target}]{{{content}}}" if target in state.anchors else content
+    return f"\\href{{{url_argument(link.url)}}}{{{content}}}"
+
+
+def url_argument(url: str) -> str:
+    """Return `url` as ``\\href``'s first argument, safe even inside another argument.
+
+    Characters outside printable ASCII and those TeX or hyperref read specially are
+    percent-encoded (``{ } \\ ^ | " < >`` and spaces), as a browser would send them; ``%``,
+    ``#`` and ``~`` are then written ``\\%``, ``\\#``, ``\\~{}``, which hyperref turns back
+    into the characters.
+    """
+    encoded = quote(url, safe="!#$%&'()*+,-./:;=?@[]_~")
+    return (encoded.replace("%", "\\%").replace("#", "\\#").replace("~", "\\~{}")
+            .replace("$", "\\$").replace("&", "\\&").replace("_", "\\_"))
+
+
+# --------------------------------------------------------------------------- references
+
+
+def _bibliography(paper: Paper, state: _State) -> dict[str, Any] | None:
+    """Return the reference list for the template: its heading and one entry a work."""
+    if not paper.bibliography:
+        return None
+    entries = [{"anchor": Latex(anchor(layout.entry_anchor(e.key))),
+                "content": _inlines(e.content, state)} for e in paper.bibliography]
+    title = state.template.references_title
+    heading = _heading(1, "", escape(title), title, None, [])
+    return {"heading": Latex(heading), "entries": entries, "title": title}

@@ -1,0 +1,140 @@
+"""The Template as LaTeX values: geometry, font sizes, spacing, heading styles, fonts.
+
+:func:`template_values` is the one mapping from a :class:`~paperkit.templates.Template` to
+what ``latex.tex.j2`` prints in its preamble, so that the ``.tex`` output reads the same
+shared decisions as the docx and pdf writers: the same margins in mm, the same body size and
+baseline distance (``size * line_spacing``), the same heading sizes and spacing in pt.
+Numbers are formatted here (``11``, ``12.7``) and size switches are finished
+:class:`~paperkit.writers.latex_escape.Latex` fragments.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..templates import FontFamily, Template
+from .latex_escape import Latex
+
+__all__ = ["template_values", "number", "heading_command", "CLASS_BASELINES"]
+
+#: ``\baselineskip`` of the article class at its three sizes, in pt.
+CLASS_BASELINES: dict[float, float] = {10.0: 12.0, 11.0: 13.6, 12.0: 14.5}
+
+#: Fonts xelatex/lualatex use for scripts the TeX Gyre fonts lack, by body family.
+SCRIPT_FONTS = {"serif": "Liberation Serif", "sans": "Liberation Sans"}
+CJK_FONTS = {"serif": "Noto Serif CJK JP", "sans": "Noto Sans CJK JP"}
+
+_COMMANDS = {1: "section", 2: "subsection", 3: "subsubsection", 4: "paragraph"}
+
+
+def number(value: float) -> str:
+    """Return `value` as a short, exact-enough TeX number: ``11``, ``12.7``, ``1.0112``."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def heading_command(level: int) -> str:
+    """Return the LaTeX sectioning command for heading `level` (1 ``section`` ...)."""
+    return _COMMANDS.get(level, "subparagraph")
+
+
+def _stretch(template: Template) -> float:
+    """Return the ``\\setstretch`` factor giving a baseline of size * line_spacing."""
+    size = template.fonts.size
+    base = CLASS_BASELINES.get(size, size * 1.2)
+    return size * template.fonts.line_spacing / base
+
+
+def _size_switch(size: float, template: Template) -> Latex:
+    """Return ``\\fontsize{size}{skip}\\selectfont`` whose skip, once setspace stretches it,
+    is `size` times the template's line spacing."""
+    skip = size * template.fonts.line_spacing / _stretch(template)
+    # The trailing space ends the control word, so text may follow directly.
+    return Latex(f"\\fontsize{{{number(size)}}}{{{number(skip)}}}\\selectfont ")
+
+
+def _family(family: FontFamily) -> dict[str, str]:
+    return {"latex": family.latex, "fontspec": family.fontspec}
+
+
+def template_values(template: Template) -> dict[str, Any]:
+    """Return the preamble variables of ``latex.tex.j2`` for `template`.
+
+    Keys: ``page`` (mm), ``fonts`` (class size, custom body size, stretch, families),
+    ``paragraph``, ``headings`` (one dict a sectioning command), ``sizes`` (size switches
+    for the title block, abstract, captions, references), ``title_block``, ``footer``.
+    """
+    fonts = template.fonts
+    size = fonts.size
+    custom = size not in CLASS_BASELINES
+    body = "sans" if fonts.body == fonts.sans else "serif"
+    head_family = "sans" if fonts.headings == fonts.sans else "serif"
+    headings = []
+    for level in range(1, 6):
+        style = template.heading(level)
+        before = max(style.space_before, 0.01)
+        # The next paragraph adds \parskip after the heading; subtract it so the gap is
+        # the template's space-after, as in Word and the PDF (at least a hair: 0 would
+        # make the heading run into the paragraph).
+        after = max(style.space_after - template.paragraph_space_after, 0.01)
+        font = ["\\sffamily " if head_family == "sans" else "\\rmfamily ",
+                _size_switch(style.size, template)]
+        if style.bold:
+            font.append("\\bfseries ")
+        if style.italic:
+            font.append("\\itshape ")
+        headings.append({
+            "level": level,
+            "command": heading_command(level),
+            "before": number(before),
+            "after": number(after),
+            "font": Latex("".join(font)),
+        })
+    return {
+        "page": {key: number(getattr(template.page, key))
+                 for key in ("width", "height", "top", "bottom", "left", "right")},
+        "fonts": {
+            "class_size": number(size if not custom else 10),
+            "custom_size": custom,
+            "size": number(size),
+            "baseline": number(size * 1.2),
+            "stretch": number(_stretch(template)),
+            "serif": _family(fonts.serif),
+            "sans": _family(fonts.sans),
+            "mono": _family(fonts.mono),
+            "body": body,
+            "headings": head_family,
+            "script_font": SCRIPT_FONTS[body],
+            "cjk_font": CJK_FONTS[body],
+        },
+        "paragraph": {
+            "indent": number(template.paragraph_indent),
+            "space_after": number(template.paragraph_space_after),
+            "align": template.align,
+        },
+        "headings": headings,
+        "sizes": {
+            "title": _size_switch(template.title_size, template),
+            "subtitle": _size_switch(template.subtitle_size, template),
+            "author": _size_switch(template.author_size, template),
+            "abstract": _size_switch(template.abstract_size, template),
+            "caption": _size_switch(template.caption_size, template),
+            "references": _size_switch(template.references_size, template),
+            "small": _size_switch(max(template.fonts.size - 2, 6), template),
+            "footer": _size_switch(max(template.fonts.size - 1.5, 6), template),
+            "quote": _size_switch(max(template.fonts.size - 1, 6), template),
+            "affiliation": _size_switch(max(template.author_size - 1, 6), template),
+        },
+        "title_block": {
+            "layout": template.title_layout,
+            "align": template.title_align,
+            "heading_family": Latex("\\sffamily " if head_family == "sans" else "\\rmfamily "),
+        },
+        "abstract_indent": number(template.abstract_indent),
+        "abstract_label": template.abstract_label,
+        "keywords_label": template.keywords_label,
+        "references_indent": number(template.references_indent),
+        "footer": template.footer,
+        "bullets": [Latex("\\textbullet"), Latex("\\textendash"), Latex("\\ensuremath{\\ast}")],
+        "ordinals": [Latex("\\arabic*."), Latex("(\\alph*)"), Latex("\\roman*.")],
+    }

@@ -1,0 +1,112 @@
+"""The Jinja environment that renders ``latex.tex.j2``: sandboxed, strict, escaping by default.
+
+Templates are untrusted (a paper may name any template folder), so they run in Jinja's
+:class:`~jinja2.sandbox.SandboxedEnvironment`. The delimiters are TeX-safe, as Sphinx's
+LaTeX templates use: ``<%= value %>``, ``<% for x in xs %>``, ``<# comment #>``, so TeX's
+braces and ``%`` need no quoting. Every printed value goes through
+:func:`~paperkit.writers.latex_escape.escape` (Jinja's ``finalize`` hook) unless it is a
+:class:`~paperkit.writers.latex_escape.Latex` fragment the writer rendered already. A
+missing variable or a syntax error is a :class:`~paperkit.errors.TemplateError` (PK108)
+that names the template file and line.
+
+String operations inside a template (``~``, most filters) return plain ``str``, so a
+:class:`Latex` value loses its mark and would be escaped twice: the writer joins fragments in
+Python and hands the template finished pieces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..errors import TemplateError
+from ..model import Pos
+from .latex_escape import Latex, escape
+
+__all__ = ["TEMPLATE_FILE", "make_environment", "render_template", "finalize"]
+
+#: The LaTeX template's file name inside a template folder.
+TEMPLATE_FILE = "latex.tex.j2"
+
+
+def finalize(value: Any) -> str:
+    """Return `value` as it is printed into the ``.tex``: escaped unless it is :class:`Latex`.
+
+    ``None`` prints as nothing; numbers and other values print as their escaped ``str``.
+    """
+    if isinstance(value, Latex):
+        return value
+    if value is None:
+        return ""
+    return escape(str(value))
+
+
+def make_environment(folders: Sequence[Path]) -> SandboxedEnvironment:
+    """Return the sandboxed, strict, escaping Jinja environment loading from `folders`.
+
+    `folders` are searched in order, so a template folder without its own ``latex.tex.j2``
+    (or partial) uses the one of the template it extends.
+    """
+    return SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders], encoding="utf-8"),
+        undefined=jinja2.StrictUndefined,
+        finalize=finalize,
+        autoescape=False,
+        variable_start_string="<%=",
+        variable_end_string="%>",
+        block_start_string="<%",
+        block_end_string="%>",
+        comment_start_string="<#",
+        comment_end_string="#>",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+def render_template(env: SandboxedEnvironment, name: str, context: Mapping[str, Any]) -> str:
+    """Return template `name` rendered with `context`.
+
+    Raises :class:`TemplateError` (PK108) for a missing template, a syntax error, an
+    undefined variable or an operation the sandbox forbids, positioned at the template file
+    and line where it happened.
+    """
+    try:
+        template = env.get_template(name)
+        return template.render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        pos = Pos(exc.filename or name, exc.lineno or 0)
+        raise TemplateError.make("PK108", pos, detail=f"syntax error: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        searched = ", ".join(str(p) for p in getattr(env.loader, "searchpath", []))
+        raise TemplateError.make("PK108", None, detail=f"'{exc.name}' not found in "
+                                                       f"{searched}") from None
+    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError, TypeError,
+            AttributeError, ValueError, KeyError, IndexError) as exc:
+        pos = _template_position(exc.__traceback__, env) or Pos(name, 0)
+        kind = "undefined variable" if isinstance(exc, jinja2.UndefinedError) else \
+            "not allowed" if isinstance(exc, jinja2.exceptions.SecurityError) else "error"
+        raise TemplateError.make("PK108", pos, detail=f"{kind}: {exc}") from None
+
+
+def _template_position(tb: TracebackType | None, env: SandboxedEnvironment) -> Pos | None:
+    """Return the innermost template file and line in traceback `tb`, if any.
+
+    Jinja rewrites tracebacks so that frames of compiled templates carry the template's
+    file name and line number.
+    """
+    roots = [Path(p).resolve() for p in getattr(env.loader, "searchpath", [])]
+    found: Pos | None = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        path = Path(filename)
+        if path.suffix == ".j2" or any(root in path.resolve().parents for root in roots):
+            found = Pos(filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
