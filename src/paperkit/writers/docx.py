@@ -1,0 +1,495 @@
+"""Paper -> .docx with python-docx: Word's named styles from the template, native footnotes.
+
+Every look decision comes from the :class:`~paperkit.templates.Template` through one function,
+:func:`_define_styles`; the content only names styles. Headings use Word's Heading styles with
+Word's own multilevel numbering attached to them, lists use real numbering definitions,
+footnotes are Word footnotes, captions carry ``SEQ`` fields and every cross-reference target
+is a bookmark. The OOXML python-docx cannot write lives in :mod:`.docx_parts`; TeX math
+becomes Office Math through :mod:`.docx_math`. The style and page setup lives in
+:mod:`.docx_styles`.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Protocol, assert_never
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_BREAK, WD_PARAGRAPH_ALIGNMENT
+from docx.shared import Emu, Mm, Twips
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from ..model import (Block, BlockQuote, BulletList, Cite, Code, CodeBlock, Emph, Figure, Inline,
+                     LineBreak, Link, Math, MathBlock, Note, OrderedList, Paper, Paragraph, Ref,
+                     Section, SmallCaps, Strong, Subscript, Superscript, Table, Text,
+                     ThematicBreak)
+from ..options import BuildOptions
+from ..templates import Template
+from ..walk import block_inlines, iter_sections, plain_text
+from . import layout
+from .docx_elements import (Bookmarks, RunSink, set_alt_text, set_row_cant_split,
+                            set_table_header_row, xml_safe)
+from .docx_geometry import column_widths, fit_image, word_image
+from .docx_math import tex_to_omml
+from .docx_parts import LIST_STEP, Footnotes, Numbering, normalize_zip, set_paragraph_numbering, \
+    tidy_package
+from .docx_styles import STYLE, number_headings, set_language, setup_page
+from .docx_styles import define_styles as _define_styles
+
+__all__ = ["write_docx"]
+
+
+def write_docx(paper: Paper, template: Template, options: BuildOptions) -> dict[str, bytes]:
+    """Return ``{"paper.docx": bytes}``: `paper` as a Word document in `template`'s look.
+
+    The bytes depend only on the arguments: dates come from `options.source_date_epoch`
+    (0: 2000-01-01) and the zip is written with fixed timestamps. Raises
+    :class:`~paperkit.errors.InputError` for an image that is missing (PK104) or that
+    neither Word nor Pillow can read (PK109).
+    """
+    when = (datetime.fromtimestamp(options.source_date_epoch, timezone.utc)
+            if options.source_date_epoch > 0 else datetime(2000, 1, 1, tzinfo=timezone.utc))
+    builder = _Builder(paper, template)
+    builder.build()
+    return {"paper.docx": builder.save(when)}
+
+
+class _Blocks(Protocol):
+    """Anything python-docx can append paragraphs to: the body, a note, a table cell."""
+
+    def add_paragraph(self, text: str = "", style: str | None = None) -> DocxParagraph: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    """Where blocks are being written: paragraph styles to use and list nesting."""
+
+    paragraph: str = STYLE.body
+    first: str = STYLE.first
+    list_paragraph: str = STYLE.list
+    depth: int = 0
+    quote: int = 0
+    in_note: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Fmt:
+    """Character formatting in effect for the inlines being written."""
+
+    emph: bool = False
+    strong: bool = False
+    code: bool = False
+    small_caps: bool = False
+    sup: bool = False
+    sub: bool = False
+    link: bool = False
+
+
+_NOTE_CTX = _Ctx(STYLE.footnote, STYLE.footnote, STYLE.footnote, in_note=True)
+_ALIGN = {"left": WD_PARAGRAPH_ALIGNMENT.LEFT, "center": WD_PARAGRAPH_ALIGNMENT.CENTER,
+          "right": WD_PARAGRAPH_ALIGNMENT.RIGHT, "default": WD_PARAGRAPH_ALIGNMENT.LEFT}
+
+
+class _Builder:
+    """Writes one paper into a fresh python-docx document."""
+
+    def __init__(self, paper: Paper, template: Template) -> None:
+        self.paper = paper
+        self.template = template
+        self.doc: DocxDocument = Document()
+        tidy_package(self.doc)
+        _define_styles(self.doc, template)
+        set_language(self.doc, template, paper.lang)
+        self.numbering = Numbering(self.doc)
+        self.headings = number_headings(self.doc, self.numbering, paper, template)
+        self.footnotes = Footnotes(self.doc)
+        self.marks = Bookmarks()
+        self.marks.register(_anchors(paper))
+        self.sequence = {"tbl": 0, "fig": 0}
+
+    # ------------------------------------------------------------------ document
+
+    def build(self) -> None:
+        """Write the title block, the body, the reference list, page setup and properties."""
+        paper, template = self.paper, self.template
+        setup_page(self.doc, template, self._running_title, self._footer)
+        self._title_block()
+        self._blocks(self.doc, paper.blocks, _Ctx(), first=True)
+        for section in paper.sections:
+            self._section(section)
+        self._bibliography()
+        self._properties()
+
+    def save(self, when: datetime) -> bytes:
+        """Return the document's bytes, dated `when`, in a normalized zip."""
+        props = self.doc.core_properties
+        naive = when.astimezone(timezone.utc).replace(tzinfo=None)
+        props.created = props.modified = naive
+        props.last_printed = naive
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return normalize_zip(buffer.getvalue(), naive)
+
+    def _properties(self) -> None:
+        paper = self.paper
+        props = self.doc.core_properties
+        props.title = xml_safe(plain_text(paper.title))
+        props.subject = xml_safe(plain_text(paper.subtitle))
+        props.author = xml_safe(", ".join(a.name for a in paper.authors))
+        props.last_modified_by = props.author
+        props.keywords = xml_safe(", ".join(paper.keywords))
+        props.language = xml_safe(paper.lang)
+        props.comments = ""
+        props.category = ""
+        props.revision = 1
+
+    def _running_title(self, paragraph: DocxParagraph) -> bool:
+        text = layout.running_title(self.paper, self.template)
+        if text:
+            RunSink(paragraph).add_run(xml_safe(text))
+        return bool(text)
+
+    def _footer(self, paragraph: DocxParagraph) -> bool:
+        if self.template.footer == "none":
+            return False
+        sink = RunSink(paragraph)
+        sink.add_field("PAGE", "1")
+        if self.template.footer == "page-of":
+            sink.add_run(" of ")
+            sink.add_field("NUMPAGES", "1")
+        return True
+
+    def _title_block(self) -> None:
+        paper, template, doc = self.paper, self.template, self.doc
+        last: DocxParagraph | None = None
+        if paper.title:
+            last = doc.add_paragraph(style=STYLE.title)
+            self._inlines(RunSink(last), paper.title, _Fmt(), _Ctx())
+        if paper.subtitle:
+            last = doc.add_paragraph(style=STYLE.subtitle)
+            self._inlines(RunSink(last), paper.subtitle, _Fmt(), _Ctx())
+        authors = layout.author_block(paper)
+        if authors.names:
+            last = doc.add_paragraph(style=STYLE.author)
+            sink = RunSink(last)
+            for index, (name, mark) in enumerate(authors.names):
+                if index:
+                    sink.add_run(", ")
+                sink.add_run(xml_safe(name))
+                if mark:
+                    sink.add_run(mark).font.superscript = True
+        for mark, affiliation in authors.affiliations:
+            last = doc.add_paragraph(style=STYLE.affiliation)
+            sink = RunSink(last)
+            if mark:
+                sink.add_run(mark).font.superscript = True
+            sink.add_run(xml_safe(affiliation))
+        if authors.emails:
+            last = doc.add_paragraph(xml_safe(", ".join(authors.emails)), STYLE.affiliation)
+        if paper.date:
+            last = doc.add_paragraph(xml_safe(paper.date), STYLE.date)
+        if paper.abstract:
+            doc.add_paragraph(xml_safe(template.abstract_label), STYLE.abstract_title)
+            self._blocks(doc, paper.abstract,
+                         _Ctx(STYLE.abstract, STYLE.abstract, STYLE.abstract))
+            last = None
+        if paper.keywords:
+            last = doc.add_paragraph(style=STYLE.keywords)
+            sink = RunSink(last)
+            sink.add_run(xml_safe(template.keywords_label) + ": ", style=STYLE.strong)
+            sink.add_run(xml_safe(", ".join(paper.keywords)))
+        if template.title_layout == "page" and len(doc.paragraphs):
+            if last is None:
+                last = doc.paragraphs[-1]
+            last.add_run().add_break(WD_BREAK.PAGE)
+
+    # ------------------------------------------------------------------ sections
+
+    def _section(self, section: Section) -> None:
+        level = min(max(section.level, 1), 9)
+        paragraph = self.doc.add_paragraph(style=f"Heading {level}")
+        typed = self.headings.get(id(section))
+        if typed is not None:
+            set_paragraph_numbering(paragraph, 0, None)
+        sink = RunSink(paragraph)
+        mark = self.marks.start(sink, section.label) if section.label else None
+        if typed:
+            sink.add_run(xml_safe(typed) + "\t")
+        self._inlines(sink, section.title, _Fmt(), _Ctx())
+        self.marks.end(sink, mark)
+        self._blocks(self.doc, section.blocks, _Ctx(), first=True)
+        for subsection in section.subsections:
+            self._section(subsection)
+
+    def _bibliography(self) -> None:
+        entries = self.paper.bibliography
+        if not entries:
+            return
+        heading = self.doc.add_paragraph(xml_safe(self.template.references_title),
+                                         "Heading 1")
+        if self.template.numbering != "none":
+            set_paragraph_numbering(heading, 0, None)
+        for entry in entries:
+            paragraph = self.doc.add_paragraph(style=STYLE.bibliography)
+            sink = RunSink(paragraph)
+            mark = self.marks.start(sink, layout.entry_anchor(entry.key))
+            self._inlines(sink, entry.content, _Fmt(), _Ctx())
+            self.marks.end(sink, mark)
+
+    # ------------------------------------------------------------------ blocks
+
+    def _blocks(self, out: _Blocks, blocks: list[Block], ctx: _Ctx, *,
+                first: bool = False) -> None:
+        for index, block in enumerate(blocks):
+            self._block(out, block, ctx, first=first and index == 0)
+
+    def _block(self, out: _Blocks, block: Block, ctx: _Ctx, *, first: bool = False) -> None:
+        match block:
+            case Paragraph(content=content):
+                paragraph = out.add_paragraph(style=ctx.first if first else ctx.paragraph)
+                if ctx.quote > 1:
+                    paragraph.paragraph_format.left_indent = Mm(10 * ctx.quote)
+                self._inlines(RunSink(paragraph), content, _Fmt(), ctx)
+            case BulletList(items=items):
+                self._list(out, items, ctx, self.numbering.bullets())
+            case OrderedList(items=items, start=start):
+                self._list(out, items, ctx, self.numbering.ordered(min(ctx.depth, 8), start))
+            case BlockQuote(blocks=blocks):
+                style = STYLE.footnote if ctx.in_note else STYLE.quote
+                inner = replace(ctx, paragraph=style, first=style, quote=ctx.quote + 1)
+                self._blocks(out, blocks, inner)
+            case Table():
+                self._table(out, block, ctx)
+            case Figure():
+                self._figure(out, block)
+            case CodeBlock(text=text):
+                paragraph = out.add_paragraph(style=STYLE.code)
+                RunSink(paragraph).add_run(xml_safe(text.rstrip("\n")))
+            case MathBlock(tex=tex):
+                paragraph = out.add_paragraph(style=STYLE.display_math)
+                self._math(RunSink(paragraph), tex, display=True)
+            case ThematicBreak():
+                out.add_paragraph(style=STYLE.rule)
+            case _:
+                assert_never(block)
+
+    def _list(self, out: _Blocks, items: list[list[Block]], ctx: _Ctx, num_id: int) -> None:
+        level = min(ctx.depth, 8)
+        inner = replace(ctx, depth=ctx.depth + 1)
+        for item in items:
+            blocks = list(item)
+            paragraph = out.add_paragraph(style=ctx.list_paragraph)
+            set_paragraph_numbering(paragraph, num_id, level)
+            if blocks and isinstance(blocks[0], Paragraph):
+                self._inlines(RunSink(paragraph), blocks.pop(0).content, _Fmt(), ctx)
+            for block in blocks:
+                if isinstance(block, Paragraph):
+                    # A further paragraph of the item: aligned with the item's text, unnumbered.
+                    more = out.add_paragraph(style=ctx.list_paragraph)
+                    more.paragraph_format.left_indent = Twips(LIST_STEP * (level + 1))
+                    self._inlines(RunSink(more), block.content, _Fmt(), ctx)
+                else:
+                    self._block(out, block, inner)
+
+    def _caption(self, out: _Blocks, kind: str, label: str | None, number: int | None,
+                 caption: list[Inline]) -> DocxParagraph | None:
+        """Write "Table 2: caption" with a SEQ field and a bookmark on "Table 2"."""
+        if number is None and not caption:
+            return None
+        paragraph = out.add_paragraph(style=STYLE.caption)
+        sink = RunSink(paragraph)
+        mark = self.marks.start(sink, label) if label else None
+        word = self.template.table_label if kind == "tbl" else self.template.figure_label
+        if number is not None:
+            self.sequence[kind] += 1
+            sink.add_run(xml_safe(word) + " ")
+            name = "Table" if kind == "tbl" else "Figure"
+            # Word renumbers SEQ fields when they update; "\r" pins a number the model
+            # gives out of sequence so Word keeps showing the model's number.
+            reset = f" \\r {number}" if number != self.sequence[kind] else ""
+            self.sequence[kind] = number
+            sink.add_field(f"SEQ {name} \\* ARABIC{reset}", str(number))
+        else:
+            sink.add_run(xml_safe(word))
+        self.marks.end(sink, mark)
+        if caption:
+            sink.add_run(": ")
+            self._inlines(sink, caption, _Fmt(), _Ctx())
+        return paragraph
+
+    def _table(self, out: _Blocks, table: Table, ctx: _Ctx) -> None:
+        self._caption(out, "tbl", table.label, table.number, table.caption)
+        rows = ([table.header] if table.header else []) + list(table.rows)
+        columns = max([len(row) for row in rows] + [len(table.align), 1])
+        widths = column_widths(rows, columns, self.template)
+        docx_table = _add_table(out, len(rows) or 1, columns, sum(widths))
+        docx_table.style = STYLE.table
+        docx_table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        docx_table.autofit = False
+        for index, column in enumerate(docx_table.columns):
+            column.width = widths[index]
+        for row_index, row in enumerate(rows):
+            docx_row = docx_table.rows[row_index]
+            set_row_cant_split(docx_row)
+            for index, cell in enumerate(docx_row.cells):
+                cell.width = widths[index]
+                paragraph = cell.paragraphs[0]
+                paragraph.style = STYLE.table_text
+                align = table.align[index] if index < len(table.align) else "default"
+                paragraph.alignment = _ALIGN[align]
+                if index < len(row):
+                    self._inlines(RunSink(paragraph), row[index], _Fmt(), ctx)
+        set_table_header_row(docx_table, docx_table.rows[0] if table.header else None)
+        # A paragraph after the table keeps the next caption or table from touching it.
+        out.add_paragraph(style=STYLE.after_table)
+
+    def _figure(self, out: _Blocks, figure: Figure) -> None:
+        from ..resources import read_image
+
+        data, image = word_image(read_image(self.paper, figure), figure)
+        width, height = fit_image(image, self.template)
+        paragraph = out.add_paragraph(style=STYLE.figure)
+        run = RunSink(paragraph).add_run()
+        run.add_picture(io.BytesIO(data), width=width, height=height)
+        set_alt_text(run, xml_safe(figure.alt or plain_text(figure.caption)))
+        caption = self._caption(out, "fig", figure.label, figure.number, figure.caption)
+        if caption is not None:
+            caption.paragraph_format.keep_with_next = False
+
+    # ------------------------------------------------------------------ inlines
+
+    def _inlines(self, sink: RunSink, nodes: list[Inline], fmt: _Fmt, ctx: _Ctx) -> None:
+        for node in nodes:
+            self._inline(sink, node, fmt, ctx)
+
+    def _inline(self, sink: RunSink, node: Inline, fmt: _Fmt, ctx: _Ctx) -> None:
+        match node:
+            case Text(text=text):
+                self._run(sink, text, fmt)
+            case Emph(content=content):
+                self._inlines(sink, content, replace(fmt, emph=True), ctx)
+            case Strong(content=content):
+                self._inlines(sink, content, replace(fmt, strong=True), ctx)
+            case SmallCaps(content=content):
+                self._inlines(sink, content, replace(fmt, small_caps=True), ctx)
+            case Superscript(content=content):
+                self._inlines(sink, content, replace(fmt, sup=True, sub=False), ctx)
+            case Subscript(content=content):
+                self._inlines(sink, content, replace(fmt, sub=True, sup=False), ctx)
+            case Code(text=text):
+                self._run(sink, text, replace(fmt, code=True))
+            case Link(content=content, url=url):
+                self._link(sink, content, url, fmt, ctx)
+            case Math(tex=tex):
+                self._math(sink, tex, display=False)
+            case LineBreak():
+                sink.add_run().add_break()
+            case Cite(rendered=rendered, items=items, source=source):
+                if rendered is None:
+                    keys = "; ".join(item.key for item in items)
+                    self._run(sink, f"[?{keys or source}]", fmt)
+                else:
+                    self._inlines(sink, rendered, fmt, ctx)
+            case Note(blocks=blocks):
+                self._note(sink, blocks, fmt, ctx)
+            case Ref(label=label, number=number):
+                text = layout.ref_text(node, self.template)
+                if number is not None and label in self.marks.targets():
+                    sink = sink.hyperlink(anchor=self.marks.name(label))
+                self._run(sink, text, fmt)
+            case _:
+                assert_never(node)
+
+    def _run(self, sink: RunSink, text: str, fmt: _Fmt) -> None:
+        text = xml_safe(text)
+        if not text:
+            return
+        # One character style per run: the first that applies; the rest as direct toggles.
+        styles = [s for s, on in ((STYLE.verbatim, fmt.code), (STYLE.hyperlink, fmt.link),
+                                  (STYLE.emphasis, fmt.emph), (STYLE.strong, fmt.strong)) if on]
+        run = sink.add_run(text, style=styles[0] if styles else None)
+        if STYLE.emphasis in styles[1:]:
+            run.italic = True
+        if STYLE.strong in styles[1:]:
+            run.bold = True
+        if fmt.small_caps:
+            run.font.small_caps = True
+        if fmt.sup:
+            run.font.superscript = True
+        elif fmt.sub:
+            run.font.subscript = True
+
+    def _link(self, sink: RunSink, content: list[Inline], url: str, fmt: _Fmt,
+              ctx: _Ctx) -> None:
+        if url.startswith("#"):
+            anchor = url[1:]
+            if anchor in self.marks.targets():
+                sink = sink.hyperlink(anchor=self.marks.name(anchor))
+            self._inlines(sink, content, fmt, ctx)
+            return
+        target = xml_safe(url).strip()
+        if target and not sink.in_link:
+            self._inlines(sink.hyperlink(url=target), content, replace(fmt, link=True), ctx)
+        else:
+            self._inlines(sink, content, fmt, ctx)
+
+    def _math(self, sink: RunSink, tex: str, *, display: bool) -> None:
+        element = None if sink.in_link else tex_to_omml(tex, display=display)
+        if element is None:
+            self._run(sink, tex, _Fmt(emph=True))
+        else:
+            sink.append(element)
+
+    def _note(self, sink: RunSink, blocks: list[Block], fmt: _Fmt, ctx: _Ctx) -> None:
+        if ctx.in_note:
+            # Word has no notes inside notes (a note-style citation in a footnote): the
+            # inner note's text joins the footnote in place.
+            for block in blocks:
+                for inlines in block_inlines(block):
+                    self._inlines(sink, inlines, fmt, ctx)
+            return
+        note_id, container = self.footnotes.add()
+        sink.add_footnote_reference(note_id)
+        self._blocks(container, blocks, _NOTE_CTX)
+        self.footnotes.finish(container, STYLE.footnote)
+
+
+# ---------------------------------------------------------------------- geometry
+
+
+def _anchors(paper: Paper) -> list[str]:
+    """Return every anchor the document will hold, in document order."""
+    anchors: list[str] = []
+
+    def blocks(items: list[Block]) -> None:
+        for block in items:
+            match block:
+                case Table(label=label) | Figure(label=label) if label:
+                    anchors.append(label)
+                case BlockQuote(blocks=inner):
+                    blocks(inner)
+                case BulletList(items=list_items) | OrderedList(items=list_items):
+                    for item in list_items:
+                        blocks(item)
+                case _:
+                    pass
+
+    blocks(paper.blocks)
+    for section in iter_sections(paper.sections):
+        if section.label:
+            anchors.append(section.label)
+        blocks(section.blocks)
+    for entry in paper.bibliography or []:
+        anchors.append(layout.entry_anchor(entry.key))
+    return anchors
+
+
+def _add_table(out: _Blocks, rows: int, columns: int, width: int) -> DocxTable:
+    if isinstance(out, DocxDocument):
+        return out.add_table(rows, columns)
+    return out.add_table(rows, columns, Emu(width))  # type: ignore[attr-defined]

@@ -1,0 +1,312 @@
+"""WordprocessingML elements python-docx 1.2 cannot write: runs in hyperlinks, bookmarks,
+fields, footnote references, and the style and table properties it has no API for.
+
+The companion of :mod:`.docx_parts` (which adds whole parts: footnotes, numbering, settings,
+the package). Only these two modules touch raw OOXML; :mod:`.docx` speaks python-docx's API.
+See the module docstring of :mod:`.docx_parts` for the analysis behind both.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.styles.style import BaseStyle
+from docx.table import Table, _Row
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+__all__ = ["xml_safe", "Bookmarks", "RunSink", "w_element", "w_rstyle", "reset_style", "set_style_font",
+           "set_outline_level", "set_contextual_spacing", "set_paragraph_border",
+           "define_rule_table", "set_table_header_row", "set_row_cant_split", "set_alt_text"]
+
+# --------------------------------------------------------------------------- text
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Return `text` with the characters XML 1.0 cannot hold removed.
+
+    Control characters are dropped; lone surrogates (undecodable input) become U+FFFD; a
+    carriage return becomes a line feed (python-docx writes it as a line break).
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_ILLEGAL.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "",
+                            text)
+
+
+# --------------------------------------------------------------------------- bookmarks
+
+
+class Bookmarks:
+    """Word-legal bookmark names for anchor ids, and which bookmarks the document holds.
+
+    :meth:`name` is the one mapping from an anchor (``sec:intro``, ``ref-buzan2022``) to a
+    bookmark name (``sec_intro``, ``ref_buzan2022``). Names are at most 40 characters of ASCII
+    letters, digits and ``_`` and start with a letter; two anchors that would share a name get
+    ``_2``, ``_3``... in the order they are first named, so callers register the targets in
+    document order before writing any link.
+    """
+
+    def __init__(self) -> None:
+        self._names: dict[str, str] = {}
+        self._taken: set[str] = set()
+        self._placed: set[str] = set()
+        self._next_id = 0
+
+    def name(self, anchor: str) -> str:
+        """Return the bookmark name of `anchor` (the same name every time)."""
+        if anchor in self._names:
+            return self._names[anchor]
+        ascii_text = unicodedata.normalize("NFKD", anchor).encode("ascii", "ignore").decode()
+        base = re.sub(r"[^A-Za-z0-9]+", "_", ascii_text).strip("_")
+        if not base[:1].isalpha():
+            base = "pk_" + base if base else "pk"
+        base = base[:40].rstrip("_")
+        name, count = base, 1
+        while name in self._taken:
+            count += 1
+            suffix = f"_{count}"
+            name = base[:40 - len(suffix)] + suffix
+        self._taken.add(name)
+        self._names[anchor] = name
+        return name
+
+    def register(self, anchors: Iterable[str]) -> None:
+        """Name every anchor of `anchors` now, so collisions resolve in document order."""
+        for anchor in anchors:
+            self.name(anchor)
+
+    def targets(self) -> set[str]:
+        """Return the anchors registered as targets."""
+        return set(self._names)
+
+    def start(self, sink: RunSink, anchor: str) -> int | None:
+        """Open the bookmark of `anchor` in `sink`; return its id (``None`` if already placed)."""
+        name = self.name(anchor)
+        if name in self._placed:
+            return None
+        self._placed.add(name)
+        self._next_id += 1
+        sink.append(w_element("w:bookmarkStart", id=str(self._next_id), name=name))
+        return self._next_id
+
+    @staticmethod
+    def end(sink: RunSink, bookmark_id: int | None) -> None:
+        """Close bookmark `bookmark_id` (opened by :meth:`start`) in `sink`."""
+        if bookmark_id is not None:
+            sink.append(w_element("w:bookmarkEnd", id=str(bookmark_id)))
+
+
+def w_element(tag: str, **attributes: str) -> BaseOxmlElement:
+    """Return a new ``w:`` element `tag` with ``w:`` attributes."""
+    element = OxmlElement(tag)
+    for key, value in attributes.items():
+        element.set(qn(f"w:{key}"), value)
+    return element
+
+
+# --------------------------------------------------------------------------- runs
+
+
+class RunSink:
+    """Where inline content goes: a paragraph, or a hyperlink inside a paragraph."""
+
+    def __init__(self, paragraph: Paragraph, element: BaseOxmlElement | None = None) -> None:
+        self.paragraph = paragraph
+        self._element = element if element is not None else paragraph._p
+        self.in_link = element is not None
+
+    def append(self, element: BaseOxmlElement) -> None:
+        """Append raw `element` (a bookmark, Office Math) at the end of this sink."""
+        self._element.append(element)
+
+    def add_run(self, text: str = "", style: str | None = None) -> Run:
+        """Return a new run holding `text` in character style `style`.
+
+        Tabs and line feeds in `text` become ``w:tab`` and ``w:br`` (python-docx's rule).
+        """
+        run = Run(self._element.add_r(), self.paragraph)
+        if text:
+            run.text = text
+        if style is not None:
+            run.style = style
+        return run
+
+    def hyperlink(self, *, url: str | None = None, anchor: str | None = None) -> RunSink:
+        """Return a sink inside a new hyperlink to external `url` or to bookmark `anchor`.
+
+        Word cannot nest hyperlinks: inside a hyperlink this returns the same sink.
+        """
+        if self.in_link:
+            return self
+        link = OxmlElement("w:hyperlink")
+        if url is not None:
+            r_id = self.paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+            link.set(qn("r:id"), r_id)
+        else:
+            assert anchor is not None
+            link.set(qn("w:anchor"), anchor)
+        link.set(qn("w:history"), "1")
+        self._element.append(link)
+        return RunSink(self.paragraph, link)
+
+    def add_field(self, instruction: str, result: str, style: str | None = None) -> None:
+        """Append a complex field (``SEQ Table``, ``PAGE``) showing `result` until updated."""
+        def field_run(child: BaseOxmlElement) -> None:
+            run = self.add_run(style=style)
+            run._r.append(child)
+
+        field_run(w_element("w:fldChar", fldCharType="begin"))
+        instr = OxmlElement("w:instrText")
+        instr.set(qn("xml:space"), "preserve")
+        instr.text = f" {instruction} "
+        field_run(instr)
+        field_run(w_element("w:fldChar", fldCharType="separate"))
+        self.add_run(result, style=style)
+        field_run(w_element("w:fldChar", fldCharType="end"))
+
+    def add_footnote_reference(self, note_id: int) -> None:
+        """Append the reference mark of footnote `note_id` (Word numbers it)."""
+        run = self._element.add_r()
+        run.append(w_rstyle("FootnoteReference"))
+        run.append(w_element("w:footnoteReference", id=str(note_id)))
+
+
+def w_rstyle(style_id: str) -> BaseOxmlElement:
+    """Return a ``w:rPr`` naming character style `style_id`."""
+    rpr = OxmlElement("w:rPr")
+    rpr.append(w_element("w:rStyle", val=style_id))
+    return rpr
+
+
+# --------------------------------------------------------------------------- styles
+
+_STYLE_FORMATTING = ("w:link", "w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr")
+
+
+def reset_style(style: BaseStyle) -> None:
+    """Remove every formatting property of `style`, so only what paperkit sets applies.
+
+    python-docx's template gives its built-in styles theme fonts, theme colours and borders;
+    clearing them keeps the document's look entirely in the template. The link to a
+    "... Char" twin style goes too, since the twin keeps the old look.
+    """
+    for tag in _STYLE_FORMATTING:
+        for child in style.element.findall(qn(tag)):
+            style.element.remove(child)
+
+
+def set_style_font(style: BaseStyle, family: str) -> None:
+    """Set `style`'s font to `family` for Latin and complex scripts (East Asian text keeps
+    the theme's East Asian font, which has the glyphs a Latin family lacks)."""
+    rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for slot in ("ascii", "hAnsi", "cs"):
+        rfonts.set(qn(f"w:{slot}"), family)
+    for theme in ("asciiTheme", "hAnsiTheme", "cstheme"):
+        rfonts.attrib.pop(qn(f"w:{theme}"), None)
+
+
+def set_outline_level(style: BaseStyle, level: int) -> None:
+    """Give `style` outline level `level` (0-based): navigation pane and PDF bookmarks."""
+    ppr = style.element.get_or_add_pPr()
+    ppr.insert_element_before(w_element("w:outlineLvl", val=str(level)),
+                              *_ppr_successors("w:outlineLvl"))
+
+
+def set_contextual_spacing(style: BaseStyle) -> None:
+    """Drop the spacing between paragraphs of the same `style` (tight list items)."""
+    ppr = style.element.get_or_add_pPr()
+    ppr.insert_element_before(OxmlElement("w:contextualSpacing"),
+                              *_ppr_successors("w:contextualSpacing"))
+
+
+def set_paragraph_border(style: BaseStyle, side: str, eighths: int, space: int = 1) -> None:
+    """Draw a single line of `eighths`/8 pt on `side` of paragraphs in `style`."""
+    ppr = style.element.get_or_add_pPr()
+    border = parse_xml(f'<w:pBdr {nsdecls("w")}><w:{side} w:val="single" w:sz="{eighths}" '
+                       f'w:space="{space}" w:color="auto"/></w:pBdr>')
+    ppr.insert_element_before(border, *_ppr_successors("w:pBdr"))
+
+
+#: The schema order of ``w:pPr`` children (as python-docx's CT_PPr declares it).
+_PPR_ORDER = (
+    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
+    "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+    "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
+    "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def _ppr_successors(tag: str) -> tuple[str, ...]:
+    return _PPR_ORDER[_PPR_ORDER.index(tag) + 1:]
+
+
+def define_rule_table(style: BaseStyle, *, outer: int, inner: int, margin: int,
+                      header_bold: bool = True) -> None:
+    """Make table `style` a rules-only ("booktabs") table.
+
+    Rules of `outer`/8 pt above and below the table and `inner`/8 pt under the header row, no
+    vertical lines, `margin` twips of cell padding left and right; header text bold.
+    """
+    bold = "<w:rPr><w:b/><w:bCs/></w:rPr>" if header_bold else ""
+    tblpr = parse_xml(
+        f'<w:tblPr {nsdecls("w")}><w:tblInd w:w="0" w:type="dxa"/><w:tblBorders>'
+        f'<w:top w:val="single" w:sz="{outer}" w:space="0" w:color="auto"/>'
+        f'<w:bottom w:val="single" w:sz="{outer}" w:space="0" w:color="auto"/>'
+        '</w:tblBorders><w:tblCellMar>'
+        f'<w:top w:w="40" w:type="dxa"/><w:left w:w="{margin}" w:type="dxa"/>'
+        f'<w:bottom w:w="40" w:type="dxa"/><w:right w:w="{margin}" w:type="dxa"/>'
+        '</w:tblCellMar></w:tblPr>')
+    header = parse_xml(
+        f'<w:tblStylePr {nsdecls("w")} w:type="firstRow">{bold}<w:tblPr/><w:tcPr><w:tcBorders>'
+        f'<w:bottom w:val="single" w:sz="{inner}" w:space="0" w:color="auto"/>'
+        '</w:tcBorders></w:tcPr></w:tblStylePr>')
+    # tblPr and tblStylePr close the w:style sequence, after any pPr and rPr.
+    style.element.append(tblpr)
+    style.element.append(header)
+
+
+def set_table_header_row(table: Table, row: _Row | None) -> None:
+    """Repeat `row` at the top of every page and give it the header look; ``None``: no header.
+
+    The header look comes from the table style's ``firstRow`` formatting; ``w:tblLook``
+    switches it on or off. Word and LibreOffice both read ``w:tblHeader`` for repetition.
+    """
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is None:
+        look = w_element("w:tblLook")
+        table._tbl.tblPr.append(look)
+    for key, value in (("firstRow", "1" if row is not None else "0"), ("lastRow", "0"),
+                       ("firstColumn", "0"), ("lastColumn", "0"), ("noHBand", "1"),
+                       ("noVBand", "1")):
+        look.set(qn(f"w:{key}"), value)
+    look.set(qn("w:val"), "0420" if row is not None else "0600")
+    if row is None:
+        return
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:tblHeader"))
+
+
+def set_row_cant_split(row: _Row) -> None:
+    """Keep `row` on one page."""
+    trpr = row._tr.get_or_add_trPr()
+    trpr.insert(0, OxmlElement("w:cantSplit"))
+
+
+# --------------------------------------------------------------------------- pictures
+
+
+def set_alt_text(run: Run, text: str) -> None:
+    """Give the picture in `run` the description `text` (screen readers read it)."""
+    for doc_pr in run._r.iter("{http://schemas.openxmlformats.org/drawingml/2006/"
+                              "wordprocessingDrawing}docPr"):
+        doc_pr.set("descr", text)
