@@ -1,0 +1,151 @@
+"""Paper -> PDF with reportlab platypus: ``write_pdf(paper, template, options)``.
+
+The story (flowables) comes from :mod:`~paperkit.writers.pdf_story`, the styles from
+:mod:`~paperkit.writers.pdf_styles`, footnote-aware layout from
+:mod:`~paperkit.writers.pdf_flowables`. This module sets up the page: size and margins, the
+running header and the footer, metadata, and deterministic output (reportlab's invariant mode
+is set on this document's canvas only, and dates come from ``options.source_date_epoch``).
+
+The footer "3 of 7" needs the page count before it is known; each page therefore draws its
+header and footer through a form XObject (``pk-page-N``) that :class:`_PagedCanvas` fills in
+when the document is saved, in one layout pass.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import PageTemplate, Paragraph
+
+from ..model import Paper
+from ..options import BuildOptions
+from ..templates import Template
+from ..walk import plain_text
+from . import Output, layout
+from .pdf_flowables import FootnoteFrame, NoteStore, PaperDoc
+from .pdf_markup import MarkupContext, text_markup
+from .pdf_story import StoryBuilder
+from .pdf_styles import Styles, stylesheet
+
+__all__ = ["write_pdf", "render_pdf", "PdfResult"]
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """A built PDF: its bytes, page count and where footnote marks and texts were drawn."""
+
+    data: bytes
+    pages: int
+    notes: NoteStore
+
+
+def write_pdf(paper: Paper, template: Template, options: BuildOptions) -> Output:
+    """Return ``{"paper.pdf": bytes}``: `paper` typeset with `template`.
+
+    Identical input gives identical bytes. Raises :class:`~paperkit.errors.InputError` for a
+    figure whose image cannot be read.
+    """
+    return {"paper.pdf": render_pdf(paper, template, options).data}
+
+
+def render_pdf(paper: Paper, template: Template, options: BuildOptions) -> PdfResult:
+    """Return the PDF of `paper` with its page count and footnote placement record."""
+    styles = stylesheet(template, paper.lang)
+    store = NoteStore()
+    story = StoryBuilder(paper, template, styles, store).story()
+    buffer = io.BytesIO()
+    page = template.page
+    authors = [a.name for a in paper.authors]
+    doc = PaperDoc(
+        buffer, store, options.source_date_epoch,
+        pagesize=(page.width * mm, page.height * mm),
+        leftMargin=page.left * mm, rightMargin=page.right * mm,
+        topMargin=page.top * mm, bottomMargin=page.bottom * mm,
+        title=plain_text(paper.title), author=", ".join(authors),
+        subject=plain_text(paper.subtitle), keywords=", ".join(paper.keywords),
+        creator="paperkit", producer="paperkit (ReportLab)", lang=paper.lang or None,
+        invariant=1, pageCompression=1, displayDocTitle=1,
+        initialFontName=styles.body.fontName, initialFontSize=styles.body.fontSize,
+    )
+    doc.addPageTemplates(_page_templates(paper, template, store))
+    decorate = _decorator(paper, template, styles)
+    doc.build(story, canvasmaker=lambda *a, **k: _PagedCanvas(*a, decorate=decorate, **k))
+    return PdfResult(buffer.getvalue(), doc.page, store)
+
+
+def _page_templates(paper: Paper, template: Template, store: NoteStore) -> list[PageTemplate]:
+    """Return the one page template: a footnote-aware frame inside the margins."""
+    page = template.page
+    frame = FootnoteFrame(
+        store, page.left * mm, page.bottom * mm, page.text_width * mm,
+        (page.height - page.top - page.bottom) * mm,
+        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
+        rule_space=template.fonts.size * 1.2)
+    return [PageTemplate("page", [frame], onPage=_stamp_page,
+                         pagesize=(page.width * mm, page.height * mm))]
+
+
+def _stamp_page(canv: Canvas, doc: Any) -> None:
+    """Place the page's header-and-footer form (drawn when the page count is known)."""
+    canv.doForm(_PagedCanvas.form_name(canv.getPageNumber()))
+
+
+Decorate = Callable[[Canvas, int, int], None]
+
+
+def _decorator(paper: Paper, template: Template, styles: Styles) -> Decorate:
+    """Return the function drawing page `n` of `total`'s running header and footer."""
+    page = template.page
+    left, right = page.left * mm, (page.width - page.right) * mm
+    header_style = styles.header
+    ctx = MarkupContext(styles.body.fontName, styles.mono, template)
+    running = layout.running_title(paper, template)
+    header = Paragraph(text_markup(running, ctx), header_style) if running else None
+    footer_font, footer_size = styles.body.fontName, max(template.fonts.size - 1.5, 6)
+    title_page = template.title_layout == "page"
+
+    def decorate(canv: Canvas, number: int, total: int) -> None:
+        if header is not None and number > 1:
+            _, height = header.wrap(right - left, page.top * mm)
+            base = (page.height - page.top) * mm + 8
+            header.drawOn(canv, left, base + 2)
+            canv.setStrokeColor(colors.black)
+            canv.setLineWidth(0.4)
+            canv.line(left, base, right, base)
+        if template.footer == "none" or (title_page and number == 1):
+            return
+        text = str(number) if template.footer == "page" else f"{number} of {total}"
+        canv.setFont(footer_font, footer_size)
+        canv.setFillColor(colors.black)
+        middle = (left + right) / 2
+        y = max(page.bottom * mm / 2 - footer_size / 2, 12)
+        canv.drawString(middle - stringWidth(text, footer_font, footer_size) / 2, y, text)
+
+    return decorate
+
+
+class _PagedCanvas(Canvas):
+    """A canvas that fills each page's header/footer form once the page count is known."""
+
+    def __init__(self, *args: Any, decorate: Decorate, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._decorate = decorate
+
+    @staticmethod
+    def form_name(number: int) -> str:
+        """Return the name of the form that holds page `number`'s header and footer."""
+        return f"pkpage{number}"
+
+    def save(self) -> None:
+        pages = self._pageNumber - (0 if self._code else 1)
+        for number in range(1, pages + 1):
+            self.beginForm(self.form_name(number))
+            self._decorate(self, number, pages)
+            self.endForm()
+        super().save()

@@ -1,0 +1,454 @@
+"""A resolved Paper -> the platypus story (a list of flowables) for the PDF writer.
+
+:class:`StoryBuilder` walks the model in document order with one ``match`` per node type and
+collects footnotes into the :class:`~paperkit.writers.pdf_flowables.NoteStore` as it meets
+them, so notes are numbered 1, 2, ... through the document. Styles come from
+:class:`~paperkit.writers.pdf_styles.Styles`; all text goes through
+:mod:`~paperkit.writers.pdf_markup`.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, replace
+from typing import assert_never
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (CondPageBreak, Flowable, HRFlowable, Image, KeepTogether, PageBreak,
+                                Paragraph, Spacer, Table, TableStyle, XPreformatted)
+
+from ..errors import InputError
+from ..model import (Block, BlockQuote, BulletList, CodeBlock, Figure, MathBlock, Note,
+                     OrderedList, Paper, Paragraph as ParagraphNode, Section, Table as TableNode,
+                     ThematicBreak)
+from ..resources import read_image
+from ..templates import Template
+from ..walk import iter_sections, plain_text
+from . import layout
+from .layout import roman
+from .pdf_flowables import Anchor, Heading, NoteStore, NotesFlush
+from .pdf_markup import MarkupContext, dest_name, inline_markup, text_markup
+from .pdf_math import math_markup
+from .pdf_styles import Styles
+
+__all__ = ["StoryBuilder", "anchors_of"]
+
+ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "default": TA_LEFT}
+TABLE_ALIGN = {"left": "LEFT", "center": "CENTER", "right": "RIGHT", "default": "LEFT"}
+BULLETS = ("•", "–", "∗")
+LIST_STEP = 6 * mm           # indent of each list level
+QUOTE_INDENT = 8 * mm
+
+
+def anchors_of(paper: Paper) -> frozenset[str]:
+    """Return every internal link target the PDF defines for `paper`."""
+    found: set[str] = set()
+    for section in iter_sections(paper.sections):
+        if section.label:
+            found.add(section.label)
+    blocks: list[Block] = list(paper.blocks)
+    for section in iter_sections(paper.sections):
+        blocks.extend(section.blocks)
+    while blocks:
+        block = blocks.pop()
+        match block:
+            case TableNode(label=label) | Figure(label=label):
+                if label:
+                    found.add(label)
+            case BulletList(items=items) | OrderedList(items=items):
+                for item in items:
+                    blocks.extend(item)
+            case BlockQuote(blocks=inner):
+                blocks.extend(inner)
+            case _:
+                pass
+    for entry in paper.bibliography or []:
+        found.add(layout.entry_anchor(entry.key))
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class _Box:
+    """Where blocks go: the paragraph style to derive from, extra indents, list depth."""
+
+    style: ParagraphStyle
+    left: float = 0.0
+    right: float = 0.0
+    depth: int = 0
+    in_note: bool = False
+
+
+class StoryBuilder:
+    """Builds the flowables of one paper; collects its footnotes in `store`."""
+
+    def __init__(self, paper: Paper, template: Template, styles: Styles, store: NoteStore
+                 ) -> None:
+        self.paper = paper
+        self.template = template
+        self.styles = styles
+        self.store = store
+        self.text_width = template.page.text_width * mm
+        anchors = anchors_of(paper)
+        self.ctx = MarkupContext(styles.body.fontName, styles.mono, template, anchors,
+                                 self._add_note)
+        self.note_ctx = replace(self.ctx, add_note=None)
+        self._derived: dict[tuple[object, ...], ParagraphStyle] = {}
+        self._outline_level = -1
+        self._unlabelled = 0
+
+    # ------------------------------------------------------------------ whole paper
+
+    def story(self) -> list[Flowable]:
+        """Return the complete story: title block, body, references, then a notes flush."""
+        out = self._title_block()
+        out.extend(self._blocks(self.paper.blocks, _Box(self.styles.body)))
+        for section in self.paper.sections:
+            out.extend(self._section(section))
+        out.extend(self._bibliography())
+        out.append(NotesFlush())
+        return out
+
+    def _title_block(self) -> list[Flowable]:
+        paper, s = self.paper, self.styles
+        out: list[Flowable] = []
+        if paper.title:
+            out.append(Paragraph(inline_markup(paper.title, self.ctx), s.title))
+        if paper.subtitle:
+            out.append(Paragraph(inline_markup(paper.subtitle, self.ctx), s.subtitle))
+        block = layout.author_block(paper)
+        if block.names:
+            names = [text_markup(name, self.ctx) + (f"<super>{mark}</super>" if mark else "")
+                     for name, mark in block.names]
+            out.append(Paragraph(", ".join(names), s.authors))
+        for mark, affiliation in block.affiliations:
+            prefix = f"<super>{mark}</super>" if mark else ""
+            out.append(Paragraph(prefix + text_markup(affiliation, self.ctx), s.affiliation))
+        if block.emails:
+            links = [f'<a href="mailto:{text_markup(e, self.ctx)}">{text_markup(e, self.ctx)}'
+                     "</a>" for e in block.emails]
+            out.append(Paragraph(", ".join(links), s.affiliation))
+        if paper.date:
+            out.append(Paragraph(text_markup(paper.date, self.ctx), s.date))
+        if paper.abstract:
+            out.append(Paragraph(text_markup(self.template.abstract_label, self.ctx),
+                                 s.abstract_label))
+            out.extend(self._blocks(paper.abstract, _Box(s.abstract)))
+        if paper.keywords:
+            words = text_markup(", ".join(paper.keywords), self.ctx)
+            label = text_markup(self.template.keywords_label, self.ctx)
+            out.append(Paragraph(f"<b>{label}:</b> {words}", s.keywords))
+        if out:
+            out.append(Spacer(0, s.body.fontSize))
+        if self.template.title_layout == "page" and out:
+            out.append(PageBreak())
+        return out
+
+    # ------------------------------------------------------------------ sections
+
+    def _heading(self, text: str, outline_title: str, key: str, level: int) -> Heading:
+        # PDF outlines may only go one level deeper at a time (a jump from 1 to 3 is
+        # a PK405 warning, not an error), so clamp.
+        outline_level = min(level - 1, self._outline_level + 1)
+        self._outline_level = outline_level
+        heading = Heading(f'<a name="{dest_name(key)}"/>{text}', self.styles.heading(level))
+        heading.outline = (outline_title, dest_name(key), outline_level)
+        return heading
+
+    def _section(self, section: Section) -> list[Flowable]:
+        number = layout.heading_text_number(section, self.template)
+        title = inline_markup(section.title, self.ctx)
+        plain = plain_text(section.title)
+        text = f"{number}\u2003{title}" if number else title
+        self._unlabelled += 1
+        key = section.label or f"pk-section-{self._unlabelled}"
+        out: list[Flowable] = [self._heading(text, f"{number} {plain}".strip(), key,
+                                             section.level)]
+        out.extend(self._blocks(section.blocks, _Box(self.styles.body), after_heading=True))
+        for sub in section.subsections:
+            out.extend(self._section(sub))
+        return out
+
+    def _bibliography(self) -> list[Flowable]:
+        entries = self.paper.bibliography
+        if not entries:
+            return []
+        title = text_markup(self.template.references_title, self.ctx)
+        out: list[Flowable] = [self._heading(title, self.template.references_title,
+                                             "pk-references", 1)]
+        for entry in entries:
+            anchor = f'<a name="{dest_name(layout.entry_anchor(entry.key))}"/>'
+            out.append(Paragraph(anchor + inline_markup(entry.content, self.ctx),
+                                 self.styles.reference))
+        return out
+
+    # ------------------------------------------------------------------ blocks
+
+    def _style(self, box: _Box, **changes: object) -> ParagraphStyle:
+        """Return `box.style` moved by the box's indents, with `changes` (cached)."""
+        key = (box.style.name, box.left, box.right, tuple(sorted(changes.items())))
+        style = self._derived.get(key)
+        if style is None:
+            style = ParagraphStyle(f"{box.style.name}-{len(self._derived)}", parent=box.style,
+                                   leftIndent=box.style.leftIndent + box.left,
+                                   rightIndent=box.style.rightIndent + box.right, **changes)
+            self._derived[key] = style
+        return style
+
+    def _markup(self, inlines: list, box: _Box) -> str:
+        return inline_markup(inlines, self.note_ctx if box.in_note else self.ctx)
+
+    def _blocks(self, blocks: list[Block], box: _Box, after_heading: bool = False
+                ) -> list[Flowable]:
+        out: list[Flowable] = []
+        for index, block in enumerate(blocks):
+            out.extend(self._block(block, box, first=after_heading and index == 0))
+        return out
+
+    def _block(self, block: Block, box: _Box, first: bool = False) -> list[Flowable]:
+        match block:
+            case ParagraphNode(content=content):
+                style = self._style(box, firstLineIndent=0) if first else self._style(box)
+                return [Paragraph(self._markup(content, box), style)]
+            case BulletList(items=items):
+                return self._list(items, box, None)
+            case OrderedList(items=items, start=start):
+                return self._list(items, box, start)
+            case BlockQuote(blocks=inner):
+                quote = _Box(self.styles.quote if not box.in_note else box.style,
+                             box.left + QUOTE_INDENT, box.right + QUOTE_INDENT, box.depth,
+                             box.in_note)
+                return self._blocks(inner, quote)
+            case CodeBlock(text=text):
+                return [self._code(text, box)]
+            case MathBlock(tex=tex):
+                markup = math_markup(tex, lambda s: text_markup(s, self.ctx))
+                return [Paragraph(markup, self._style(replace_box(box, self.styles.math)))]
+            case ThematicBreak():
+                return [HRFlowable(width="30%", thickness=0.5, color=colors.grey,
+                                   spaceBefore=6, spaceAfter=9, hAlign="CENTER")]
+            case TableNode() as table:
+                return self._table(table)
+            case Figure() as figure:
+                return [self._figure(figure)]
+            case _:
+                assert_never(block)
+
+    def _list(self, items: list[list[Block]], box: _Box, start: int | None
+              ) -> list[Flowable]:
+        out: list[Flowable] = []
+        inner = _Box(box.style, box.left + LIST_STEP, box.right, box.depth + 1, box.in_note)
+        item_style = self._style(inner, spaceAfter=2, firstLineIndent=0,
+                                 bulletIndent=box.style.leftIndent + box.left + 1.5 * mm,
+                                 bulletFontName=box.style.fontName,
+                                 bulletFontSize=box.style.fontSize)
+        for number, item in enumerate(items, start or 1):
+            mark = BULLETS[box.depth % len(BULLETS)] if start is None else \
+                _ordinal(number, box.depth)
+            blocks = list(item)
+            if blocks and isinstance(blocks[0], ParagraphNode):
+                head = blocks.pop(0)
+                out.append(Paragraph(self._markup(head.content, box), item_style,
+                                     bulletText=mark))
+            else:
+                out.append(Paragraph("", item_style, bulletText=mark))
+            for block in blocks:
+                out.extend(self._block(block, inner))
+        if box.depth == 0 and out:
+            out.append(Spacer(0, max(self.template.paragraph_space_after - 2, 0)))
+        return out
+
+    def _code(self, text: str, box: _Box) -> Flowable:
+        style = self._style(replace_box(box, self.styles.code))
+        width = self.text_width - style.leftIndent - style.rightIndent - 8
+        per_line = max(int(width / stringWidth("M", style.fontName, style.fontSize)), 20)
+        lines: list[str] = []
+        for line in text.expandtabs(4).split("\n"):
+            while len(line) > per_line:        # XPreformatted never wraps: wrap by hand
+                lines.append(line[:per_line])
+                line = line[per_line:]
+            lines.append(line)
+        return XPreformatted(text_markup("\n".join(lines), self.ctx), style)
+
+    # ------------------------------------------------------------------ tables, figures
+
+    def _caption(self, kind: str, number: int | None, caption: list, label: str | None
+                 ) -> Paragraph:
+        word = text_markup(layout.caption_label(kind, number, self.template), self.ctx)
+        body = inline_markup(caption, self.ctx)
+        anchor = f'<a name="{dest_name(label)}"/>' if label else ""
+        text = f"{anchor}<b>{word}:</b> {body}" if caption else f"{anchor}<b>{word}</b>"
+        style = self.styles.caption
+        plain = f"{word}: {plain_text(caption)}"
+        if stringWidth(plain, style.fontName, style.fontSize) > self.text_width:
+            style = self.styles.caption_long     # several lines: justified, not centred
+        return Paragraph(text, style)
+
+    def _table(self, table: TableNode) -> list[Flowable]:
+        s = self.styles
+        columns = max([len(table.header)] + [len(row) for row in table.rows] + [1])
+        aligns = list(table.align) + ["default"] * (columns - len(table.align))
+
+        def cell(inlines: list, column: int, head: bool) -> Paragraph:
+            base = s.cell_head if head else s.cell
+            style = self._cell_style(base, aligns[column])
+            return Paragraph(inline_markup(inlines, self.ctx), style)
+
+        def row_cells(row: list, head: bool) -> list[Paragraph]:
+            padded = list(row) + [[]] * (columns - len(row))
+            return [cell(c, i, head) for i, c in enumerate(padded)]
+
+        data = ([row_cells(table.header, True)] if table.header else []) + \
+            [row_cells(row, False) for row in table.rows]
+        if not data:
+            return []
+        widths = self._column_widths(table, columns)
+        repeat = 1 if table.header else 0
+        flowable = Table(data, colWidths=widths, repeatRows=repeat, hAlign="CENTER")
+        commands: list[tuple] = [
+            # cells are Paragraphs, but Table still sets its cell font (Helvetica by
+            # default), which would put a non-embedded base-14 font into the PDF
+            ("FONT", (0, 0), (-1, -1), s.cell.fontName, s.cell.fontSize),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ("LINEABOVE", (0, 0), (-1, 0), 0.9, colors.black),
+            ("LINEBELOW", (0, -1), (-1, -1), 0.9, colors.black),
+            ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), 0.5, colors.black),
+        ]
+        if repeat:
+            commands.append(("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black))
+        flowable.setStyle(TableStyle(commands))
+        flowable.spaceBefore = 2
+        flowable.spaceAfter = s.body.fontSize
+        out: list[Flowable] = []
+        if table.caption or table.number is not None:
+            caption = self._caption("tbl", table.number, table.caption, table.label)
+            # Keep the caption with the header and first rows, but let a long table start
+            # on this page (keepWithNext would move the whole table to the next page).
+            _, caption_height = caption.wrap(self.text_width, 1e6)
+            heights = flowable.wrap(self.text_width, 1e6) and flowable._rowHeights
+            needed = caption_height + caption.style.spaceAfter + sum(heights[:4]) + 4
+            out.append(CondPageBreak(needed))
+            out.append(caption)
+        elif table.label:
+            out.append(Anchor(dest_name(table.label)))
+        out.append(flowable)
+        return out
+
+    def _cell_style(self, base: ParagraphStyle, align: str) -> ParagraphStyle:
+        key = (base.name, "align", align)
+        style = self._derived.get(key)
+        if style is None:
+            style = ParagraphStyle(f"{base.name}-{align}", parent=base, alignment=ALIGN[align])
+            self._derived[key] = style
+        return style
+
+    def _column_widths(self, table: TableNode, columns: int) -> list[float]:
+        """Return column widths: natural when they fit, else shrunk toward longest words."""
+        pad = 12.0            # cell padding 2 x 5 pt, plus slack so a fitting line never wraps
+        s = self.styles
+        natural = [pad + 6] * columns
+        minimum = [pad + 6] * columns
+        rows = [(table.header, True)] + [(row, False) for row in table.rows]
+        for row, head in rows:
+            style = s.cell_head if head else s.cell
+            for i, inlines in enumerate(row[:columns]):
+                text = plain_text(inlines)
+                width = stringWidth(text, style.fontName, style.fontSize) + pad
+                longest = max((stringWidth(w, style.fontName, style.fontSize)
+                               for w in text.split()), default=0) + pad
+                natural[i] = max(natural[i], width)
+                minimum[i] = max(minimum[i], min(longest, self.text_width / columns))
+        if sum(natural) <= self.text_width:
+            return natural
+        # Like an HTML table's automatic layout: columns narrower than an even share keep
+        # their natural width; the wide ones share what is left in proportion to their
+        # natural widths, never below their longest word.
+        fixed: dict[int, float] = {}
+        while len(fixed) < columns:
+            left = self.text_width - sum(fixed.values())
+            wide = [i for i in range(columns) if i not in fixed]
+            narrow = [i for i in wide if natural[i] <= left / len(wide)]
+            if narrow:
+                fixed.update((i, natural[i]) for i in narrow)
+                continue
+            weight = sum(natural[i] for i in wide)
+            share = {i: left * natural[i] / weight for i in wide}
+            cramped = [i for i in wide if minimum[i] > share[i]]
+            if cramped:
+                fixed.update((i, minimum[i]) for i in cramped)
+                continue
+            fixed.update(share)
+        widths = [fixed[i] for i in range(columns)]
+        total = sum(widths)
+        if total > self.text_width:            # longest words alone overflow: scale down
+            widths = [w * self.text_width / total for w in widths]
+        return widths
+
+    def _figure(self, figure: Figure) -> Flowable:
+        data = read_image(self.paper, figure)
+        try:
+            image = Image(io.BytesIO(data))
+            width, height = image.imageWidth, image.imageHeight
+        except Exception as exc:          # reportlab/PIL raise many kinds on bad images
+            raise InputError.make("PK105", figure.pos,
+                                  detail=f"image '{figure.src}' cannot be read: {exc}"
+                                  ) from None
+        max_height = self.template.page.height * mm * 0.6
+        scale = min(self.text_width / width, max_height / height)
+        image.drawWidth, image.drawHeight = width * scale, height * scale
+        image.hAlign = "CENTER"
+        parts: list[Flowable] = []
+        if figure.label:
+            parts.append(Anchor(dest_name(figure.label)))
+        parts += [image, Spacer(0, 4)]
+        if figure.caption or figure.number is not None:
+            parts.append(self._caption("fig", figure.number, figure.caption, None))
+        keep = KeepTogether(parts)
+        keep.spaceBefore = 4
+        return keep
+
+    # ------------------------------------------------------------------ notes
+
+    def _add_note(self, note: Note) -> str:
+        label = str(len(self.store.notes) + 1)
+        self.store.notes[label] = []      # reserve the number before any nested content
+        box = _Box(self.styles.note, in_note=True)
+        blocks = list(note.blocks)
+        mark = f"<super>{label}</super>\u2002"
+        head = ""
+        if blocks and isinstance(blocks[0], ParagraphNode):
+            head = inline_markup(blocks.pop(0).content, self.note_ctx)
+        flowables: list[Flowable] = [Paragraph(mark + head, self.styles.note)]
+        flowables.extend(self._blocks(blocks, box))
+        self.store.notes[label] = flowables
+        return label
+
+
+def replace_box(box: _Box, style: ParagraphStyle) -> _Box:
+    """Return `box` with its base style replaced by `style`."""
+    return _Box(style, box.left, box.right, box.depth, box.in_note)
+
+
+def _ordinal(number: int, depth: int) -> str:
+    """Return the mark of item `number` of an ordered list at nesting `depth` (LaTeX's)."""
+    match depth % 3:
+        case 0:
+            return f"{number}."
+        case 1:
+            return f"({layout_letters(number)})"
+        case _:
+            return f"{roman(number).lower()}."
+
+
+def layout_letters(number: int) -> str:
+    """Return `number` as lower-case letters: 1 -> a, 27 -> aa."""
+    out = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        out = chr(ord("a") + rest) + out
+    return out

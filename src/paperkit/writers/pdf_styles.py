@@ -1,0 +1,139 @@
+"""Template -> reportlab ParagraphStyles: the PDF writer's one mapping of the shared look.
+
+Every size, spacing and family comes from the :class:`~paperkit.templates.Template`; styles
+inherit from ``body`` through ``parent=`` so a change of the body size moves everything that
+is not set on its own in the template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+
+from ..templates import Template
+from .pdf_fonts import face_name, register_family
+
+__all__ = ["Styles", "stylesheet"]
+
+
+@dataclass(frozen=True)
+class Styles:
+    """The paragraph styles of one document, plus the mono family name."""
+
+    body: ParagraphStyle
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    authors: ParagraphStyle
+    affiliation: ParagraphStyle
+    date: ParagraphStyle
+    abstract_label: ParagraphStyle
+    abstract: ParagraphStyle
+    keywords: ParagraphStyle
+    headings: dict[int, ParagraphStyle]
+    quote: ParagraphStyle
+    code: ParagraphStyle
+    math: ParagraphStyle
+    caption: ParagraphStyle
+    caption_long: ParagraphStyle
+    cell: ParagraphStyle
+    cell_head: ParagraphStyle
+    reference: ParagraphStyle
+    note: ParagraphStyle
+    header: ParagraphStyle
+    mono: str
+
+    def heading(self, level: int) -> ParagraphStyle:
+        """Return the style of heading `level` (deeper levels reuse the deepest)."""
+        return self.headings[min(level, max(self.headings))]
+
+
+def stylesheet(template: Template, lang: str = "en") -> Styles:
+    """Return the paragraph styles for `template`, registering its font families.
+
+    For a Chinese, Japanese or Korean `lang`, lines may break between any two characters
+    (reportlab's CJK word wrap); otherwise only at spaces.
+    """
+    fonts = template.fonts
+    body_family = register_family(fonts.body.pdf)
+    head_family = register_family(fonts.headings.pdf)
+    mono = register_family(fonts.mono.pdf)
+    size = fonts.size
+    spacing = fonts.line_spacing
+    justify = TA_JUSTIFY if template.align == "justify" else TA_LEFT
+    title_align = TA_CENTER if template.title_align == "center" else TA_LEFT
+
+    body = ParagraphStyle(
+        "body", fontName=body_family, fontSize=size, leading=size * spacing,
+        alignment=justify, firstLineIndent=template.paragraph_indent * mm,
+        spaceAfter=template.paragraph_space_after, textColor=colors.black,
+        bulletFontName=body_family, allowWidows=0, allowOrphans=0, splitLongWords=1,
+        embeddedHyphenation=1, uriWasteReduce=0.3,
+        wordWrap="CJK" if lang.split("-")[0].lower() in ("ja", "zh", "ko") else None)
+
+    def derived(name: str, parent: ParagraphStyle = body, **values: object) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=parent, **values)
+
+    def sized(points: float, factor: float = spacing) -> dict[str, float]:
+        return {"fontSize": points, "leading": points * factor}
+
+    headings = {}
+    for level, look in sorted(template.headings.items()):
+        headings[level] = derived(
+            f"h{level}", fontName=face_name(head_family, look.bold, look.italic),
+            **sized(look.size, 1.2), alignment=TA_LEFT, firstLineIndent=0,
+            spaceBefore=look.space_before, spaceAfter=look.space_after, keepWithNext=1)
+
+    title_block = {"alignment": title_align, "firstLineIndent": 0}
+    abstract_indent = template.abstract_indent * mm
+    caption = derived("caption", **sized(template.caption_size, 1.2), alignment=TA_CENTER,
+                      firstLineIndent=0, spaceAfter=4)
+    cell = derived("cell", **sized(template.caption_size, 1.2), alignment=TA_LEFT,
+                   firstLineIndent=0, spaceAfter=0)
+    note_size = max(size - 2, 6)
+    hang = template.references_indent * mm
+    return Styles(
+        body=body,
+        title=derived("title", fontName=face_name(head_family, True, False),
+                      **sized(template.title_size, 1.2), spaceAfter=template.title_size * 0.4,
+                      **title_block),
+        subtitle=derived("subtitle", fontName=head_family,
+                         **sized(template.subtitle_size, 1.2), spaceAfter=10, **title_block),
+        authors=derived("authors", **sized(template.author_size, 1.3), spaceBefore=4,
+                        spaceAfter=2, **title_block),
+        affiliation=derived("affiliation", fontName=face_name(body_family, False, True),
+                            **sized(template.author_size - 1, 1.25), spaceAfter=0,
+                            **title_block),
+        date=derived("date", **sized(template.author_size - 1, 1.25), spaceBefore=6,
+                     spaceAfter=2, **title_block),
+        abstract_label=derived("abstract-label", fontName=face_name(body_family, True, False),
+                               **sized(template.abstract_size, 1.3), alignment=TA_CENTER,
+                               firstLineIndent=0, spaceBefore=14, spaceAfter=3),
+        abstract=derived("abstract", **sized(template.abstract_size), leftIndent=abstract_indent,
+                         rightIndent=abstract_indent, firstLineIndent=0, spaceAfter=4),
+        keywords=derived("keywords", **sized(template.abstract_size), alignment=TA_LEFT,
+                         leftIndent=abstract_indent, rightIndent=abstract_indent,
+                         firstLineIndent=0, spaceBefore=4, spaceAfter=0),
+        headings=headings,
+        quote=derived("quote", **sized(size - 1), firstLineIndent=0),
+        code=derived("code", fontName=mono, **sized(size - 2, 1.2), alignment=TA_LEFT,
+                     firstLineIndent=0, backColor=colors.HexColor("#f3f3f3"),
+                     borderPadding=(3, 4, 3, 4), leftIndent=4, rightIndent=4,
+                     spaceBefore=6, spaceAfter=template.paragraph_space_after + 4),
+        math=derived("math", alignment=TA_CENTER, firstLineIndent=0, spaceBefore=3,
+                     spaceAfter=template.paragraph_space_after + 3),
+        caption=caption,
+        caption_long=derived("caption-long", caption, alignment=justify),
+        cell=cell,
+        cell_head=derived("cell-head", cell, fontName=face_name(body_family, True, False)),
+        reference=derived("reference", **sized(template.references_size), alignment=TA_LEFT,
+                          leftIndent=hang, firstLineIndent=-hang, spaceAfter=3),
+        note=derived("note", **sized(note_size, 1.2), firstLineIndent=0, spaceBefore=2,
+                     spaceAfter=0, allowOrphans=0, allowWidows=1),
+        header=derived("header", fontName=face_name(body_family, False, True),
+                       **sized(max(size - 2, 6), 1.2), alignment=TA_LEFT, firstLineIndent=0),
+        mono=mono,
+    )
