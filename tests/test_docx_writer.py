@@ -610,3 +610,28 @@ def test_libreoffice_renders_text_notes_and_heading_numbers(tmp_path: Path):
     assert "Überprüfung, Ελληνικά, Кириллица, 日本語" in flat
     assert "See Section 2, Figure 1 and Table 1" in flat
     assert "Japan’s Strategic Expansion in Central Asia" in flat     # running header
+
+
+def test_table_columns_fit_their_text_and_long_tables_fill_the_width():
+    from paperkit.model import Table
+
+    long_text = "A long description that needs several lines because it is far longer " * 3
+    paper = Paper(title="T", blocks=[
+        Table([[Text("Id")], [Text("Description")], [Text("Value")]],
+              [[[Text("1")], [Text(long_text)], [Text("3.14")]]], number=1),
+        Table([[Text("Country")], [Text("Trade")]],
+              [[[Text("Kazakhstan")], [Text("1,200")]]], number=2)])
+    template = load_template("article")
+    doc = Docx(build(paper, template))
+    wide, narrow = doc.document.tables
+    widths = [c.width for c in wide.columns]
+    assert abs(sum(widths) - Mm(template.page.text_width)) < Mm(0.5)
+    assert widths[1] > 5 * widths[0] and widths[1] > 5 * widths[2]
+    assert widths[0] > Pt(10) and widths[2] > Pt(20)        # "3.14" stays on one line
+    narrow_widths = [c.width for c in narrow.columns]
+    assert sum(narrow_widths) < Mm(template.page.text_width) / 2
+    assert narrow_widths[0] > Pt(50)                          # "Kazakhstan" at 11 pt
+    # short tables stay on one page: every row but the last keeps with the next
+    keeps = [row.cells[0].paragraphs[0].paragraph_format.keep_with_next
+             for row in narrow.rows]
+    assert keeps == [True, None]

@@ -90,6 +90,10 @@ class _Fmt:
     link: bool = False
 
 
+#: Tables with at most this many rows are kept on one page; longer ones may break (their
+#: header row repeats).
+_KEEP_TABLE_ROWS = 15
+
 _NOTE_CTX = _Ctx(STYLE.footnote, STYLE.footnote, STYLE.footnote, in_note=True)
 _ALIGN = {"left": WD_PARAGRAPH_ALIGNMENT.LEFT, "center": WD_PARAGRAPH_ALIGNMENT.CENTER,
           "right": WD_PARAGRAPH_ALIGNMENT.RIGHT, "default": WD_PARAGRAPH_ALIGNMENT.LEFT}
@@ -326,7 +330,7 @@ class _Builder:
         self._caption(out, "tbl", table.label, table.number, table.caption)
         rows = ([table.header] if table.header else []) + list(table.rows)
         columns = max([len(row) for row in rows] + [len(table.align), 1])
-        widths = column_widths(rows, columns, self.template)
+        widths = column_widths(rows, columns, self.template, header=bool(table.header))
         docx_table = _add_table(out, len(rows) or 1, columns, sum(widths))
         docx_table.style = STYLE.table
         docx_table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -342,6 +346,9 @@ class _Builder:
                 paragraph.style = STYLE.table_text
                 align = table.align[index] if index < len(table.align) else "default"
                 paragraph.alignment = _ALIGN[align]
+                if len(rows) <= _KEEP_TABLE_ROWS and row_index < len(rows) - 1:
+                    # Pagination, not look: a short table stays on one page, as in LaTeX.
+                    paragraph.paragraph_format.keep_with_next = True
                 if index < len(row):
                     self._inlines(RunSink(paragraph), row[index], _Fmt(), ctx)
         set_table_header_row(docx_table, docx_table.rows[0] if table.header else None)

@@ -22,22 +22,61 @@ __all__ = ["column_widths", "word_image", "fit_image"]
 CELL_MARGIN = 100
 
 
-def column_widths(rows: list[list[list[Inline]]], columns: int, template: Template
-                   ) -> list[Emu]:
-    """Return column widths from each column's longest cell, fitted to the text width.
+#: reportlab's built-in metrics for the Word families (the Liberation fonts share them).
+_METRICS = {"Times New Roman": ("Times-Roman", "Times-Bold"), "Arial": ("Helvetica",
+            "Helvetica-Bold"), "Courier New": ("Courier", "Courier-Bold")}
 
-    A column is as wide as its longest text (an average glyph is half the font size) up to
-    the text width; when the columns together are wider, they shrink in proportion.
+
+def _text_width(text: str, family: str, size: float, bold: bool) -> float:
+    """Return the width of `text` in points; East Asian characters count one em."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    regular, heavy = _METRICS.get(family, ("Times-Roman", "Times-Bold"))
+    wide = sum(1 for c in text if ord(c) >= 0x2E80)
+    narrow = "".join(c for c in text if ord(c) < 0x2E80)
+    return stringWidth(narrow, heavy if bold else regular, size) + wide * size
+
+
+def column_widths(rows: list[list[list[Inline]]], columns: int, template: Template, *,
+                  header: bool) -> list[Emu]:
+    """Return table column widths: each column's text on one line when the table fits the
+    text width; otherwise the columns that fit keep their width and the others share the
+    rest in proportion, never narrower than their longest word.
+
+    `header` says the first row is the (bold) header row.
     """
-    em = template.fonts.size
-    natural = []
-    for index in range(columns):
-        longest = max((len(plain_text(row[index])) for row in rows if index < len(row)),
-                      default=0)
-        natural.append(max(3.0, min(longest, 80)) * em * 0.5 + 2 * CELL_MARGIN / 20 + 2)
+    family, size = template.fonts.body.docx, template.fonts.size
+    padding = 2 * CELL_MARGIN / 20 + 3          # cell margins plus a little air, pt
+    natural = [0.0] * columns
+    least = [0.0] * columns
+    for row_index, row in enumerate(rows):
+        bold = header and row_index == 0
+        for index, cell in enumerate(row[:columns]):
+            text = plain_text(cell)
+            natural[index] = max(natural[index], _text_width(text, family, size, bold))
+            for word in text.split():
+                least[index] = max(least[index], _text_width(word, family, size, bold))
+    natural = [max(n, size) + padding for n in natural]
+    least = [min(w + padding, n) for w, n in zip(least, natural)]
     available = template.page.text_width * 72 / 25.4
-    scale = min(1.0, available / sum(natural))
-    return [Emu(int(Pt(points * scale))) for points in natural]
+    widths = list(natural)
+    if sum(natural) > available:
+        # Water-filling: columns narrower than a fair share keep their width.
+        flexible = set(range(columns))
+        remaining = available
+        while flexible:
+            share = remaining / len(flexible)
+            fitting = {c for c in flexible if natural[c] <= share}
+            if not fitting:
+                break
+            flexible -= fitting
+            remaining -= sum(natural[c] for c in fitting)
+        total = sum(natural[c] for c in flexible)
+        for c in flexible:
+            widths[c] = max(least[c], remaining * natural[c] / total)
+        scale = min(1.0, available / sum(widths))
+        widths = [w * scale for w in widths]
+    return [Emu(int(Pt(w))) for w in widths]
 
 
 def word_image(data: bytes, figure: Figure) -> tuple[bytes, Image]:

@@ -241,7 +241,7 @@ def number_headings(doc: DocxDocument, numbering: Numbering, paper: Paper,
     sections = list(iter_sections(paper.sections))
     plan: dict[int, str] = {}
     counters = [0] * 9
-    widest = [0] * 9
+    widest = [""] * 9
     for section in sections:
         level = min(max(section.level, 1), 9)
         shown = layout.heading_text_number(section, template)
@@ -252,7 +252,7 @@ def number_headings(doc: DocxDocument, numbering: Numbering, paper: Paper,
         expected = layout.display_number(".".join(map(str, trial[:level])), template.numbering)
         if all(trial[:level]) and expected == shown:
             counters = trial
-            widest[level - 1] = max(widest[level - 1], len(shown))
+            widest[level - 1] = max(widest[level - 1], shown, key=_em_width)
         else:
             plan[id(section)] = shown
     if template.numbering == "I.A":
@@ -262,9 +262,11 @@ def number_headings(doc: DocxDocument, numbering: Numbering, paper: Paper,
     levels = []
     for index in range(9):
         size = template.heading(index + 1).size
-        chars = widest[index] or 2 * index + 1
-        # The number's box: about 0.55 em a character plus a 0.9 em gap, as LaTeX's quad.
-        hanging = round(size * (0.55 * chars + 0.9) * 20)
+        sample = widest[index] or ".".join(["8"] * (index + 1))
+        # The number's box: its estimated width plus a 1 em gap, as LaTeX's \quad. A number
+        # wider than the box would jump to the next default tab stop, hence the estimate
+        # errs wide (bold digits are 0.5 em, capitals up to 0.75 em).
+        hanging = round(size * (_em_width(sample) + 1.0) * 20)
         text = ".".join(f"%{i + 1}" for i in range(index + 1))
         levels.append(ListLevel(formats[index], text, hanging, hanging,
                                 style=f"Heading{index + 1}"))
@@ -273,6 +275,12 @@ def number_headings(doc: DocxDocument, numbering: Numbering, paper: Paper,
     for index in range(9):
         set_style_numbering(doc.styles[f"Heading {index + 1}"], num_id, index)
     return plan
+
+
+def _em_width(number: str) -> float:
+    """Return the estimated width of heading number `number` in em (bold serif)."""
+    widths = {".": 0.25, "I": 0.4}
+    return sum(widths.get(c, 0.75 if c.isupper() else 0.5) for c in number)
 
 
 def setup_page(doc: DocxDocument, template: Template,
