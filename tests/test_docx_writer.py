@@ -374,6 +374,13 @@ def test_cross_references_and_citations_link_with_their_text(sample_docx):
     assert links["Table 1"] == "tbl_trade"
     assert links["Buzan, 2022"] == "ref_buzan2022"
     assert links["Takahashi (2023)"] == "ref_takahashi2023"
+    # numbers Word can keep current are REF fields inside the links
+    fields = {text_of(h): " ".join(" ".join(t.text for t in h.iter(W + "instrText")).split())
+              for h in sample_docx.body.iter(W + "hyperlink")}
+    assert fields["Section 2"] == "REF sec_method \\w \\h"
+    assert fields["Table 1"] == "REF tbl_trade \\h"
+    assert fields["Figure 1"] == "REF fig_map \\h"
+    assert fields["Buzan, 2022"] == ""
 
 
 def test_external_link_is_a_real_hyperlink(sample_docx):

@@ -113,7 +113,10 @@ class _Builder:
         self.headings = number_headings(self.doc, self.numbering, paper, template)
         self.footnotes = Footnotes(self.doc)
         self.marks = Bookmarks()
-        self.marks.register(_anchors(paper))
+        anchors = _anchors(paper, template, self.headings)
+        self.marks.register(anchors)
+        #: labels whose references can be REF fields: "caption" or "heading"
+        self.live_refs = {label: kind for label, kind in anchors.items() if kind}
         self.sequence = {"tbl": 0, "fig": 0}
 
     # ------------------------------------------------------------------ document
@@ -404,11 +407,8 @@ class _Builder:
                     self._inlines(sink, rendered, fmt, ctx)
             case Note(blocks=blocks):
                 self._note(sink, blocks, fmt, ctx)
-            case Ref(label=label, number=number):
-                text = layout.ref_text(node, self.template)
-                if number is not None and label in self.marks.targets():
-                    sink = sink.hyperlink(anchor=self.marks.name(label))
-                self._run(sink, text, fmt)
+            case Ref():
+                self._ref(sink, node, fmt)
             case _:
                 assert_never(node)
 
@@ -445,6 +445,30 @@ class _Builder:
         else:
             self._inlines(sink, content, fmt, ctx)
 
+    def _ref(self, sink: RunSink, ref: Ref, fmt: _Fmt) -> None:
+        """Write a cross-reference: a link to the target's bookmark showing
+        :func:`layout.ref_text`, its number a ``REF`` field where Word can keep it current.
+
+        A caption's bookmark holds "Table 2" (label and SEQ field), so ``REF`` shows it
+        whole; a heading's number comes from ``REF \\w`` (the paragraph's full number).
+        """
+        text = layout.ref_text(ref, self.template)
+        if ref.number is None or ref.label not in self.marks.targets():
+            self._run(sink, text, fmt)
+            return
+        name = self.marks.name(ref.label)
+        link = sink.hyperlink(anchor=name)
+        style = STYLE.emphasis if fmt.emph else STYLE.strong if fmt.strong else None
+        kind = self.live_refs.get(ref.label)
+        shown = layout.display_number(ref.number, self.template.numbering)
+        if kind == "caption":
+            link.add_field(f"REF {name} \\h", xml_safe(text), style=style)
+        elif kind == "heading" and shown and text.endswith(shown):
+            self._run(link, text[:-len(shown)], fmt)
+            link.add_field(f"REF {name} \\w \\h", xml_safe(shown), style=style)
+        else:
+            self._run(link, text, fmt)
+
     def _math(self, sink: RunSink, tex: str, *, display: bool) -> None:
         element = None if sink.in_link else tex_to_omml(tex, display=display)
         if element is None:
@@ -469,15 +493,21 @@ class _Builder:
 # ---------------------------------------------------------------------- geometry
 
 
-def _anchors(paper: Paper) -> list[str]:
-    """Return every anchor the document will hold, in document order."""
-    anchors: list[str] = []
+def _anchors(paper: Paper, template: Template, typed: dict[int, str]) -> dict[str, str]:
+    """Return every anchor the document will hold, in document order, with what a ``REF``
+    field to it can show: "caption" (numbered table or figure), "heading" (a heading Word
+    numbers; `typed` lists those it does not), or "" (nothing: link text only)."""
+    anchors: dict[str, str] = {}
+
+    def add(anchor: str, kind: str) -> None:
+        anchors.setdefault(anchor, kind)
 
     def blocks(items: list[Block]) -> None:
         for block in items:
             match block:
-                case Table(label=label) | Figure(label=label) if label:
-                    anchors.append(label)
+                case Table(label=label, number=number) | Figure(label=label, number=number) \
+                        if label:
+                    add(label, "caption" if number is not None else "")
                 case BlockQuote(blocks=inner):
                     blocks(inner)
                 case BulletList(items=list_items) | OrderedList(items=list_items):
@@ -489,10 +519,11 @@ def _anchors(paper: Paper) -> list[str]:
     blocks(paper.blocks)
     for section in iter_sections(paper.sections):
         if section.label:
-            anchors.append(section.label)
+            numbered = layout.heading_text_number(section, template) and id(section) not in typed
+            add(section.label, "heading" if numbered else "")
         blocks(section.blocks)
     for entry in paper.bibliography or []:
-        anchors.append(layout.entry_anchor(entry.key))
+        add(layout.entry_anchor(entry.key), "")
     return anchors
 
 
