@@ -420,8 +420,10 @@ class PaperDoc(BaseDocTemplate):
 class Heading(Paragraph):
     """A heading paragraph that adds a PDF outline entry (bookmark) when drawn.
 
-    `outline` is (title, destination name, level from 0); the destination itself comes from an
-    ``<a name=...>`` anchor in the heading's markup. A heading is never split across pages.
+    `outline` is (title, key, level from 0). `key` must be unique in the document (reportlab
+    keys outline entries by destination, so two headings with one label would share an
+    entry); the heading defines that destination at its top. Cross-reference targets come
+    from ``<a name=...>`` anchors in the markup. A heading is never split across pages.
     """
 
     outline: tuple[str, str, int] | None = None
@@ -433,6 +435,7 @@ class Heading(Paragraph):
         super().draw()
         if self.outline is not None:
             title, key, level = self.outline
+            self.canv.bookmarkHorizontal(key, 0, self.height)
             self.canv.addOutlineEntry(title, key, level=level, closed=False)
 
 

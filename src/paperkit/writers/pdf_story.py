@@ -27,7 +27,7 @@ from ..model import (Block, BlockQuote, BulletList, CodeBlock, Figure, MathBlock
                      ThematicBreak)
 from ..resources import read_image
 from ..templates import Template
-from ..walk import iter_sections, plain_text
+from ..walk import iter_inlines, iter_sections, plain_text
 from . import layout
 from .layout import roman
 from .pdf_flowables import Anchor, Heading, NoteStore, NotesFlush
@@ -99,6 +99,7 @@ class StoryBuilder:
         self._derived: dict[tuple[object, ...], ParagraphStyle] = {}
         self._outline_level = -1
         self._unlabelled = 0
+        self._headings = 0
 
     # ------------------------------------------------------------------ whole paper
 
@@ -155,7 +156,8 @@ class StoryBuilder:
         outline_level = min(level - 1, self._outline_level + 1)
         self._outline_level = outline_level
         heading = Heading(f'<a name="{dest_name(key)}"/>{text}', self.styles.heading(level))
-        heading.outline = (outline_title, dest_name(key), outline_level)
+        self._headings += 1
+        heading.outline = (outline_title, f"pk-outline-{self._headings}", outline_level)
         return heading
 
     def _section(self, section: Section) -> list[Flowable]:
@@ -262,7 +264,12 @@ class StoryBuilder:
         return out
 
     def _code(self, text: str, box: _Box) -> Flowable:
-        style = self._style(replace_box(box, self.styles.code))
+        if box.in_note:
+            size = self.styles.note.fontSize - 1
+            style = self._style(replace_box(box, self.styles.code), fontSize=size,
+                                leading=size * 1.2, spaceBefore=2, spaceAfter=2)
+        else:
+            style = self._style(replace_box(box, self.styles.code))
         width = self.text_width - style.leftIndent - style.rightIndent - 8
         per_line = max(int(width / stringWidth("M", style.fontName, style.fontSize)), 20)
         lines: list[str] = []
@@ -301,6 +308,10 @@ class StoryBuilder:
             padded = list(row) + [[]] * (columns - len(row))
             return [cell(c, i, head) for i, c in enumerate(padded)]
 
+        # The caption comes first, so footnotes in it are numbered before those in cells.
+        caption = None
+        if table.caption or table.number is not None:
+            caption = self._caption("tbl", table.number, table.caption, table.label)
         data = ([row_cells(table.header, True)] if table.header else []) + \
             [row_cells(row, False) for row in table.rows]
         if not data:
@@ -325,8 +336,7 @@ class StoryBuilder:
         flowable.spaceBefore = 2
         flowable.spaceAfter = s.body.fontSize
         out: list[Flowable] = []
-        if table.caption or table.number is not None:
-            caption = self._caption("tbl", table.number, table.caption, table.label)
+        if caption is not None:
             # Keep the caption with the header and first rows, but let a long table start
             # on this page (keepWithNext would move the whole table to the next page).
             _, caption_height = caption.wrap(self.text_width, 1e6)
@@ -358,7 +368,8 @@ class StoryBuilder:
             style = s.cell_head if head else s.cell
             for i, inlines in enumerate(row[:columns]):
                 text = plain_text(inlines)
-                width = stringWidth(text, style.fontName, style.fontSize) + pad
+                marks = sum(isinstance(node, Note) for node in iter_inlines(inlines))
+                width = stringWidth(text, style.fontName, style.fontSize) + pad + 6 * marks
                 longest = max((stringWidth(w, style.fontName, style.fontSize)
                                for w in text.split()), default=0) + pad
                 natural[i] = max(natural[i], width)
@@ -408,6 +419,7 @@ class StoryBuilder:
         parts += [image, Spacer(0, 4)]
         if figure.caption or figure.number is not None:
             parts.append(self._caption("fig", figure.number, figure.caption, None))
+        parts.append(Spacer(0, self.styles.body.fontSize * 0.8))
         keep = KeepTogether(parts)
         keep.spaceBefore = 4
         return keep

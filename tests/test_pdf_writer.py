@@ -1,0 +1,459 @@
+"""The PDF writer: build papers, read the PDF back (pypdf, pdftotext, pdffonts, qpdf).
+
+Every test reads the output back; none checks that a build merely did not crash.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+from pypdf import PdfReader
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph as RLParagraph
+
+from conftest import require_tool
+from paperkit.errors import InputError
+from paperkit.model import (Cite, CiteItem, Emph, Figure, Link, Note, Paper, Paragraph, Ref,
+                            Section, Table, Text)
+from paperkit.options import BuildOptions
+from paperkit.templates import load_template
+from paperkit.writers.pdf import render_pdf, write_pdf
+from paperkit.writers.pdf_fonts import cjk_fallback, register_family
+from paperkit.writers.pdf_markup import MarkupContext, text_markup
+from sample_paper import sample_paper
+
+WORDS = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
+         "rho sigma tau upsilon phi chi psi omega").split()
+
+
+def filler(count: int, seed: int = 0) -> str:
+    """Return `count` deterministic words."""
+    return " ".join(WORDS[(i * 7 + seed) % len(WORDS)] for i in range(count))
+
+
+def build(paper: Paper | None = None, template=None, **options) -> bytes:
+    """Return the PDF bytes of `paper` (default: the sample) in `template` (article)."""
+    result = write_pdf(paper or sample_paper(), template or load_template("article"),
+                       BuildOptions(**options))
+    assert list(result) == ["paper.pdf"]
+    assert result["paper.pdf"].startswith(b"%PDF-")
+    return result["paper.pdf"]
+
+
+def pages_text(data: bytes, layout: bool = True) -> list[str]:
+    """Return the text of each page as pdftotext gives it."""
+    tool = require_tool("pdftotext")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "paper.pdf"
+        path.write_bytes(data)
+        args = [tool, "-enc", "UTF-8"] + (["-layout"] if layout else []) + [str(path), "-"]
+        out = subprocess.run(args, check=True, capture_output=True).stdout.decode("utf-8")
+    return out.split("\f")[:-1]
+
+
+def page_of(texts: list[str], word: str) -> int:
+    """Return the 1-based page whose text contains `word` (the first one)."""
+    for number, text in enumerate(texts, 1):
+        if word in text:
+            return number
+    raise AssertionError(f"{word!r} is on no page")
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def sample_pdf() -> bytes:
+    return build()
+
+
+@pytest.fixture(scope="module")
+def reader(sample_pdf: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(sample_pdf))
+
+
+# --------------------------------------------------------------------------- metadata, outline
+
+
+def test_metadata_title_author_subject_keywords_creator_lang(reader: PdfReader) -> None:
+    meta = reader.metadata
+    assert meta.title == "Japan’s Strategic Expansion in Central Asia: The First Summit"
+    assert meta.author == "Ada Lovelace, Sei Shōnagon"
+    assert meta.subject == "A Test Paper"
+    assert meta["/Keywords"] == "Japan, Central Asia, diplomacy"
+    assert meta.creator == "paperkit"
+    assert reader.trailer["/Root"]["/Lang"] == "en-US"
+
+
+def test_dates_come_from_source_date_epoch() -> None:
+    meta = PdfReader(io.BytesIO(build(source_date_epoch=1_700_000_000))).metadata
+    assert meta["/CreationDate"].startswith("D:20231114221320")
+    assert meta["/ModDate"].startswith("D:20231114221320")
+
+
+def outline_titles(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """Return (depth, title, 1-based page) for every outline entry in order."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+    walk(reader.outline, 0)
+    return found
+
+
+def test_outline_has_every_heading_nested_by_level(reader: PdfReader) -> None:
+    entries = outline_titles(reader)
+    assert [(depth, title) for depth, title, _ in entries] == [
+        (0, "1 Introduction"), (1, "1.1 Background"), (2, "1.1.1 Detail"), (0, "2 Method"),
+        (0, "Acknowledgements"), (0, "References")]
+    texts = pages_text(reader_bytes(reader))
+    for _, title, page in entries:
+        assert title.split(" ", 1)[-1] in texts[page - 1], title
+
+
+def reader_bytes(reader: PdfReader) -> bytes:
+    out = io.BytesIO()
+    reader.stream.seek(0)
+    out.write(reader.stream.read())
+    return out.getvalue()
+
+
+def test_outline_follows_the_numbering_scheme() -> None:
+    template = replace(load_template("article"), numbering="I.A")
+    entries = outline_titles(PdfReader(io.BytesIO(build(template=template))))
+    assert [title for _, title, _ in entries][:3] == ["I Introduction", "I.A Background",
+                                                      "I.A.1 Detail"]
+
+
+# --------------------------------------------------------------------------- links
+
+
+def links(reader: PdfReader) -> list[tuple[int, dict]]:
+    found = []
+    for number, page in enumerate(reader.pages, 1):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if annot.get("/Subtype") == "/Link":
+                found.append((number, annot))
+    return found
+
+
+def test_external_links_are_uri_actions(reader: PdfReader) -> None:
+    uris = [a["/A"]["/URI"] for _, a in links(reader) if "/A" in a]
+    assert "https://example.org/?a=1&b=2" in uris
+    assert "https://doi.org/10.1000/xyz" in uris
+    assert "mailto:ada@example.org" in uris
+
+
+def test_internal_links_resolve_to_their_targets(reader: PdfReader, sample_pdf: bytes) -> None:
+    texts = pages_text(sample_pdf)
+    page_numbers = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages, 1)}
+    targets = []
+    for _, annot in links(reader):
+        if "/Dest" in annot:
+            dest = annot["/Dest"]
+            targets.append((page_numbers[dest[0].idnum], float(dest[3])))
+    # buzan (text and footnote), takahashi, Section 2, Figure 1, Table 1
+    assert len(targets) == 6
+    assert (page_of(texts, "Buzan, B. (2022)"), ) == (targets[0][0], )
+    method_page = page_of(texts, "2 Method")
+    assert any(page == method_page for page, _ in targets)
+    assert all(1 <= page <= len(reader.pages) for page, _ in targets)
+
+
+def test_link_to_a_missing_anchor_is_plain_text() -> None:
+    paper = Paper(title=[Text("T")], sections=[Section(
+        [Text("S")], number="1", label="sec:s",
+        blocks=[Paragraph([Link([Text("nowhere link")], "#no-such-anchor"),
+                           Text(" and "), Ref("sec:missing")])])])
+    data = build(paper)
+    reader = PdfReader(io.BytesIO(data))
+    assert not [a for _, a in links(reader) if "/Dest" in a]
+    assert "nowhere link and [?sec:missing]" in squash(pages_text(data)[0])
+
+
+# --------------------------------------------------------------------------- text
+
+
+def test_text_comes_back_in_order_with_scripts(sample_pdf: bytes) -> None:
+    text = squash(" ".join(pages_text(sample_pdf)))
+    assert "Plain, emphasis, strong, code & <tags>, a link and special characters: " \
+        "# $ % & ~ _ ^ \\ { } < > \" '." in text
+    assert "Unicode: Überprüfung, Ελληνικά, Кириллица," in text
+    assert "A citation (Buzan, 2022), a narrative one by Takahashi (2023), an unresolved " \
+        "one [?nosuchkey]." in text
+    assert "See Section 2, Figure 1 and Table 1." in text
+    assert "Table 1: Trade with Japan" in text and "Figure 1: A map of the region" in text
+    assert "def f(x):" in text and "return x & 1 # {braces} \\backslash" in text
+    assert text.index("1 Introduction") < text.index("1.1 Background") < \
+        text.index("2 Method") < text.index("Acknowledgements") < text.index("References")
+
+
+def test_japanese_text_is_embedded_and_extractable(sample_pdf: bytes) -> None:
+    if not cjk_fallback().embedded:
+        message = "no TrueType CJK font (apt-get install fonts-ipaexfont-mincho)"
+        if os.environ.get("PAPERKIT_REQUIRE_TOOLS") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    assert "日本語" in pages_text(sample_pdf)[0]
+
+
+def test_markup_like_source_text_shows_literally() -> None:
+    tricky = ('<font color="red">red</font> <a href="http://x">x</a> &amp; &lt; <b>b</b> '
+              '<br/> <super>up</super> "quoted" & < >')
+    paper = Paper(title=[Text("A & B <i>not italic</i>")],
+                  sections=[Section([Text("<h1> & co")], number="1", label="sec:a",
+                                    blocks=[Paragraph([Text(tricky)])])])
+    data = build(paper)
+    text = squash(" ".join(pages_text(data)))
+    assert squash(tricky) in text
+    assert "A & B <i>not italic</i>" in text
+    assert PdfReader(io.BytesIO(data)).metadata.title == "A & B <i>not italic</i>"
+    assert not [a for _, a in links(PdfReader(io.BytesIO(data)))]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab &<>\"';/=#x\u00e9\u03b1\u0436\u65e5"
+                                              "\u2603\U0001F600")), max_size=40))
+def test_text_markup_round_trips_through_the_paragraph_parser(text: str) -> None:
+    family = register_family("LiberationSerif")
+    ctx = MarkupContext(family, register_family("LiberationMono"), load_template("article"))
+    style = ParagraphStyle("t", fontName=family)
+    parsed = RLParagraph(text_markup(text, ctx), style).getPlainText()
+    assert squash(parsed).strip() == squash(text).strip()
+
+
+def test_unresolved_citation_shows_its_source() -> None:
+    cite = Cite([CiteItem("smith2020")], "[@smith2020, p. 3]")
+    paper = Paper(sections=[Section([Text("S")], number="1", label="sec:s",
+                                    blocks=[Paragraph([Text("As shown "), cite, Text(".")])])])
+    assert "As shown [@smith2020, p. 3]." in squash(pages_text(build(paper))[0])
+
+
+def test_a_character_no_font_has_does_not_break_the_build() -> None:
+    paper = Paper(sections=[Section([Text("S")], number="1", label="sec:s",
+                                    blocks=[Paragraph("private \ue000 use and \U0001D11E clef")])])
+    assert "private" in pages_text(build(paper))[0]
+
+
+# --------------------------------------------------------------------------- footnotes
+
+
+def notes_paper(notes: list[tuple[int, str]], paragraphs: int = 40) -> Paper:
+    """Return a paper of filler paragraphs; paragraph i gets a note when listed in `notes`."""
+    by_index = dict(notes)
+    blocks = []
+    for i in range(paragraphs):
+        content: list = [Text(f"P{i}START " + filler(70, i) + f" MARK{i}")]
+        if i in by_index:
+            content.append(Note([Paragraph([Text(by_index[i])])]))
+        content.append(Text(" " + filler(20, i + 1) + "."))
+        blocks.append(Paragraph(content))
+    return Paper(title=[Text("Notes")], sections=[Section([Text("Body")], number="1",
+                                                           label="sec:b", blocks=blocks)])
+
+
+def test_footnotes_sit_at_the_bottom_of_their_marks_page() -> None:
+    notes = [(i, f"NOTE{i}TEXT " + filler(15 + 10 * (i % 4), i)) for i in range(0, 40, 3)]
+    paper = notes_paper(notes)
+    result = render_pdf(paper, load_template("article"), BuildOptions())
+    assert result.pages >= 4
+    texts = pages_text(result.data)
+    for number, (index, _) in enumerate(notes, 1):
+        mark_page = page_of(texts, f"MARK{index}")
+        assert page_of(texts, f"NOTE{index}TEXT") == mark_page, index
+        # the note is below all body text of its page, after the mark, numbered in order
+        page = texts[mark_page - 1]
+        assert page.index(f"NOTE{index}TEXT") > page.index(f"MARK{index}")
+        assert re.search(rf"MARK{index}{number}\b", page), (index, number)
+        assert re.search(rf"^\s*{number}\s+NOTE{index}TEXT", page, re.M), (index, number)
+    assert result.notes.marker_pages == result.notes.note_pages
+
+
+def test_footnote_text_keeps_formatting_and_citations(reader: PdfReader) -> None:
+    page = reader.pages[0].extract_text()
+    assert "A footnote with emphasis and a citation (Buzan, 2022)." in squash(page)
+
+
+def test_a_long_footnote_near_a_page_end_continues_on_the_next_page() -> None:
+    long_note = "NOTESTART " + filler(900, 3) + " NOTEEND"
+    paper = notes_paper([(5, long_note)], paragraphs=30)
+    result = render_pdf(paper, load_template("article"), BuildOptions())
+    texts = pages_text(result.data)
+    start, end = page_of(texts, "NOTESTART"), page_of(texts, "NOTEEND")
+    assert start == page_of(texts, "MARK5") == 1
+    assert end > start
+    # the continuation sits under body text on the next page, not in place of it
+    following = texts[start]
+    body_words = [m.start() for m in re.finditer(r"P\d+START", following)]
+    assert body_words and body_words[0] < following.index(" ".join(filler(900, 3).split()[-5:]))
+    assert result.notes.marker_pages == {"1": 1}
+
+
+def test_a_footnote_continues_even_at_the_end_of_the_document() -> None:
+    paper = notes_paper([(1, "LASTSTART " + filler(1500, 2) + " LASTEND")], paragraphs=2)
+    texts = pages_text(build(paper))
+    assert page_of(texts, "LASTSTART") == 1
+    assert page_of(texts, "LASTEND") >= 2
+
+
+# --------------------------------------------------------------------------- tables, figures
+
+
+def test_a_long_table_repeats_its_header_on_every_page() -> None:
+    rows = [[[Text(f"Row{i}")], [Text(filler(4 + i % 9, i))], [Text(str(i * 7))]]
+            for i in range(120)]
+    table = Table([[Text("Country")], [Text("Notes")], [Text("Value")]], rows,
+                  ["left", "left", "right"], [Text("Long")], label="tbl:long", number=1)
+    paper = Paper(sections=[Section([Text("S")], number="1", label="sec:s",
+                                    blocks=[Paragraph("Before."), table])])
+    texts = pages_text(build(paper))
+    first, last = page_of(texts, "Row0 "), page_of(texts, "Row119")
+    assert first == 1 and last >= 2
+    for page in texts[first - 1:last]:
+        assert re.search(r"Country\s+Notes\s+Value", page)
+    assert "Table 1: Long" in texts[0]
+    assert texts[0].count("Table 1: Long") == 1 and "Table 1" not in texts[1]
+
+
+def test_table_columns_align_as_declared(reader: PdfReader) -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    spans: dict[str, tuple[float, float]] = {}
+
+    def visit(text, cm, tm, font, size):
+        word = text.strip()
+        if word in ("Kazakhstan", "Uzbekistan", "1,200", "800", "40%", "27%"):
+            x = tm[4] + cm[4]
+            spans[word] = (x, x + stringWidth(word, "LiberationSerif", 10))
+    reader.pages[0].extract_text(visitor_text=visit)
+    assert spans["Kazakhstan"][0] == pytest.approx(spans["Uzbekistan"][0])        # left
+    assert spans["1,200"][1] == pytest.approx(spans["800"][1])                     # right
+    assert sum(spans["40%"]) / 2 == pytest.approx(sum(spans["27%"]) / 2)          # center
+    assert spans["Kazakhstan"][1] < spans["1,200"][0] < spans["40%"][0]
+
+
+def jpeg_bytes() -> bytes:
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), (0, 90, 200)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_figures_png_and_jpeg_are_embedded_at_text_width(reader: PdfReader) -> None:
+    paper = Paper(sections=[Section([Text("S")], number="1", label="sec:s", blocks=[
+        Figure("a.jpg", [Text("Blue")], label="fig:b", number=1, data=jpeg_bytes())])])
+    jpeg = PdfReader(io.BytesIO(build(paper)))
+    filters = set()
+    for source in (reader, jpeg):
+        for page in source.pages:
+            for obj in (page["/Resources"].get("/XObject") or {}).values():
+                obj = obj.get_object()
+                if obj.get("/Subtype") == "/Image":
+                    filters.add(str(obj.get("/Filter")))
+    assert any("DCTDecode" in f for f in filters)
+    assert any("FlateDecode" in f for f in filters)
+    assert "Figure 1: Blue" in jpeg.pages[0].extract_text()
+
+
+def test_an_unreadable_image_is_an_input_error() -> None:
+    paper = Paper(sections=[Section([Text("S")], number="1", label="sec:s", blocks=[
+        Figure("x.png", [Text("Broken")], number=1, data=b"not an image")])])
+    with pytest.raises(InputError) as info:
+        build(paper)
+    assert info.value.diagnostic.code == "PK105"
+
+
+# --------------------------------------------------------------------------- page setup
+
+
+def test_page_size_margins_and_footer_follow_the_template(sample_pdf: bytes) -> None:
+    reader = PdfReader(io.BytesIO(sample_pdf))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)   # A4
+    texts = pages_text(sample_pdf)
+    assert texts[0].rstrip().endswith("1") and texts[1].rstrip().endswith("2")
+    assert "Japan’s Strategic Expansion in Central Asia" in texts[1].splitlines()[0]
+    assert "The First Summit" not in texts[1].splitlines()[0]      # short title
+
+
+def test_page_of_footer_knows_the_total() -> None:
+    template = load_template("article")
+    page_of_total = replace(template, footer="page-of",
+                            page=replace(template.page, width=215.9, height=279.4))
+    data = build(template=page_of_total)
+    texts = pages_text(data)
+    assert [t.rstrip().splitlines()[-1].strip() for t in texts] == \
+        [f"{n} of {len(texts)}" for n in range(1, len(texts) + 1)]
+    box = PdfReader(io.BytesIO(data)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)   # letter
+    none = pages_text(build(template=replace(template, footer="none")))
+    assert not none[0].rstrip().splitlines()[-1].strip().isdigit()
+
+
+def test_title_page_layout_puts_the_body_on_page_two() -> None:
+    texts = pages_text(build(template=replace(load_template("article"), title_layout="page")))
+    assert "Abstract" in texts[0] and "1 Introduction" not in texts[0]
+    assert "1 Introduction" in texts[1]
+
+
+def font_sizes_of(data: bytes, word: str) -> set[float]:
+    sizes: set[float] = set()
+
+    def visit(text, cm, tm, font, size):
+        if word in text:
+            sizes.add(round(size * tm[0], 2))
+    PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_body_size_follows_the_template() -> None:
+    template = load_template("article")
+    bigger = replace(template, fonts=replace(template.fonts, size=14))
+    assert font_sizes_of(build(), "Plain") == {11.0}
+    assert font_sizes_of(build(template=bigger), "Plain") == {14.0}
+
+
+# --------------------------------------------------------------------------- real clients
+
+
+def test_qpdf_check_passes(sample_pdf: bytes, tmp_path: Path) -> None:
+    qpdf = require_tool("qpdf")
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(sample_pdf)
+    run = subprocess.run([qpdf, "--check", str(path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "No syntax or stream encoding errors" in run.stdout
+
+
+def test_every_font_is_embedded(sample_pdf: bytes, tmp_path: Path) -> None:
+    pdffonts = require_tool("pdffonts")
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(sample_pdf)
+    lines = subprocess.run([pdffonts, str(path)], check=True, capture_output=True,
+                           text=True).stdout.splitlines()[2:]
+    assert lines
+    for line in lines:
+        name, emb = line.split()[0], line.split()[-5]
+        if not cjk_fallback().embedded and name == "HeiseiMin-W3":
+            continue              # no TrueType CJK font on this machine: the CID fallback
+        assert emb == "yes", line
+    assert any("LiberationSerif" in line for line in lines)
+    assert any("LiberationMono" in line for line in lines)
+
+
+def test_two_builds_are_byte_identical() -> None:
+    assert build() == build()
+    assert build(source_date_epoch=5) != build(source_date_epoch=6)
