@@ -642,3 +642,55 @@ def test_table_columns_fit_their_text_and_long_tables_fill_the_width():
     keeps = [row.cells[0].paragraphs[0].paragraph_format.keep_with_next
              for row in narrow.rows]
     assert keeps == [True, None]
+
+
+def test_unusual_structures_build_and_read_back():
+    from paperkit.model import BlockQuote, MathBlock, Table, ThematicBreak
+
+    deep: list = [Paragraph("level 12")]
+    for level in range(11, -1, -1):
+        deep = [Paragraph(f"level {level}"), BulletList([deep])]
+    inner_note = Note([Paragraph("inner")])
+    cite_with_note = Cite([CiteItem("k")], "[@k]", rendered=[inner_note])
+    note = Note([Paragraph([Text("outer "), cite_with_note]),
+                 Table([[Text("a")], [Text("b")]], [[[Text("1")], [Text("2")]]], number=None),
+                 Figure("n.png", "", data=_png(20, 10)),
+                 BlockQuote([Paragraph("quoted in a note")])])
+    paper = Paper(blocks=[
+        BulletList([deep]), BlockQuote([BlockQuote([Paragraph("nested quote")])]),
+        Paragraph([Text("note: "), note]), OrderedList([[]], start=0), BulletList([]),
+        Table([], [], number=None), MathBlock(""), ThematicBreak(), CodeBlock(""),
+        Paragraph([]), Figure("f.png", "", number=None, data=_png(5, 5))],
+        sections=[Section([], 1, number="1"), Section("Deep", 7, number="1.0.0.0.0.0.1")])
+    doc = Docx(build(paper))
+    levels = [int(p.find("w:pPr/w:numPr/w:ilvl", NS).get(W + "val"))
+              for p in doc.body.iter(W + "p") if p.find("w:pPr/w:numPr/w:ilvl", NS) is not None]
+    assert max(levels) == 8                                # Word's deepest list level
+    notes = doc.xml("word/footnotes.xml")
+    note_text = text_of(notes.find("w:footnote[@w:id='1']", NS))
+    assert "outer inner" in note_text and "quoted in a note" in note_text
+    assert notes.find(".//w:tbl", NS) is not None and notes.find(".//w:drawing", NS) is not None
+    assert len(list(notes.iter(W + "footnote"))) == 3      # separators + one note
+    assert doc.document.paragraphs[0].text == "level 0"
+    assert doc.document.paragraphs[0].style.name == "List Paragraph"
+
+
+def test_arbitrary_text_never_breaks_the_build():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    # Every code point, surrogates and control characters included.
+    anything = st.text(st.characters(exclude_categories=()), max_size=40)
+
+    @settings(max_examples=15, deadline=None, derandomize=True, database=None)
+    @given(anything, anything)
+    def check(text, tex):
+        paper = Paper(title=text, keywords=[text], authors=[text or "A"], blocks=[
+            Paragraph([Text(text), Math(tex), Link(text, text or "#"),
+                       Note([Paragraph(text)])]),
+            CodeBlock(text), Paragraph(text)],
+            sections=[Section([Text(text)], 1, number="1", label="sec:" + text)],
+            lang="en-US")
+        Docx(build(paper)).document.paragraphs  # the package opens and parses
+
+    check()
