@@ -51,7 +51,7 @@ def _inlines(value: Any) -> list[Inline]:
     """Return `value` as a list of inlines; a ``str`` becomes one :class:`Text`."""
     if isinstance(value, str):
         return [Text(value)] if value else []
-    return list(value)
+    return [Text(v) if isinstance(v, str) else v for v in value]
 
 
 def _coerce(obj: Any, *names: str) -> None:

@@ -68,7 +68,7 @@ limits:
     assert m.date == "2025-12-20"
     assert m.keywords == ["a", "b"] and m.lang == "de-DE"
     assert [name for name, _ in m.bibliography] == ["one.bib", "two.bib"]
-    assert m.bibliography[1][1].line == 15
+    assert (m.bibliography[1][1].line, m.bibliography[1][1].column) == (13, 25)
     assert m.csl == "ieee" and m.nocite == ["x", "y"] and m.template == "article"
     assert m.link_citations is False and m.number_sections is False
     assert m.limits.words == WordLimit(min=100, max=200)
@@ -77,7 +77,7 @@ limits:
     assert m.limits.notes.bounds() == (40, 60)
     assert m.limits.sections == {"Introduction": WordLimit(max=300)}
     assert m.limits.count == ("headings", "body", "notes")
-    assert m.limits.words.pos.line == 23
+    assert m.limits.words.pos.line == 20
 
 
 def test_target_defaults_to_ten_percent_and_accepts_commas():
@@ -102,8 +102,8 @@ def test_unknown_limits_key_and_author_key():
     ("title: [a, b]\n", "paper.md:2:1", "must be text"),
     ("limits:\n  words: many\n", "paper.md:3:3", "whole number"),
     ("limits:\n  words: {min: 10, max: 5}\n", "paper.md:3:3", "min no larger than max"),
-    ("limits:\n  words: {target: 10, tolerance: 300%}\n", "paper.md:3:22", "percentage"),
-    ("limits:\n  count: [body, footnotes]\n", "paper.md:3:18", "unknown category"),
+    ("limits:\n  words: {target: 10, tolerance: 300%}\n", "paper.md:3:23", "percentage"),
+    ("limits:\n  count: [body, footnotes]\n", "paper.md:3:17", "unknown category"),
     ("author:\n  - affiliation: X\n", "paper.md:3:5", "needs a 'name'"),
 ])
 def test_wrong_types_name_line_and_column(text, where, words):
@@ -120,7 +120,8 @@ def test_yaml_syntax_error_points_into_the_file():
 
 def test_duplicate_key_is_an_error_not_silently_the_last():
     err = error_of("title: A\ntitle: B\n")
-    assert str(err).startswith("paper.md:3:1: error PK101: duplicate key 'title'")
+    assert str(err) == ("paper.md:3:1: error PK101: front matter is not valid YAML: duplicate "
+                        "key 'title' (first at line 2); remove one of them")
 
 
 def test_block_scalar_abstract_starts_on_the_next_line():

@@ -33,8 +33,8 @@ def test_number_sections_false_numbers_nothing():
 
 def test_tables_and_figures_count_separately_and_refs_resolve():
     body = [Paragraph([Ref("tbl:b"), Text(" "), Ref("fig:a"), Text(" "), Ref("sec:two")]),
-            Figure("a.png", label="fig:a"), Table([["h"]], [], label="tbl:a"),
-            Table([["h"]], [], label="tbl:b")]
+            Figure("a.png", label="fig:a"), Table(["h"], [], label="tbl:a"),
+            Table(["h"], [], label="tbl:b")]
     paper = Paper(sections=[Section("One", blocks=body),
                             Section("Two", label="sec:two")])
     log = Log()
