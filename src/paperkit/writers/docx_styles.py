@@ -158,8 +158,11 @@ def define_styles(doc: DocxDocument, template: Template) -> None:
     listed = para(STYLE.list, alignment=align, after=gap)
     set_contextual_spacing(listed)
 
+    # A title page starts its title a third of the way down; a title block starts at the top.
+    title_space = (t.page.height - t.page.top - t.page.bottom) * 72 / 25.4 / 4 \
+        if t.title_layout == "page" else 0
     para(STYLE.title, font=heading_font, size=t.title_size, bold=True, alignment=title_align,
-         before=0, after=6, spacing=single, keep_next=True)
+         before=title_space, after=6, spacing=single, keep_next=True)
     para(STYLE.subtitle, font=heading_font, size=t.subtitle_size, alignment=title_align,
          after=6, spacing=single, keep_next=True)
     para(STYLE.author, size=t.author_size, alignment=title_align, before=6, after=2,
