@@ -21,7 +21,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 
 from conftest import require_tool
 from paperkit.errors import InputError
-from paperkit.model import (Cite, CiteItem, Emph, Figure, Link, Note, Paper, Paragraph, Ref,
+from paperkit.model import (Cite, CiteItem, Figure, Link, Note, Paper, Paragraph, Ref,
                             Section, Table, Text)
 from paperkit.options import BuildOptions
 from paperkit.templates import load_template
@@ -234,6 +234,32 @@ def test_text_markup_round_trips_through_the_paragraph_parser(text: str) -> None
     style = ParagraphStyle("t", fontName=family)
     parsed = RLParagraph(text_markup(text, ctx), style).getPlainText()
     assert squash(parsed).strip() == squash(text).strip()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(list("x2 ^_{}\\<>&=-+a") + [r"\frac", r"\alpha",
+                                                            r"\text", r"\sqrt"]),
+                max_size=30).map("".join))
+def test_any_math_gives_parseable_markup(tex: str) -> None:
+    from paperkit.writers.pdf_math import math_markup
+    family = register_family("LiberationSerif")
+    ctx = MarkupContext(family, register_family("LiberationMono"), load_template("article"))
+    markup = math_markup(tex, lambda s: text_markup(s, ctx))
+    RLParagraph(markup, ParagraphStyle("m", fontName=family)).wrap(200, 1000)
+
+
+def test_math_reads_as_text(sample_pdf: bytes) -> None:
+    text = squash(" ".join(pages_text(sample_pdf)))
+    assert "E = mc2" in text and "dx = 1/3" in text
+
+
+def test_a_very_long_title_is_cut_in_the_running_header() -> None:
+    title = "A Title " + filler(60)
+    paper = Paper(title=[Text(title)], sections=[Section(
+        [Text("S")], number="1", label="sec:s", blocks=[Paragraph(filler(900))])])
+    template = replace(load_template("article"), running_header="title")
+    second = pages_text(build(paper, template))[1].splitlines()
+    assert second[0].strip().startswith("A Title alpha") and second[0].strip().endswith("…")
 
 
 def test_unresolved_citation_shows_its_source() -> None:

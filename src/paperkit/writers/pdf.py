@@ -105,16 +105,16 @@ def _decorator(paper: Paper, template: Template, styles: Styles) -> Decorate:
     left, right = page.left * mm, (page.width - page.right) * mm
     header_style = styles.header
     ctx = MarkupContext(styles.body.fontName, styles.mono, template)
-    running = layout.running_title(paper, template)
-    header = Paragraph(text_markup(running, ctx), header_style) if running else None
+    header = _one_line(layout.running_title(paper, template), header_style, ctx,
+                       (page.width - page.left - page.right) * mm)
     footer_font, footer_size = styles.body.fontName, max(template.fonts.size - 1.5, 6)
     title_page = template.title_layout == "page"
 
     def decorate(canv: Canvas, number: int, total: int) -> None:
         if header is not None and number > 1:
-            _, height = header.wrap(right - left, page.top * mm)
-            base = (page.height - page.top) * mm + 8
-            header.drawOn(canv, left, base + 2)
+            header.wrap(right - left, page.top * mm)
+            base = (page.height - page.top) * mm + 10
+            header.drawOn(canv, left, base + 2.5)
             canv.setStrokeColor(colors.black)
             canv.setLineWidth(0.4)
             canv.line(left, base, right, base)
@@ -128,6 +128,21 @@ def _decorator(paper: Paper, template: Template, styles: Styles) -> Decorate:
         canv.drawString(middle - stringWidth(text, footer_font, footer_size) / 2, y, text)
 
     return decorate
+
+
+def _one_line(text: str, style: Any, ctx: MarkupContext, width: float) -> Paragraph | None:
+    """Return `text` as a one-line Paragraph, shortened with "…" when it is too long."""
+    if not text:
+        return None
+    words = text.split()
+    shown = text
+    while True:
+        paragraph = Paragraph(text_markup(shown, ctx), style)
+        _, height = paragraph.wrap(width, 1e6)
+        if height <= style.leading * 1.01 or len(words) <= 1:
+            return paragraph
+        words.pop()
+        shown = " ".join(words) + " …"
 
 
 class _PagedCanvas(Canvas):

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..model import (Cite, Code, Emph, Inline, LineBreak, Link, Math, Note, Ref, SmallCaps,
-                     Strong, Subscript, Superscript, Text)
+from ..model import (Cite, Code, Emph, Inline, LineBreak, Link, Math, Note, Paragraph, Ref,
+                     SmallCaps, Strong, Subscript, Superscript, Text)
 from ..templates import Template
 from . import layout
 from .pdf_fonts import cjk_fallback, covers, is_cjk, symbol_fallback
@@ -183,7 +183,6 @@ def _note(note: Note, ctx: MarkupContext) -> str:
     if ctx.add_note is not None:
         return note_marker(ctx.add_note(note))
     # A note inside a note (a note-style citation in a footnote): show it in brackets.
-    from ..model import Paragraph
     inner = [inline_markup(b.content, ctx) for b in note.blocks if isinstance(b, Paragraph)]
     return " [" + " ".join(inner) + "]"
 

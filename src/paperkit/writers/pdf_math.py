@@ -73,7 +73,10 @@ def _parse(tokens: list[str], start: int, closing: bool) -> tuple[Group, int]:
 
 def _take(nodes: Group, i: int) -> tuple[Group, int]:
     """Return the argument starting at `i` (a group or one token, spaces skipped)."""
-    while i < len(nodes) and isinstance(nodes[i], str) and nodes[i].isspace():
+    while i < len(nodes):
+        skipped = nodes[i]
+        if not (isinstance(skipped, str) and skipped.isspace()):
+            break
         i += 1
     if i >= len(nodes):
         return [], i

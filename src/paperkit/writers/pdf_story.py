@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import assert_never
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -38,7 +38,6 @@ from .pdf_styles import Styles
 __all__ = ["StoryBuilder", "anchors_of"]
 
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "default": TA_LEFT}
-TABLE_ALIGN = {"left": "LEFT", "center": "CENTER", "right": "RIGHT", "default": "LEFT"}
 BULLETS = ("•", "–", "∗")
 LIST_STEP = 6 * mm           # indent of each list level
 QUOTE_INDENT = 8 * mm
@@ -251,8 +250,9 @@ class StoryBuilder:
             mark = BULLETS[box.depth % len(BULLETS)] if start is None else \
                 _ordinal(number, box.depth)
             blocks = list(item)
-            if blocks and isinstance(blocks[0], ParagraphNode):
-                head = blocks.pop(0)
+            head = blocks[0] if blocks else None
+            if isinstance(head, ParagraphNode):
+                blocks.pop(0)
                 out.append(Paragraph(self._markup(head.content, box), item_style,
                                      bulletText=mark))
             else:
@@ -433,8 +433,10 @@ class StoryBuilder:
         blocks = list(note.blocks)
         mark = f"<super>{label}</super>\u2002"
         head = ""
-        if blocks and isinstance(blocks[0], ParagraphNode):
-            head = inline_markup(blocks.pop(0).content, self.note_ctx)
+        first = blocks[0] if blocks else None
+        if isinstance(first, ParagraphNode):
+            blocks.pop(0)
+            head = inline_markup(first.content, self.note_ctx)
         flowables: list[Flowable] = [Paragraph(mark + head, self.styles.note)]
         flowables.extend(self._blocks(blocks, box))
         self.store.notes[label] = flowables
