@@ -1,4 +1,4 @@
-"""The Pandoc citation rule (readers/mdit_citations.py) and locator parsing (readers/locators.py)."""
+"""The Pandoc citation rule (readers/mdit_citations.py) and locators (readers/locators.py)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ def cite(source: str, *items: CiteItem) -> Cite:
     return Cite(list(items), source)
 
 
-def item(key: str, mode: str = "normal", prefix="", locator=None, label=None, suffix="") -> CiteItem:
+def item(key: str, mode: str = "normal", prefix="", locator=None, label=None,
+         suffix="") -> CiteItem:
     return CiteItem(key, mode, prefix, locator, label, suffix)  # type: ignore[arg-type]
 
 
@@ -42,8 +43,10 @@ CASES: list[tuple[str, list]] = [
     ("[@a; @b]", [cite("[@a; @b]", item("a"), item("b"))]),
     ("[@a;@b]", [cite("[@a;@b]", item("a"), item("b"))]),
     ("[ @a ]", [cite("[ @a ]", item("a"))]),
-    ("[@{weird:key.with/chars}]", [cite("[@{weird:key.with/chars}]", item("weird:key.with/chars"))]),
-    ("[@{Foo{Bar}}, p. 3]", [cite("[@{Foo{Bar}}, p. 3]", item("Foo{Bar}", locator="3", label="page"))]),
+    ("[@{weird:key.with/chars}]",
+     [cite("[@{weird:key.with/chars}]", item("weird:key.with/chars"))]),
+    ("[@{Foo{Bar}}, p. 3]",
+     [cite("[@{Foo{Bar}}, p. 3]", item("Foo{Bar}", locator="3", label="page"))]),
     ("@a says", [cite("@a", item("a", AIT)), Text(" says")]),
     ("-@a says", [cite("-@a", item("a", SUPPRESS)), Text(" says")]),
     ("@a [p. 33] says", [cite("@a [p. 33]", item("a", AIT, locator="33", label="page")),

@@ -78,7 +78,7 @@ def _terms() -> tuple[tuple[str, str], ...]:
 
 
 def _is_punct(char: str) -> bool:
-    """Return whether `char` is punctuation that ends a locator word (``-``, ``–``, ``:`` do not)."""
+    """Return whether `char` is punctuation that ends a locator word (not ``-``, ``–``, ``:``)."""
     return char not in _NOT_PUNCT and unicodedata.category(char).startswith("P")
 
 

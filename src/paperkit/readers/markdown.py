@@ -45,7 +45,7 @@ from ..model import (Block, BlockQuote, BulletList, CodeBlock, Figure, Inline, L
                      MathBlock, OrderedList, Paragraph, Pos, Section, Strong, Table, Text,
                      ThematicBreak)
 from ..walk import plain_text
-from .markdown_attrs import Attributes, prefixed_label, prepare_attributes
+from .markdown_attrs import Attributes, inline_attributes, prefixed_label, prepare_attributes
 from .markdown_inlines import Anchor, column_of, convert_inlines, track_offsets
 from .mdit_citations import citations_plugin
 
@@ -66,8 +66,9 @@ def _parser() -> MarkdownIt:
     md.enable("table")
     md.use(footnote_plugin, inline=True, move_to_end=False, always_match_refs=True)
     md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
-           allow_blank_lines=False)
-    md.use(attrs_plugin, spans=True, after=("image", "code_inline", "link_close", "span_close"))
+           allow_blank_lines=False, double_inline=True)
+    md.use(attrs_plugin, spans=True, after=())
+    md.inline.ruler.push("paperkit_attributes", inline_attributes)
     md.use(superscript_plugin)
     md.use(sub_plugin)
     md.use(citations_plugin)
@@ -115,6 +116,8 @@ def read_inlines(text: str, *, file: str, first_line: int, log: Log,
     `first_column` is where `text` starts on its line (1 when unknown).
     """
     stripped = text.strip()
+    if not stripped:
+        return []
     lead = text[:len(text) - len(text.lstrip())]
     if "\n" in lead:
         first_line += lead.count("\n")
@@ -123,11 +126,11 @@ def read_inlines(text: str, *, file: str, first_line: int, log: Log,
     first_column += len(lead)
     env: dict[str, Any] = {}
     tokens = _parser().parseInline(stripped, env)
+    reader = _Reader("", file, first_line, log, tokens=tokens, env=env)
+    # The anchor finds each content line in its source line; padding the first source
+    # line puts its text at `first_column`.
     lines = stripped.split("\n")
     lines[0] = " " * (first_column - 1) + lines[0]
-    reader = _Reader("", file, first_line, log, tokens=tokens, env=env)
-    if not tokens or not stripped:
-        return []
     anchor = Anchor(file, tokens[0].content, lines, 0, first_line)
     return convert_inlines(tokens[0].children or [], anchor, reader)
 
@@ -157,6 +160,8 @@ class _Caption:
 
 
 _Item = Block | _Heading | _Caption
+#: Several blocks standing for one paragraph (split around display math).
+_Run = list[Block]
 
 
 class _Reader:
@@ -257,7 +262,8 @@ class _Reader:
                 return out, i + 1
             match kind:
                 case "paragraph_open":
-                    out.append(self._paragraph(token, tokens[i + 1]))
+                    item = self._paragraph(token, tokens[i + 1])
+                    out.extend(item if isinstance(item, list) else (item,))
                     i += 3
                 case "heading_open":
                     out.append(self._heading(token, tokens[i + 1]))
@@ -296,11 +302,13 @@ class _Reader:
                     i += 1
         return out, i
 
-    def _paragraph(self, token: Token, inline: Token) -> Block | _Caption:
+    def _paragraph(self, token: Token, inline: Token) -> Block | _Caption | _Run:
         children = inline.children or []
         anchor = self._anchor(inline)
         if len(children) == 1 and children[0].type == "image":
             return self._figure(children[0], anchor)
+        if any(child.type == "math_inline_double" for child in children):
+            return self._split_display_math(children, anchor)
         content = convert_inlines(children, anchor, self)
         caption = (token.meta or {}).get("caption")
         if caption is not None:
@@ -311,6 +319,38 @@ class _Reader:
             paragraph = Paragraph(_merge_texts(restored), pos=pos)
             return _Caption(content, prefixed_label(caption["id"], "tbl:"), paragraph)
         return Paragraph(content, pos=anchor.pos(0))
+
+    def _split_display_math(self, children: list[Token], anchor: Anchor) -> _Run:
+        """Return a paragraph holding ``$$display$$`` math as paragraphs around math blocks.
+
+        pandoc keeps display math inside the paragraph; the model has display math only as
+        a block, and a display equation breaks the paragraph's lines anyway.
+        """
+        out: _Run = []
+        segment: list[Token] = []
+        start, depth = 0, 0
+
+        def flush() -> None:
+            begin = start
+            while begin < len(anchor.content) and anchor.content[begin].isspace():
+                begin += 1
+            pos = anchor.pos(begin)
+            content = _trimmed(convert_inlines(segment, anchor, self, 0, start), pos)
+            if content:
+                out.append(Paragraph(content, pos=pos))
+
+        for child in children:
+            depth += child.nesting
+            if child.type == "math_inline_double" and depth == 0:
+                flush()
+                meta = child.meta or {}
+                offset, start = meta.get("offset", start), meta.get("end", start)
+                out.append(MathBlock(child.content.strip(), pos=anchor.pos(offset)))
+                segment = []
+            else:
+                segment.append(child)
+        flush()
+        return out
 
     def _figure(self, image: Token, anchor: Anchor) -> Figure:
         offset = (image.meta or {}).get("offset", 0)
@@ -409,6 +449,16 @@ class _Reader:
                 content.append(LineBreak())
             content.append(Text(line))
         return Paragraph(content, pos=self._pos(token))
+
+
+def _trimmed(content: list[Inline], pos: Pos) -> list[Inline]:
+    """Return `content` without spaces at its ends (left by line breaks); it starts at `pos`."""
+    if content and isinstance(content[0], Text):
+        content[0] = Text(content[0].text.lstrip(), pos=pos)
+    if content and isinstance(content[-1], Text):
+        last = content[-1]
+        content[-1] = Text(last.text.rstrip(), pos=last.pos)
+    return [node for node in content if not (isinstance(node, Text) and not node.text)]
 
 
 def _align(token: Token) -> str:

@@ -15,12 +15,15 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-__all__ = ["Attributes", "parse_attributes", "prepare_attributes", "prefixed_label"]
+__all__ = ["Attributes", "parse_attributes", "prepare_attributes", "prefixed_label",
+           "inline_attributes"]
 
 _TRAILING = re.compile(r"[ \t]*\{([^{}\n]*)\}[ \t]*$")
-_ITEM = re.compile(r"""\s*(?:\#([\w\-:.]+)|\.([\w\-]+)|([\w\-:.]+)=("[^"]*"|'[^']*'|[^\s"'{}]+)|(-))""")
+_ITEM = re.compile(r"""\s*(?:\#([\w\-:.]+)|\.([\w\-]+)|(-)
+                      |([\w\-:.]+)=("[^"]*"|'[^']*'|[^\s"'{}]+))""", re.X)
 _CAPTION = re.compile(r"(?:[Tt]able)?:")
 _SPACES = re.compile(r"[ \t]*")
 
@@ -55,7 +58,7 @@ def parse_attributes(text: str) -> Attributes | None:
                 return None
             break
         pos = match.end()
-        name, cls, key, value, dash = match.groups()
+        name, cls, dash, key, value = match.groups()
         if name:
             ident = name
         elif cls:
@@ -72,6 +75,36 @@ def prefixed_label(ident: str | None, prefix: str) -> str | None:
     if not ident:
         return None
     return ident if ident.startswith(prefix) else prefix + ident
+
+
+#: Inline tokens an attribute block may follow (it is consumed; only an image keeps it).
+_ATTRIBUTED = frozenset({"image", "code_inline", "link_close", "span_close"})
+
+
+def inline_attributes(state: StateInline, silent: bool) -> bool:
+    """Inline rule: read ``{#fig:x width=50%}`` after an image, code span or link.
+
+    mdit-py-plugins' attrs plugin reads ``%`` as a comment, so ``width=50%`` (common in
+    pandoc papers) would leave the whole block as text; this rule accepts it.
+    """
+    src, start = state.src, state.pos
+    if src[start] != "{" or state.pending or not state.tokens or \
+            state.tokens[-1].type not in _ATTRIBUTED:
+        return False
+    close = src.find("}", start, state.posMax)
+    if close < 0:
+        return False
+    attrs = parse_attributes(src[start + 1:close])
+    if attrs is None:
+        return False
+    if not silent:
+        token = state.tokens[-1]
+        if token.type == "image":
+            if attrs.id:
+                token.attrs["id"] = attrs.id
+            token.meta = {**(token.meta or {}), "attrs": attrs}
+    state.pos = close + 1
+    return True
 
 
 def _cut_trailing(inline: Token) -> tuple[Attributes | None, str]:

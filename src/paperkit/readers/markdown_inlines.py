@@ -135,9 +135,15 @@ class NoteSource(Protocol):
 
 
 def convert_inlines(tokens: Sequence[Token], anchor: Anchor, notes: NoteSource,
-                    base: int = 0) -> list[Inline]:
-    """Return the model inlines for `tokens`, whose offsets are relative to `base`."""
-    return _Converter(anchor, notes, base).run(tokens)
+                    base: int = 0, start: int | None = None) -> list[Inline]:
+    """Return the model inlines for `tokens`, whose offsets are relative to `base`.
+
+    `start` is where in the content the tokens begin, when it is not `base`.
+    """
+    converter = _Converter(anchor, notes, base)
+    if start is not None:
+        converter.cursor = start
+    return converter.run(tokens)
 
 
 class _Converter:
@@ -160,37 +166,47 @@ class _Converter:
         if meta and "end" in meta:
             self.cursor = self.base + meta["end"]
 
-    def _text_pos(self, text: str) -> Pos | None:
+    def _text_pos(self, text: str, wanted: bool = True) -> Pos | None:
+        """Return where `text` starts (searching forward from the cursor), if `wanted`.
+
+        The search always runs, to keep the cursor moving; making the position is skipped
+        for a text that will merge into the one before it (only a run's first keeps one).
+        """
         found = self.anchor.content.find(text, self.cursor, self.cursor + _TEXT_SLACK + len(text))
         if found < 0:
             return None
         self.cursor = found + len(text)
-        return self.anchor.pos(found)
+        return self.anchor.pos(found) if wanted else None
 
     def run(self, tokens: Sequence[Token]) -> list[Inline]:
-        out: list[Inline] = []
-        stack: list[tuple[Token, Pos | None, list[Inline]]] = []
+        out = _Run()
+        stack: list[tuple[Token, Pos | None, _Run]] = []
         for token in tokens:
             kind = token.type
-            if kind in _OPENERS:
+            if kind == "text" or kind == "text_special" or kind == "softbreak":
+                if kind == "softbreak":
+                    out.text(" ", self._text_pos("\n", not out.parts))
+                elif token.content:
+                    out.text(token.content, self._text_pos(token.content, not out.parts))
+            elif kind in _OPENERS:
                 stack.append((token, self._pos(token), out))
-                out = []
+                out = _Run()
             elif kind in _CLOSERS and stack:
                 opener, pos, parent = stack.pop()
                 self._advance(opener)
-                node = self._wrap(opener, _merged(out), pos)
+                node = self._wrap(opener, out.done(), pos)
                 out = parent
-                if isinstance(node, list):
-                    out.extend(node)
-                else:
-                    out.append(node)
+                for inner in node if isinstance(node, list) else (node,):
+                    out.add(inner)
             else:
-                out.extend(self._leaf(token))
+                for inner in self._leaf(token):
+                    out.add(inner)
         while stack:  # unbalanced input: keep the content
             _, _, parent = stack.pop()
-            parent.extend(out)
+            for inner in out.done():
+                parent.add(inner)
             out = parent
-        return _merged(out)
+        return out.done()
 
     def _wrap(self, opener: Token, content: list[Inline],
               pos: Pos | None) -> Inline | list[Inline]:
@@ -213,12 +229,6 @@ class _Converter:
 
     def _leaf(self, token: Token) -> list[Inline]:
         match token.type:
-            case "text" | "text_special":
-                if not token.content:
-                    return []
-                return [Text(token.content, pos=self._text_pos(token.content))]
-            case "softbreak":
-                return [Text(" ")]
             case "hardbreak":
                 return [LineBreak()]
             case "code_inline":
@@ -294,24 +304,35 @@ class _Converter:
         return out
 
 
-def _merged(nodes: list[Inline]) -> list[Inline]:
-    """Return `nodes` with each run of adjacent texts joined into one (keeping its position)."""
-    out: list[Inline] = []
-    run: list[Text] = []
-    for node in nodes:
+class _Run:
+    """A growing inline list that joins adjacent texts into one (keeping the first position)."""
+
+    __slots__ = ("nodes", "parts", "pos")
+
+    def __init__(self) -> None:
+        self.nodes: list[Inline] = []
+        self.parts: list[str] = []
+        self.pos: Pos | None = None
+
+    def text(self, text: str, pos: Pos | None) -> None:
+        if not self.parts:
+            self.pos = pos
+        self.parts.append(text)
+
+    def add(self, node: Inline) -> None:
         if isinstance(node, Text):
-            run.append(node)
-            continue
-        if run:
-            out.append(_joined(run))
-            run = []
-        out.append(node)
-    if run:
-        out.append(_joined(run))
-    return out
+            if node.text:
+                self.text(node.text, node.pos)
+            return
+        self._flush()
+        self.nodes.append(node)
 
+    def _flush(self) -> None:
+        if self.parts:
+            self.nodes.append(Text("".join(self.parts), pos=self.pos))
+            self.parts = []
 
-def _joined(run: list[Text]) -> Text:
-    if len(run) == 1:
-        return run[0]
-    return Text("".join(t.text for t in run), pos=run[0].pos)
+    def done(self) -> list[Inline]:
+        """Return the finished list."""
+        self._flush()
+        return self.nodes
