@@ -50,7 +50,7 @@ def write_docx(paper: Paper, template: Template, options: BuildOptions) -> dict[
     The bytes depend only on the arguments: dates come from `options.source_date_epoch`
     (0: 2000-01-01) and the zip is written with fixed timestamps. Raises
     :class:`~paperkit.errors.InputError` for an image that is missing (PK104) or that
-    neither Word nor Pillow can read (PK109).
+    neither Word nor Pillow can read (PK105).
     """
     when = (datetime.fromtimestamp(options.source_date_epoch, timezone.utc)
             if options.source_date_epoch > 0 else datetime(2000, 1, 1, tzinfo=timezone.utc))

@@ -84,7 +84,7 @@ def word_image(data: bytes, figure: Figure) -> tuple[bytes, Image]:
 
     PNG, JPEG, GIF, BMP and TIFF go in as they are. Anything else Pillow can read (WebP, a
     PNG with a damaged trailer) is converted to PNG; what nothing can read raises
-    :class:`InputError` (PK109).
+    :class:`InputError` (PK105, as the PDF writer).
     """
     try:
         return data, Image.from_blob(data)
@@ -102,7 +102,7 @@ def word_image(data: bytes, figure: Figure) -> tuple[bytes, Image]:
         png = buffer.getvalue()
         return png, Image.from_blob(png)
     except Exception:  # noqa: BLE001 - any decoder failure means "not an image we can use"
-        raise InputError.make("PK109", figure.pos,
+        raise InputError.make("PK105", figure.pos,
                               detail=f"image '{figure.src}' is not in a format Word can show "
                                      "(PNG, JPEG, GIF, BMP, TIFF) and cannot be converted"
                               ) from None
@@ -110,10 +110,10 @@ def word_image(data: bytes, figure: Figure) -> tuple[bytes, Image]:
 
 def fit_image(image: Image, template: Template) -> tuple[Emu, Emu]:
     """Return the (width, height) of `image` at the text width, no taller than 60% of the
-    text height, aspect ratio kept."""
+    page height (as the PDF writer), aspect ratio kept."""
     page = template.page
     max_width = Mm(page.text_width)
-    max_height = Mm((page.height - page.top - page.bottom) * 0.6)
+    max_height = Mm(page.height * 0.6)
     ratio = image.px_height / image.px_width if image.px_width else 1.0
     width, height = max_width, int(max_width * ratio)
     if height > max_height:
