@@ -10,10 +10,11 @@ from paperkit.model import (Author, BibEntry, BlockQuote, BulletList, Cite, Cite
                             OrderedList, Paper, Paragraph, Ref, Section, SmallCaps, Strong,
                             Subscript, Superscript, Table, Text, ThematicBreak)
 
-# A 4x3 red PNG, so figures need no file on disk.
+# A 40x30 red PNG, so figures need no file on disk.
 PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAEklEQVR4nGP4z8AARwzEcQAA0Zsd4xYk"
-    "VkIAAAAASUVORK5CYII=")
+    "iVBORw0KGgoAAAANSUhEUgAAACgAAAAeCAIAAADRv8uKAAAALElEQVR4nO3NMQEAAAQAMKTRP4VY"
+    "Kvg8W4HldMeHelnFYrFYLBaLxWKxWHyyOVEBVAxZuC4AAAAASUVORK5CYII="
+)
 
 
 def sample_paper(source_dir: Path | str = ".") -> Paper:
