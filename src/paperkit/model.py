@@ -467,6 +467,7 @@ class Paper:
     template: str | None = None
     link_citations: bool = True
     number_sections: bool = True
+    toc: bool = False
     nocite: list[str] = field(default_factory=list)
     limits: Limits = field(default_factory=Limits)
     bibliography: list[BibEntry] | None = None

@@ -121,6 +121,7 @@ def loads(text: str, *, file: str = "paper.md", base_dir: str | Path | None = No
         abstract=abstract, keywords=meta.keywords, lang=meta.lang, sections=sections,
         blocks=blocks, references=references, csl=meta.csl, template=meta.template,
         link_citations=meta.link_citations, number_sections=meta.number_sections,
+        toc=meta.toc,
         nocite=meta.nocite, limits=meta.limits, source_dir=str(base), source_file=file,
         name=name or "paper", findings=list(log.items), pos=Pos(file, 1, 1),
     )

@@ -31,6 +31,7 @@ KEYS: dict[str, str] = {
     "template": "a template name or folder",
     "link-citations": "true or false",
     "number-sections": "true or false",
+    "toc": "true or false: a table of contents after the abstract",
     "limits": "word limits: {words, abstract, notes, sections, count}",
 }
 
@@ -64,6 +65,7 @@ class FrontMatter:
     template_pos: Pos | None = None
     link_citations: bool = True
     number_sections: bool = True
+    toc: bool = False
     limits: Limits = field(default_factory=Limits)
 
 
@@ -265,6 +267,8 @@ def read_front_matter(yaml_text: str | None, file: str) -> FrontMatter:
                 meta.link_citations = _flag(doc, item, path)
             case "number-sections":
                 meta.number_sections = _flag(doc, item, path)
+            case "toc":
+                meta.toc = _flag(doc, item, path)
             case "limits":
                 meta.limits = _limits(doc, item)
     return meta
