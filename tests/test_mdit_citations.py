@@ -149,6 +149,7 @@ LOCATORS = [
     (", p. 33.", ("page", "33", ".")),
     (", p. xiv", ("page", "xiv", "")),
     (", p. 33 and elsewhere", ("page", "33", " and elsewhere")),
+    (", c. 1900", (None, None, ", c. 1900")),  # circa, not the chapter symbol
     (", {33}", ("page", "33", "")),
     (", {vol. 2, part b}", ("volume", "2, part b", "")),
     (", chapter3", ("page", "chapter3", "")),  # no label (a word runs on): a page, as pandoc

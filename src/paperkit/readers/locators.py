@@ -14,8 +14,9 @@ suffix's source text:
 - further words joined by ``,`` belong to the locator while they pass the same test
   (``pp. 33, 35-37, and passim`` gives ``33, 35-37`` and leaves ``, and passim``).
 
-The terms are CSL's English ones (``locales-en-US.xml``), plus ``ch.`` for chapters; pandoc
-would use the document language's terms. Where two terms share a form (``v.`` is both verse
+The terms are CSL's English ones (``locales-en-US.xml``), plus ``ch.`` for chapters and
+without the chapter symbol ``c.`` (so ``c. 1900`` stays "circa"); pandoc would use the
+document language's terms. Where two terms share a form (``v.`` is both verse
 and version), the one listed first in CSL's locator list wins, as in pandoc.
 """
 
@@ -34,7 +35,7 @@ LOCATOR_TERMS: dict[str, tuple[str, ...]] = {
     "article-locator": ("article", "articles", "art.", "arts."),
     "book": ("book", "books", "bk.", "bks."),
     "canon": ("canon", "canons", "can.", "cann."),
-    "chapter": ("chapter", "chapters", "chap.", "chaps.", "ch.", "chs.", "c.", "cc."),
+    "chapter": ("chapter", "chapters", "chap.", "chaps.", "ch.", "chs."),
     "column": ("column", "columns", "col.", "cols."),
     "elocation": ("location", "locations", "loc.", "locs."),
     "equation": ("equation", "equations", "eq.", "eqq.", "eqs."),

@@ -294,11 +294,9 @@ def citation_bracketed(state: StateInline, silent: bool) -> bool:
     src, start, maximum = state.src, state.pos, state.posMax
     if src[start] != "[" or start + 2 >= maximum or src[start + 1] == "^":
         return False
-    if src.find("@", start, maximum) < 0:
-        return False
     st = _structure(state)
     close = st.closers.get(start)
-    if close is None or close >= maximum:
+    if close is None or close >= maximum or src.find("@", start, close) < 0:
         return False
     if close + 1 < maximum and src[close + 1] in "([" and _is_link(state):
         return False
