@@ -139,6 +139,12 @@ class FootnoteFrame(Frame):
             items, store.carry = store.carry, []
             room = self._aH * self.carry_share - self.rule_space
             placed, rest = self._fill(items, room, first_on_page=True)
+            if not placed:        # a piece that cannot split: give it the whole page
+                placed, rest = self._fill(items, self._aH - self.rule_space, True)
+            if not placed:        # taller than a page: set it anyway rather than loop forever
+                label, item = items[0]
+                placed = [_Placed(label, item, self._piece_height(item, self._aW), 0.0, False)]
+                rest = items[1:]
             self._notes = placed
             self._carry_out = rest
 

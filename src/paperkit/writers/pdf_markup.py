@@ -52,7 +52,6 @@ class MarkupContext:
     template: Template
     anchors: frozenset[str] = frozenset()
     add_note: Callable[[Note], str] | None = None
-    links: bool = True
     _cache: dict[str, str] = field(default_factory=dict, repr=False)
 
 
@@ -123,8 +122,6 @@ def note_marker(number: str) -> str:
 
 
 def _link(content: str, url: str, ctx: MarkupContext) -> str:
-    if not ctx.links:
-        return content
     if url.startswith("#"):
         if url[1:] not in ctx.anchors:
             return content

@@ -89,14 +89,16 @@ def _take(nodes: Group, i: int) -> tuple[Group, int]:
     return [node], i + 1
 
 
-def _render(nodes: Group, esc: Callable[[str], str], upright: bool = False) -> str:
+def _render(nodes: Group, esc: Callable[[str], str], upright: bool = False,
+            script: bool = False) -> str:
+    """Return markup for `nodes`; `script` (inside ^ or _) sets operators without spaces."""
     out: list[str] = []
     i = 0
     while i < len(nodes):
         node = nodes[i]
         i += 1
         if isinstance(node, tuple):
-            out.append(_render(node[1], esc, upright))
+            out.append(_render(node[1], esc, upright, script))
             continue
         if node.isspace():
             if upright:                 # \text{if } keeps its spaces
@@ -105,7 +107,7 @@ def _render(nodes: Group, esc: Callable[[str], str], upright: bool = False) -> s
         if node in ("^", "_"):
             arg, i = _take(nodes, i)
             tag = "super" if node == "^" else "sub"
-            out.append(f"<{tag}>{_render(arg, esc, upright)}</{tag}>")
+            out.append(f"<{tag}>{_render(arg, esc, upright, True)}</{tag}>")
             continue
         if node.startswith("\\"):
             name = node[1:]
@@ -116,23 +118,23 @@ def _render(nodes: Group, esc: Callable[[str], str], upright: bool = False) -> s
             elif name == "frac" or name == "dfrac" or name == "tfrac":
                 top, i = _take(nodes, i)
                 bottom, i = _take(nodes, i)
-                out.append(f"{_fraction_part(top, esc, upright)}/"
-                           f"{_fraction_part(bottom, esc, upright)}")
+                out.append(f"{_fraction_part(top, esc, upright, script)}/"
+                           f"{_fraction_part(bottom, esc, upright, script)}")
             elif name == "sqrt":
                 arg, i = _take(nodes, i)
-                inner = _render(arg, esc, upright)
+                inner = _render(arg, esc, upright, script)
                 out.append("√" + (f"({inner})" if len(arg) > 1 else inner))
             elif name in UPRIGHT_GROUPS:
                 arg, i = _take(nodes, i)
-                out.append(_render(arg, esc, True))
+                out.append(_render(arg, esc, True, script))
             elif name in ("mathbf", "boldsymbol", "textbf"):
                 arg, i = _take(nodes, i)
-                out.append(f"<b>{_render(arg, esc, upright)}</b>")
+                out.append(f"<b>{_render(arg, esc, upright, script)}</b>")
             elif name in ("mathit", "textit", "emph"):
                 arg, i = _take(nodes, i)
-                out.append(f"<i>{_render(arg, esc, True)}</i>")
+                out.append(f"<i>{_render(arg, esc, True, script)}</i>")
             elif name in SYMBOLS:
-                out.append(_operator(SYMBOLS[name], esc))
+                out.append(_operator(SYMBOLS[name], esc, script))
             elif name in FUNCTIONS:
                 out.append(esc(name) + "\u2009")
             elif len(name) == 1:                   # \{ \} \% \& \_ \\ ...
@@ -143,18 +145,19 @@ def _render(nodes: Group, esc: Callable[[str], str], upright: bool = False) -> s
         if node.isalpha():
             out.append(esc(node) if upright else f"<i>{esc(node)}</i>")
         elif node == "-":
-            out.append(_operator("−", esc))
+            out.append(_operator("−", esc, script))
         else:
-            out.append(_operator(node, esc))
+            out.append(_operator(node, esc, script))
     return "".join(out)
 
 
-def _operator(symbol: str, esc: Callable[[str], str]) -> str:
-    return f" {esc(symbol)} " if symbol in BINARY else esc(symbol)
+def _operator(symbol: str, esc: Callable[[str], str], script: bool = False) -> str:
+    return f" {esc(symbol)} " if symbol in BINARY and not script else esc(symbol)
 
 
-def _fraction_part(nodes: Group, esc: Callable[[str], str], upright: bool) -> str:
-    text = _render(nodes, esc, upright)
+def _fraction_part(nodes: Group, esc: Callable[[str], str], upright: bool,
+                   script: bool) -> str:
+    text = _render(nodes, esc, upright, script)
     simple = len([n for n in nodes if not (isinstance(n, str) and n.isspace())]) <= 1
     return text if simple else f"({text})"
 

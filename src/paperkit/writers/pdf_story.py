@@ -227,7 +227,7 @@ class StoryBuilder:
                 return [self._code(text, box)]
             case MathBlock(tex=tex):
                 markup = math_markup(tex, lambda s: text_markup(s, self.ctx))
-                return [Paragraph(markup, self._style(replace_box(box, self.styles.math)))]
+                return [Paragraph(markup, self._style(_replace_box(box, self.styles.math)))]
             case ThematicBreak():
                 return [HRFlowable(width="30%", thickness=0.5, color=colors.grey,
                                    spaceBefore=6, spaceAfter=9, hAlign="CENTER")]
@@ -266,10 +266,10 @@ class StoryBuilder:
     def _code(self, text: str, box: _Box) -> Flowable:
         if box.in_note:
             size = self.styles.note.fontSize - 1
-            style = self._style(replace_box(box, self.styles.code), fontSize=size,
+            style = self._style(_replace_box(box, self.styles.code), fontSize=size,
                                 leading=size * 1.2, spaceBefore=2, spaceAfter=2)
         else:
-            style = self._style(replace_box(box, self.styles.code))
+            style = self._style(_replace_box(box, self.styles.code))
         width = self.text_width - style.leftIndent - style.rightIndent - 8
         per_line = max(int(width / stringWidth("M", style.fontName, style.fontSize)), 20)
         lines: list[str] = []
@@ -443,7 +443,7 @@ class StoryBuilder:
         return label
 
 
-def replace_box(box: _Box, style: ParagraphStyle) -> _Box:
+def _replace_box(box: _Box, style: ParagraphStyle) -> _Box:
     """Return `box` with its base style replaced by `style`."""
     return _Box(style, box.left, box.right, box.depth, box.in_note)
 
@@ -454,12 +454,12 @@ def _ordinal(number: int, depth: int) -> str:
         case 0:
             return f"{number}."
         case 1:
-            return f"({layout_letters(number)})"
+            return f"({_letters(number)})"
         case _:
             return f"{roman(number).lower()}."
 
 
-def layout_letters(number: int) -> str:
+def _letters(number: int) -> str:
     """Return `number` as lower-case letters: 1 -> a, 27 -> aa."""
     out = ""
     while number > 0:
