@@ -452,6 +452,26 @@ def test_body_size_follows_the_template() -> None:
     assert font_sizes_of(build(template=bigger), "Plain") == {14.0}
 
 
+def base_fonts(data: bytes) -> set[str]:
+    names = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return names
+
+
+def test_font_families_follow_the_template() -> None:
+    template = load_template("article")
+    sans = replace(template, fonts=replace(template.fonts, body=template.fonts.sans,
+                                           headings=template.fonts.sans))
+    serif_fonts, sans_fonts = base_fonts(build()), base_fonts(build(template=sans))
+    assert {"LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic",
+            "LiberationMono"} <= serif_fonts
+    assert {"LiberationSans", "LiberationSans-Bold", "LiberationSans-Italic",
+            "LiberationMono"} <= sans_fonts
+    assert not any(name.startswith("LiberationSerif") for name in sans_fonts)
+
+
 # --------------------------------------------------------------------------- real clients
 
 
