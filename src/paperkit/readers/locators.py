@@ -69,13 +69,19 @@ _OPEN_CLOSE = {"(": ")", "[": "]", "{": "}"}
 
 
 @lru_cache(maxsize=1)
-def _terms() -> tuple[tuple[str, str], ...]:
-    """Return (form, label) pairs, longest form first; the first label listed wins a form."""
+def _terms() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Return (form, label) pairs by first character, longest form first.
+
+    The first label listed wins a form that two labels share.
+    """
     seen: dict[str, str] = {}
     for label, forms in LOCATOR_TERMS.items():
         for form in forms:
             seen.setdefault(form.lower(), label)
-    return tuple(sorted(seen.items(), key=lambda pair: -len(pair[0])))
+    by_first: dict[str, list[tuple[str, str]]] = {}
+    for form, label in sorted(seen.items(), key=lambda pair: -len(pair[0])):
+        by_first.setdefault(form[0], []).append((form, label))
+    return {first: tuple(pairs) for first, pairs in by_first.items()}
 
 
 def _is_punct(char: str) -> bool:
@@ -138,7 +144,7 @@ def _match_label(text: str, i: int, need_word: bool) -> tuple[str, int] | None:
     another letter or digit (``chapter3`` is no label).
     """
     folded = text[i:i + 16].lower()
-    for form, label in _terms():
+    for form, label in _terms().get(folded[:1], ()):
         if not folded.startswith(form):
             continue
         end = i + len(form)
