@@ -339,6 +339,22 @@ def test_ref_and_text_positions() -> None:
     assert text3 == Text(" after") and where(text3) == (4, 21)
 
 
+def test_inline_markup_positions() -> None:
+    text = "> a *b* **c** [d](u) $e$ [f]{.smallcaps} ^g^ [@h] <i@j.org>"
+    ((paragraph,),) = [block.blocks for block in blocks_of(text, first_line=2)]
+    assert [(type(node).__name__, where(node)) for node in paragraph.content
+            if not isinstance(node, Text)] == [
+        ("Emph", (2, 5)), ("Strong", (2, 9)), ("Link", (2, 15)), ("Math", (2, 22)),
+        ("SmallCaps", (2, 26)), ("Superscript", (2, 42)), ("Cite", (2, 46)),
+        ("Link", (2, 51))]
+
+
+def test_table_cell_with_escaped_pipe() -> None:
+    (table,) = blocks_of("| a \\| b | [@k] |\n|---|---|\n| 1 | 2 |\n")
+    assert table.header == [[Text("a | b")], [Cite([CiteItem("k")], "[@k]")]]
+    assert [where(cell[0]) for cell in table.header] == [(1, 3), (1, 12)]
+
+
 def test_positions_with_tabs_and_unicode() -> None:
     (paragraph,) = blocks_of("Ünïcødé 中央アジア [@a]")
     (cite,) = [n for n in paragraph.content if isinstance(n, Cite)]

@@ -52,7 +52,7 @@ from .mdit_citations import citations_plugin
 __all__ = ["read_body", "read_blocks", "read_inlines"]
 
 #: Inline rules whose first token should record its offset (for positions).
-_TRACKED = ("backticks", "math_inline", "link", "image", "autolink", "html_inline",
+_TRACKED = ("backticks", "math_inline", "link", "span", "image", "autolink", "html_inline",
             "footnote_inline", "footnote_ref")
 _ATX = re.compile(r"[ \t]*#+[ \t]*")
 _ORDERED = re.compile(r"\d+[.)]")

@@ -25,6 +25,7 @@ Inline conversions:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
@@ -41,6 +42,7 @@ _OPENERS = {"em_open": "em_close", "strong_open": "strong_close", "link_open": "
             "sup_open": "sup_close", "sub_open": "sub_close", "span_open": "span_close",
             "s_open": "s_close"}
 _CLOSERS = frozenset(_OPENERS.values())
+_REWRITTEN = re.compile(r"[|\\]")
 #: How far ahead a text node's content may be found and still be trusted as its place.
 _TEXT_SLACK = 80
 
@@ -79,7 +81,12 @@ def column_of(source: str, content: str, hint: int | None) -> int:
         if line.endswith(body):
             return len(line) - len(body)
         hint = 0
-    found = source.find(body.lstrip(), hint)
+    body = body.lstrip()
+    found = source.find(body, hint)
+    if found < 0:
+        # a table cell's content has its escaped pipes unescaped: find what precedes them
+        head = _REWRITTEN.split(body, 1)[0]
+        found = source.find(head, hint) if head else -1
     return found if found >= 0 else hint
 
 
@@ -210,6 +217,11 @@ class _Converter:
 
     def _wrap(self, opener: Token, content: list[Inline],
               pos: Pos | None) -> Inline | list[Inline]:
+        if pos is None and content and opener.markup:
+            # emphasis records no offset, but its content starts right after the marker
+            first = getattr(content[0], "pos", None)
+            if first is not None and first.column > len(opener.markup):
+                pos = Pos(first.file, first.line, first.column - len(opener.markup))
         match opener.type:
             case "em_open":
                 return Emph(content, pos=pos)
