@@ -236,3 +236,13 @@ def test_pathological_brackets_are_linear() -> None:
     result = read_inlines(text, file="t.md", first_line=1, log=Log())
     assert time.perf_counter() - start < 5
     assert any(isinstance(node, Cite) for node in result)
+
+
+def test_deeply_nested_citations_do_not_exhaust_the_stack() -> None:
+    result = read_inlines("[@a " * 400 + "]" * 400, file="t.md", first_line=1, log=Log())
+    depth, node = 0, result[0]
+    while isinstance(node, Cite):
+        depth += 1
+        suffix = node.items[0].suffix
+        node = next((n for n in suffix if isinstance(n, Cite)), None)
+    assert depth == 5  # the outer citation and four nested ones, then plain text

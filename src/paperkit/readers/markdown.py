@@ -318,6 +318,8 @@ class _Reader:
                 restored.append(Text(caption["cut"]))
             paragraph = Paragraph(_merge_texts(restored), pos=pos)
             return _Caption(content, prefixed_label(caption["id"], "tbl:"), paragraph)
+        if not content:  # nothing left once comments are dropped
+            return []
         return Paragraph(content, pos=anchor.pos(0))
 
     def _split_display_math(self, children: list[Token], anchor: Anchor) -> _Run:

@@ -58,6 +58,10 @@ _SPECIAL = re.compile(r"\\.|`+|[\[\]]", re.S)
 _CHUNK_CHARS = re.compile(r"[\\`\[;]")
 _KEY_CHARS = re.compile(r"[\\`\[@]")
 _SPACE_NL = re.compile(r"[ \t]*\n?[ \t]*")
+#: Prefixes and suffixes are parsed as Markdown, where citations may nest again; past this
+#: depth they stay plain text, so that no input can exhaust the stack.
+_MAX_DEPTH = 4
+_DEPTH = "paperkit_citation_depth"
 
 
 def citations_plugin(md: MarkdownIt) -> None:
@@ -230,7 +234,16 @@ def _sub_tokens(state: StateInline, start: int, end: int) -> tuple[list[Token], 
     if start == end:
         return [], start
     tokens: list[Token] = []
-    state.md.inline.parse(src[start:end], state.md, state.env, tokens)
+    depth = state.env.get(_DEPTH, 0)
+    if depth >= _MAX_DEPTH:  # citations nested in suffixes this deep: keep the text as is
+        token = Token("text", "", 0)
+        token.content = src[start:end]
+        return [token], start
+    state.env[_DEPTH] = depth + 1
+    try:
+        state.md.inline.parse(src[start:end], state.md, state.env, tokens)
+    finally:
+        state.env[_DEPTH] = depth
     return tokens, start
 
 
