@@ -1,0 +1,53 @@
+"""Bibliographies: BibTeX/BibLaTeX files in, CSL-shaped :class:`~paperkit.model.Reference` out.
+
+:func:`load_references` reads every file of a paper's ``bibliography`` list and merges them;
+a key defined twice (in one file or across files) keeps its first definition and logs PK203.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..diagnostics import Log
+from ..errors import InputError
+from ..model import Pos, Reference
+from .bibtex import parse_bibtex, read_bibtex
+from .bibtex import _display as _display_file
+
+__all__ = ["load_references", "parse_bibtex", "READERS"]
+
+#: Bibliography readers by file suffix.
+READERS = {".bib": read_bibtex, ".bibtex": read_bibtex}
+
+
+def load_references(paths: Sequence[Path], *, log: Log) -> list[Reference]:
+    """Return the references of every file in `paths`, in file order.
+
+    Raises :class:`InputError`: PK104 for a missing file, PK105 for a file that is not
+    UTF-8, PK110 for BibTeX syntax errors, PK109 for a format paperkit cannot read.
+    """
+    references: list[Reference] = []
+    seen: dict[str, Reference] = {}
+    for path in paths:
+        path = Path(path)
+        reader = READERS.get(path.suffix.lower())
+        if reader is None:
+            raise InputError.make(
+                "PK109", Pos(str(path), 0),
+                detail=f"cannot read the bibliography {path}: paperkit reads BibTeX "
+                       f"({', '.join(sorted(READERS))}) files")
+        if not path.is_file():
+            raise InputError.make("PK104", Pos(str(path), 0), what="bibliography",
+                                  path=str(path))
+        for reference in reader(path, log=log):
+            first = seen.get(reference.key)
+            if first is not None:
+                where = first.pos
+                log.add("PK203", reference.pos, key=reference.key,
+                        first=f"{_display_file(where.file)}:{where.line}:{where.column}"
+                        if where else "another file")
+                continue
+            seen[reference.key] = reference
+            references.append(reference)
+    return references
