@@ -1,0 +1,106 @@
+"""Every citation of a paper, in document order: find them, or rebuild the paper around them.
+
+Document order is: title, subtitle, abstract, the blocks before the first heading, then each
+section (its title, its blocks, its subsections). Inside a block, captions come before
+table cells; a footnote's citations come where the footnote stands. The citation transform
+and the citation check share this one walk, so numbering ("[1]" for the first cited work)
+and diagnostics agree on what "first" means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+from ..model import (Block, BlockQuote, BulletList, Cite, Code, CodeBlock, Emph, Figure,
+                     Inline, LineBreak, Link, Math, MathBlock, Note, OrderedList, Paper,
+                     Paragraph, Ref, Section, SmallCaps, Strong, Subscript, Superscript,
+                     Table, Text, ThematicBreak)
+
+__all__ = ["iter_cites", "map_cites", "CiteFn"]
+
+#: Called with each citation and whether it stands inside a footnote; returns its replacement.
+CiteFn = Callable[[Cite, bool], Cite]
+
+
+def iter_cites(paper: Paper) -> Iterator[tuple[Cite, bool]]:
+    """Yield every citation of `paper` with whether it is inside a footnote, in order."""
+    found: list[tuple[Cite, bool]] = []
+
+    def record(cite: Cite, in_note: bool) -> Cite:
+        found.append((cite, in_note))
+        return cite
+
+    map_cites(paper, record)
+    yield from found
+
+
+def map_cites(paper: Paper, fn: CiteFn) -> Paper:
+    """Return a copy of `paper` with every citation replaced by ``fn(cite, in_note)``.
+
+    `fn` is called in document order exactly once per citation. The input is not changed.
+    """
+    walker = _Walker(fn)
+    return replace(
+        paper,
+        title=walker.inlines(paper.title),
+        subtitle=walker.inlines(paper.subtitle),
+        abstract=walker.blocks(paper.abstract),
+        blocks=walker.blocks(paper.blocks),
+        sections=[walker.section(s) for s in paper.sections],
+    )
+
+
+class _Walker:
+    def __init__(self, fn: CiteFn) -> None:
+        self.fn = fn
+        self.in_note = False
+
+    def section(self, section: Section) -> Section:
+        return replace(section, title=self.inlines(section.title),
+                       blocks=self.blocks(section.blocks),
+                       subsections=[self.section(s) for s in section.subsections])
+
+    def blocks(self, blocks: list[Block]) -> list[Block]:
+        return [self.block(b) for b in blocks]
+
+    def block(self, block: Block) -> Block:
+        match block:
+            case Paragraph(content=content):
+                return replace(block, content=self.inlines(content))
+            case BulletList(items=items) | OrderedList(items=items):
+                return replace(block, items=[self.blocks(item) for item in items])
+            case BlockQuote(blocks=blocks):
+                return replace(block, blocks=self.blocks(blocks))
+            case Table(header=header, rows=rows, caption=caption):
+                new_caption = self.inlines(caption)
+                return replace(block, caption=new_caption,
+                               header=[self.inlines(cell) for cell in header],
+                               rows=[[self.inlines(cell) for cell in row] for row in rows])
+            case Figure(caption=caption):
+                return replace(block, caption=self.inlines(caption))
+            case CodeBlock() | MathBlock() | ThematicBreak():
+                return block
+            case _:
+                raise TypeError(f"not a block: {block!r}")
+
+    def inlines(self, inlines: list[Inline]) -> list[Inline]:
+        return [self.inline(node) for node in inlines]
+
+    def inline(self, node: Inline) -> Inline:
+        match node:
+            case Cite():
+                return self.fn(node, self.in_note)
+            case Emph(content=c) | Strong(content=c) | SmallCaps(content=c) | \
+                    Superscript(content=c) | Subscript(content=c) | Link(content=c):
+                return replace(node, content=self.inlines(c))
+            case Note(blocks=blocks):
+                outer, self.in_note = self.in_note, True
+                try:
+                    return replace(node, blocks=self.blocks(blocks))
+                finally:
+                    self.in_note = outer
+            case Text() | Code() | Math() | LineBreak() | Ref():
+                return node
+            case _:
+                raise TypeError(f"not an inline: {node!r}")
