@@ -70,8 +70,36 @@ def resolve_citations(paper: Paper, *, style: str, log: Log) -> Paper:
     # unretrievable documents), and citations then must not link to a missing entry
     bibliography = engine.bibliography()
     engine.listed = {entry.key for entry in bibliography}
-    resolved = map_cites(paper, engine.render)
+    resolved = map_cites(paper, engine.render, _tidy_punctuation)
     return replace(resolved, bibliography=bibliography)
+
+
+def _tidy_punctuation(inlines: list[Inline]) -> list[Inline]:
+    """Return `inlines` with the punctuation around rendered citations tidied.
+
+    As pandoc does: a citation that became a footnote moves the punctuation after it to
+    before the note mark ("argued [@a]." gives "argued.¹"), and a citation ending in a
+    period swallows the period that follows it ("See [@a]." in a note).
+    """
+    out = list(inlines)
+    for index, node in enumerate(out):
+        if not isinstance(node, Cite) or not node.rendered or index + 1 >= len(out):
+            continue
+        after = out[index + 1]
+        if not isinstance(after, Text) or not after.text[:1] or after.text[0] not in _SEAM:
+            continue
+        mark = after.text[0]
+        if len(node.rendered) == 1 and isinstance(node.rendered[0], Note):
+            before = out[index - 1] if index else None
+            if isinstance(before, Text):
+                out[index - 1] = Text(before.text.rstrip() + mark)
+            else:
+                out.insert(index, Text(mark))
+                index += 1
+            out[index + 1] = Text(after.text[1:])
+        elif mark == "." and plain_text(node.rendered).endswith("."):
+            out[index + 1] = Text(after.text[1:])
+    return [n for n in out if not (isinstance(n, Text) and not n.text)]
 
 
 def _csl_json(reference: Reference, ident: str) -> dict[str, Any]:
@@ -200,7 +228,7 @@ class _Engine:
         if others:
             group = self._group(others)
             if as_note:
-                group = [Note([Paragraph(group)])]
+                group = [Note([Paragraph(_capitalize_first(group))])]
             elif rendered:
                 rendered.append(Text(" "))
             rendered.extend(group)
@@ -213,7 +241,8 @@ class _Engine:
         if self.csl.is_note:
             if in_note:
                 return self._group([replace(item, mode="normal")])
-            note = Note([Paragraph(self._group([replace(item, mode="normal")]))])
+            note = Note([Paragraph(_capitalize_first(
+                self._group([replace(item, mode="normal")])))])
             return [*self._linked(item.key, author), note] if as_note else author
         rest = self._render(item, "suppress-author")
         content: list[Inline] = list(author)
@@ -340,6 +369,20 @@ def _suffix(suffix: list[Inline]) -> list[Inline]:
     if isinstance(first, Text) and first.text[:1].isspace():
         return [Text(" " + first.text.lstrip()), *suffix[1:]]
     return list(suffix)
+
+
+def _capitalize_first(inlines: list[Inline]) -> list[Inline]:
+    """Return `inlines` with their first letter upper-cased: a footnote starts a sentence."""
+    if not inlines:
+        return inlines
+    first = inlines[0]
+    match first:
+        case Text(text=text) if text[:1].islower():
+            return [Text(text[0].upper() + text[1:]), *inlines[1:]]
+        case Link(content=content) | Emph(content=content) if content:
+            return [replace(first, content=_capitalize_first(content)), *inlines[1:]]
+        case _:
+            return inlines
 
 
 def _merge(inlines: list[Inline]) -> list[Inline]:

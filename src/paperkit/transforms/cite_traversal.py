@@ -35,12 +35,15 @@ def iter_cites(paper: Paper) -> Iterator[tuple[Cite, bool]]:
     yield from found
 
 
-def map_cites(paper: Paper, fn: CiteFn) -> Paper:
+def map_cites(paper: Paper, fn: CiteFn,
+              lists: Callable[[list[Inline]], list[Inline]] | None = None) -> Paper:
     """Return a copy of `paper` with every citation replaced by ``fn(cite, in_note)``.
 
-    `fn` is called in document order exactly once per citation. The input is not changed.
+    `fn` is called in document order exactly once per citation. `lists`, if given, is then
+    applied to every list of inlines (a paragraph's, a caption's, a cell's), innermost
+    first. The input is not changed.
     """
-    walker = _Walker(fn)
+    walker = _Walker(fn, lists)
     return replace(
         paper,
         title=walker.inlines(paper.title),
@@ -52,8 +55,10 @@ def map_cites(paper: Paper, fn: CiteFn) -> Paper:
 
 
 class _Walker:
-    def __init__(self, fn: CiteFn) -> None:
+    def __init__(self, fn: CiteFn,
+                 lists: Callable[[list[Inline]], list[Inline]] | None = None) -> None:
         self.fn = fn
+        self.lists = lists
         self.in_note = False
 
     def section(self, section: Section) -> Section:
@@ -85,7 +90,8 @@ class _Walker:
                 raise TypeError(f"not a block: {block!r}")
 
     def inlines(self, inlines: list[Inline]) -> list[Inline]:
-        return [self.inline(node) for node in inlines]
+        mapped = [self.inline(node) for node in inlines]
+        return self.lists(mapped) if self.lists is not None else mapped
 
     def inline(self, node: Inline) -> Inline:
         match node:
