@@ -1,0 +1,334 @@
+"""The citation transform: citation forms per style, links, the reference list, errors."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from paperkit.bibliography import parse_bibtex
+from paperkit.diagnostics import Log
+from paperkit.errors import InputError
+from paperkit.model import (BibEntry, BlockQuote, BulletList, Cite, CiteItem, Emph, Figure,
+                            Link, Note, Paper, Paragraph, Section, SmallCaps, Strong,
+                            Superscript, Table, Text)
+from paperkit.transforms.citations import resolve_citations
+from paperkit.transforms.cite_traversal import iter_cites
+from paperkit.transforms.csl_richtext import (MARKUP, OTHERS_MARK, link_urls,
+                                              replace_others, to_inlines)
+from paperkit.transforms.csl_styles import load_style
+from paperkit.walk import plain_text
+
+BIB = r"""
+@misc{afp2025,
+  author = {{AFP}},
+  title  = {Japanese Prime Minister Sanae Takaichi and Kazakhstan's President Exchange
+            Partnership Statements},
+  year   = {2025},
+}
+@report{mofa2024,
+  author      = {{Ministry of Foreign Affairs of Japan}},
+  title       = {Japan and Central Asia: Strategic Partnerships for the Future},
+  institution = {{Ministry of Foreign Affairs of Japan}},
+  year        = {2024},
+}
+@book{takahashi2023,
+  author    = {Takahashi, M.},
+  title     = {East Asia and Central Asia: Geopolitical Bridges in the 21st Century},
+  publisher = {Springer},
+  year      = {2023},
+  doi       = {10.1000/xyz},
+}
+@book{buzan2022,
+  author    = {Buzan, B.},
+  title     = {Security and Development in Central Asia},
+  publisher = {Routledge},
+  year      = {2022},
+}
+@book{buzan2003,
+  author    = {Buzan, Barry and W{\ae}ver, Ole},
+  title     = {Regions and Powers},
+  publisher = {Cambridge University Press},
+  year      = {2003},
+}
+@article{many2020,
+  author  = {van der Berg, Jan and Smith, Anna and others},
+  title   = {On {NATO} and {Central Asia}},
+  journal = {Journal of Things},
+  volume  = {3}, number = {2}, pages = {10--20},
+  year    = {2020},
+}
+"""
+REFS = parse_bibtex(BIB, file="refs.bib", log=Log())
+
+
+def cite(*items: CiteItem) -> Cite:
+    return Cite(list(items), "[@…]")
+
+
+def paper_with(*cites: Cite, **options) -> Paper:
+    content: list = []
+    for c in cites:
+        content += [Text("x "), c]
+    return Paper(sections=[Section("Intro", blocks=[Paragraph(content)])], references=REFS,
+                 **options)
+
+
+def rendered(paper: Paper, style: str) -> list[Cite]:
+    out = resolve_citations(paper, style=style, log=Log())
+    return [c for c, _ in iter_cites(out)]
+
+
+def texts(paper: Paper, style: str) -> list[str]:
+    return [plain_text(c.rendered, notes=True) for c in rendered(paper, style)]
+
+
+def I(key: str, **kw) -> CiteItem:  # noqa: E743 - short name for the case tables
+    return CiteItem(key, **kw)
+
+
+FORMS = [
+    cite(I("buzan2022")),
+    cite(I("buzan2022", locator="33", label="page")),
+    cite(I("buzan2022", prefix="see", locator="3", label="page"),
+         I("takahashi2023", prefix="also")),
+    cite(I("buzan2022", mode="author-in-text")),
+    cite(I("buzan2022", mode="suppress-author")),
+    cite(I("buzan2022", mode="author-in-text", locator="7", label="page")),
+    cite(I("takahashi2023"), I("buzan2022")),
+    cite(I("buzan2003")),
+    cite(I("buzan2003", mode="author-in-text")),
+    cite(I("many2020")),
+    cite(I("mofa2024", mode="author-in-text")),
+]
+
+
+@pytest.mark.parametrize("style, expected", [
+    ("apa", [
+        "(Buzan, 2022)", "(Buzan, 2022, p. 33)",
+        "(see Buzan, 2022, p. 3; also Takahashi, 2023)", "Buzan (2022)", "(2022)",
+        "Buzan (2022, p. 7)", "(Buzan, 2022; Takahashi, 2023)", "(Buzan & Wæver, 2003)",
+        "Buzan and Wæver (2003)", "(van der Berg et al., 2020)",
+        "Ministry of Foreign Affairs of Japan (2024)",
+    ]),
+    ("chicago-author-date", [
+        "(Buzan 2022)", "(Buzan 2022, 33)", "(see Buzan 2022, 3; also Takahashi 2023)",
+        "Buzan (2022)", "(2022)", "Buzan (2022, 7)", "(Takahashi 2023; Buzan 2022)",
+        "(Buzan and Wæver 2003)", "Buzan and Wæver (2003)", "(van der Berg et al. 2020)",
+        "Ministry of Foreign Affairs of Japan (2024)",
+    ]),
+    ("ieee", [
+        "[1]", "[1, p. 33]", "see [1, p. 3], also [2]", "Buzan [1]", "[1]", "Buzan [1, p. 7]",
+        "[1], [2]", "[3]", "Buzan and Wæver [3]", "[4]",
+        "Ministry of Foreign Affairs of Japan [5]",
+    ]),
+])
+def test_citation_forms(style, expected):
+    assert texts(paper_with(*FORMS), style) == expected
+
+
+def test_note_style_turns_citations_into_footnotes_and_renders_inline_inside_notes():
+    inside = Note([Paragraph([Text("See "), cite(I("takahashi2023")), Text(".")])])
+    paper = Paper(sections=[Section("Intro", blocks=[Paragraph([
+        Text("As argued "), cite(I("buzan2022")), Text(". Again "),
+        cite(I("buzan2022", locator="33", label="page")), Text(" and "), inside,
+        Text(" then "), cite(I("buzan2022", mode="author-in-text")), Text(" said.")])])],
+        references=REFS)
+    out = resolve_citations(paper, style="chicago-note-bibliography", log=Log())
+    content = out.sections[0].blocks[0].content
+    first = content[1]
+    assert isinstance(first, Cite) and len(first.rendered) == 1
+    note = first.rendered[0]
+    assert isinstance(note, Note)
+    assert plain_text(note.blocks[0].content) == (
+        "B. Buzan, Security and Development in Central Asia (Routledge, 2022).")
+    # the period after the citation moved before the note mark
+    assert content[0] == Text("As argued.")
+    second = content[3]
+    assert plain_text(second.rendered[0].blocks[0].content) == (
+        "Buzan, Security and Development in Central Asia, 33.")
+    # a citation already inside a footnote is rendered in place, not as a nested note
+    in_note = out.sections[0].blocks[0].content[5].blocks[0].content
+    assert not any(isinstance(n, Note) for c in in_note if isinstance(c, Cite)
+                   for n in c.rendered)
+    assert plain_text(in_note) == ("See M. Takahashi, East Asia and Central Asia: Geopolitical"
+                                   " Bridges in the 21st Century (Springer, 2023), "
+                                   "https://doi.org/10.1000/xyz.")
+    narrative = content[7]
+    assert isinstance(narrative.rendered[0], Link)
+    assert plain_text(narrative.rendered[:1]) == "Buzan"
+    assert isinstance(narrative.rendered[1], Note)
+
+
+def test_link_citations_wrap_each_item_in_a_link_to_its_entry():
+    [many] = rendered(paper_with(cite(I("buzan2022", prefix="see", locator="3",
+                                        label="page"), I("takahashi2023"))), "apa")
+    assert many.rendered == [
+        Text("(see "), Link([Text("Buzan, 2022, p. 3")], "#ref-buzan2022"), Text("; "),
+        Link([Text("Takahashi, 2023")], "#ref-takahashi2023"), Text(")")]
+    [narrative] = rendered(paper_with(cite(I("buzan2022", mode="author-in-text"))), "apa")
+    assert narrative.rendered == [Link([Text("Buzan (2022)")], "#ref-buzan2022")]
+    [numeric] = rendered(paper_with(cite(I("buzan2022"))), "ieee")
+    assert numeric.rendered == [Link([Text("[1]")], "#ref-buzan2022")]
+
+
+def test_link_citations_off_gives_plain_text():
+    [one] = rendered(paper_with(cite(I("buzan2022"), I("takahashi2023")),
+                                link_citations=False), "apa")
+    assert one.rendered == [Text("(Buzan, 2022; Takahashi, 2023)")]
+
+
+def test_unresolved_keys_render_a_marker_and_keep_the_others():
+    resolved = rendered(paper_with(cite(I("nosuchkey")),
+                                   cite(I("buzan2022"), I("nosuchkey", locator="3"))), "apa")
+    assert resolved[0].rendered == [Text("[?nosuchkey]")]
+    assert plain_text(resolved[1].rendered) == "(Buzan, 2022; [?nosuchkey])"
+    assert resolved[1].rendered[1] == Link([Text("Buzan, 2022")], "#ref-buzan2022")
+    # a note style does not make a footnote of a citation that resolves to nothing
+    [note] = rendered(paper_with(cite(I("nosuchkey"))), "chicago-notes-bibliography")
+    assert note.rendered == [Text("[?nosuchkey]")]
+
+
+def test_apa_reference_list_is_alphabetical_with_formatting_and_links():
+    out = resolve_citations(paper_with(cite(I("takahashi2023")), cite(I("buzan2022")),
+                                       cite(I("many2020"))), style="apa", log=Log())
+    assert [e.key for e in out.bibliography] == ["buzan2022", "takahashi2023", "many2020"]
+    assert out.bibliography[0] == BibEntry("buzan2022", [
+        Text("Buzan, B. (2022). "), Emph([Text("Security and Development in Central Asia")]),
+        Text(". Routledge.")])
+    takahashi = out.bibliography[1].content
+    assert takahashi[-1] == Link([Text("https://doi.org/10.1000/xyz")],
+                                 "https://doi.org/10.1000/xyz")
+    many = plain_text(out.bibliography[2].content)
+    assert many == ("van der Berg, J., Smith, A., et al. (2020). On NATO and Central Asia. "
+                    "Journal of Things, 3(2), 10–20.")
+    assert "others" not in many
+
+
+def test_numeric_reference_list_follows_the_order_of_first_citation():
+    out = resolve_citations(paper_with(cite(I("takahashi2023")), cite(I("buzan2022")),
+                                       cite(I("takahashi2023"))), style="ieee", log=Log())
+    assert [e.key for e in out.bibliography] == ["takahashi2023", "buzan2022"]
+    first = plain_text(out.bibliography[0].content)
+    assert first == ("[1] M. Takahashi, East Asia and Central Asia: Geopolitical Bridges in "
+                     "the 21st Century. Springer, 2023. doi: 10.1000/xyz.")
+    # IEEE prints a bare DOI; it still links to the resolver
+    assert Link([Text("10.1000/xyz")], "https://doi.org/10.1000/xyz") in \
+        out.bibliography[0].content
+    assert plain_text(out.bibliography[1].content).startswith("[2] B. Buzan, ")
+    assert [plain_text(c.rendered) for c, _ in iter_cites(out)] == ["[1]", "[2]", "[1]"]
+
+
+def test_nocite_adds_entries_and_star_adds_every_reference():
+    one = resolve_citations(paper_with(cite(I("buzan2022")), nocite=["mofa2024"]),
+                            style="apa", log=Log())
+    assert [e.key for e in one.bibliography] == ["buzan2022", "mofa2024"]
+    every = resolve_citations(paper_with(nocite=["@*"]), style="apa", log=Log())
+    assert [e.key for e in every.bibliography] == [
+        "afp2025", "buzan2022", "buzan2003", "mofa2024", "takahashi2023", "many2020"]
+    # an unknown nocite key is the check's business, not an error here
+    unknown = resolve_citations(paper_with(nocite=["nosuch"]), style="apa", log=Log())
+    assert unknown.bibliography == []
+
+
+def test_unknown_style_name_suggests_the_closest():
+    with pytest.raises(InputError) as caught:
+        resolve_citations(paper_with(cite(I("buzan2022"))), style="apaa", log=Log())
+    assert caught.value.diagnostic.code == "PK107"
+    assert "unknown citation style 'apaa' (did you mean 'apa'?)" in str(caught.value)
+
+
+def test_missing_csl_file_is_reported(tmp_path):
+    with pytest.raises(InputError) as caught:
+        resolve_citations(replace(paper_with(), source_dir=str(tmp_path)),
+                          style="styles/mine.csl", log=Log())
+    assert caught.value.diagnostic.code == "PK104"
+
+
+SENTENCE_CSL = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Test</title><id>test</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation>
+    <layout prefix="[" suffix="]" delimiter="; "><text variable="title" text-case="sentence"/></layout>
+  </citation>
+  <bibliography>
+    <layout><text variable="title" text-case="sentence" font-style="italic"/></layout>
+  </bibliography>
+</style>
+"""
+
+
+def test_csl_file_relative_to_the_paper_and_protected_case(tmp_path):
+    (tmp_path / "sentence.csl").write_text(SENTENCE_CSL, encoding="utf-8")
+    paper = replace(paper_with(cite(I("many2020")), cite(I("buzan2022"))),
+                    source_dir=str(tmp_path))
+    out = resolve_citations(paper, style="sentence.csl", log=Log())
+    # {NATO} and {Central Asia} were braced in the .bib: sentence case leaves them alone
+    assert [plain_text(c.rendered) for c, _ in iter_cites(out)] == [
+        "[On NATO and Central Asia]", "[Security and development in central asia]"]
+    assert out.bibliography[0].content == [Emph([Text("On NATO and Central Asia")])]
+
+
+def test_locale_follows_the_paper_language():
+    paper = replace(paper_with(cite(I("buzan2022", locator="33", label="page"))),
+                    lang="de-DE")
+    assert texts(paper, "apa") == ["(Buzan, 2022, S. 33)"]
+
+
+def test_citations_everywhere_in_the_paper_are_rendered():
+    c = cite(I("buzan2022"))
+    paper = Paper(
+        title=[Text("T "), c], abstract=[Paragraph([Text("A "), c])],
+        blocks=[BulletList([[Paragraph([c])]]), BlockQuote([Paragraph([c])])],
+        sections=[Section([Text("Title "), c], blocks=[
+            Table([[c]], [[[c]]], caption=[c]), Figure("f.png", caption=[c]),
+            Paragraph([Note([Paragraph([c])])])])],
+        references=REFS)
+    out = resolve_citations(paper, style="apa", log=Log())
+    found = list(iter_cites(out))
+    assert len(found) == 10
+    assert all(plain_text(c.rendered) == "(Buzan, 2022)" for c, _ in found)
+    assert [in_note for _, in_note in found] == [False] * 9 + [True]
+    # the input is left as it was
+    assert all(c.rendered is None for c, _ in iter_cites(paper))
+
+
+def test_cited_key_case_is_kept_apart():
+    refs = parse_bibtex("@book{Smith2020, author={Smith, A.}, title={Upper}, year=2020}\n"
+                        "@book{smith2020, author={Smith, B.}, title={Lower}, year=2021}",
+                        file="r.bib", log=Log())
+    paper = replace(paper_with(cite(I("smith2020")), cite(I("Smith2020"))), references=refs)
+    assert texts(paper, "apa") == ["(Smith, 2021)", "(Smith, 2020)"]
+
+
+def test_parsed_styles_are_cached():
+    assert load_style("apa") is load_style("apa")
+    assert load_style("chicago-note-bibliography") is load_style("chicago-notes-bibliography")
+
+
+# ---------------------------------------------------------------------- rich text
+
+
+def test_formatter_output_converts_to_inlines():
+    marked = "A " + MARKUP.Italic("title " + MARKUP.Bold("bold")) + ", " + \
+        MARKUP.Superscript("2") + MARKUP.SmallCaps("sc") + MARKUP.Underline("u") + " R&D <x>"
+    assert to_inlines(marked) == [
+        Text("A "), Emph([Text("title "), Strong([Text("bold")])]), Text(", "),
+        Superscript([Text("2")]), SmallCaps([Text("sc")]), Text("u R&D <x>")]
+
+
+@pytest.mark.parametrize("marked, expected", [
+    (f"Buzan, B., Wæver, O., & {OTHERS_MARK}. (2003)", "Buzan, B., Wæver, O., et al. (2003)"),
+    (f"Buzan & {OTHERS_MARK}, 2003", "Buzan et al., 2003"),
+    (f"Buzan, Barry, and {OTHERS_MARK}.", "Buzan, Barry, et al."),
+])
+def test_and_others_prints_as_et_al(marked, expected):
+    assert replace_others(marked, "et al.", ("and", "&")) == expected
+
+
+def test_urls_in_entries_become_links_without_trailing_punctuation():
+    inlines = link_urls([Text("See https://a.org/x?b=1&c=2. And doi: 10.1/a.")], doi="10.1/a")
+    assert inlines == [Text("See "), Link([Text("https://a.org/x?b=1&c=2")],
+                                          "https://a.org/x?b=1&c=2"),
+                       Text(". And doi: "), Link([Text("10.1/a")], "https://doi.org/10.1/a"),
+                       Text(".")]
