@@ -71,7 +71,8 @@ def test_protected_parts_are_found_at_brace_depth_zero():
 
 def test_title_keeps_protected_capitals_as_nocase_spans():
     ref = one(r"@book{k, title = {Security in {Central Asia}: {NATO} and {\"O}zal}}")
-    assert ref.fields["title"] == ('Security in <span class="nocase">Central Asia</span>: '
+    # a protected run takes in the rest of its word ("Asia:"), see test_citations
+    assert ref.fields["title"] == ('Security in <span class="nocase">Central Asia:</span> '
                                    '<span class="nocase">NATO</span> and Özal')
 
 

@@ -269,6 +269,16 @@ def test_csl_file_relative_to_the_paper_and_protected_case(tmp_path):
     assert out.bibliography[0].content == [Emph([Text("On NATO and Central Asia")])]
 
 
+def test_title_case_keeps_protected_words_and_their_punctuation():
+    refs = parse_bibtex("@article{k, author = {Doe, J.}, title = {the {iPhone} and "
+                        "{Central Asia}: a {de facto} survey}, journal = {J}, year = 2020}",
+                        file="r.bib", log=Log())
+    out = resolve_citations(replace(paper_with(cite(I("k"))), references=refs),
+                            style="chicago-author-date", log=Log())
+    assert plain_text(out.bibliography[0].content) == (
+        "Doe, J. 2020. “The iPhone and Central Asia: A de facto Survey”. J.")
+
+
 def test_locale_follows_the_paper_language():
     paper = replace(paper_with(cite(I("buzan2022", locator="33", label="page"))),
                     lang="de-DE")

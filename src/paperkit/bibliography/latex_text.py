@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from pylatexenc import latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
@@ -154,14 +155,50 @@ def decode_latex(latex: str, *, protect: bool = False) -> str:
     """
     if not protect:
         return _fold(_latex_to_text(latex))
-    out: list[str] = []
-    for piece, protected in split_protected(latex):
-        text = _SPACES.sub(" ", _latex_to_text(piece))
-        if protected and text.strip():
-            out.append(f"{NOCASE_OPEN}{text}{NOCASE_CLOSE}")
-        else:
-            out.append(text)
+    runs = [[_SPACES.sub(" ", _latex_to_text(piece)), protected]
+            for piece, protected in split_protected(latex)]
+    _widen_to_words(runs)
+    out = [f"{NOCASE_OPEN}{text}{NOCASE_CLOSE}" if protected and text.strip() else text
+           for text, protected in runs]
     return _fold("".join(out))
+
+
+def _widen_to_words(runs: list[list[Any]]) -> None:
+    """Extend each protected run over the rest of the words it touches.
+
+    citeproc-py splits text into words per run and joins them with spaces when it changes
+    case, so "{Central Asia}: R&D" would print "Central Asia : R&D". Protecting the whole
+    word ("Asia:", "NATO's") avoids the stray space and changes nothing else that matters.
+    """
+    for index, run in enumerate(runs):
+        if not run[1]:
+            continue
+        if index + 1 < len(runs) and not runs[index + 1][1]:
+            after = runs[index + 1][0]
+            word = after[:_word_end(after)]
+            run[0] += word
+            runs[index + 1][0] = after[len(word):]
+        if index and not runs[index - 1][1]:
+            before = runs[index - 1][0]
+            start = _word_start(before)
+            run[0] = before[start:] + run[0]
+            runs[index - 1][0] = before[:start]
+
+
+def _word_end(text: str) -> int:
+    """Return the length of the non-space characters `text` starts with."""
+    end = 0
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return end
+
+
+def _word_start(text: str) -> int:
+    """Return where the non-space characters `text` ends with begin."""
+    start = len(text)
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return start
 
 
 _VERBATIM_ESCAPES = re.compile(r"\\([_%&#~$])")
