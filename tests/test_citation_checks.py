@@ -31,7 +31,8 @@ def paper(*keys: str, nocite: list[str] | None = None, refs=REFS) -> Paper:
     content: list = []
     for column, key in enumerate(keys):
         pos = Pos("paper.md", 5, 10 * column + 1)
-        content += [Text("x "), Cite([CiteItem(key, pos=pos)], f"[@{key}]", pos=pos)]
+        key_pos = Pos("paper.md", 5, 10 * column + 2)
+        content += [Text("x "), Cite([CiteItem(key, pos=key_pos)], f"[@{key}]", pos=pos)]
     return Paper(sections=[Section("S", blocks=[Paragraph(content)])], references=refs,
                  nocite=nocite or [], pos=Pos("paper.md", 1, 1))
 

@@ -131,7 +131,8 @@ def check_citations(paper: Paper) -> list[Diagnostic]:
         for item in cite.items:
             cited.add(item.key)
             if item.key not in references:
-                found.append(Diagnostic.make("PK201", item.pos or cite.pos, key=item.key,
+                # the citation's position (its "[" or "@"), as pandoc-style messages give it
+                found.append(Diagnostic.make("PK201", cite.pos or item.pos, key=item.key,
                                              hint=_hint(item.key, keys)))
     everything = False
     for key in paper.nocite:
