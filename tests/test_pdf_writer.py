@@ -160,18 +160,28 @@ def test_external_links_are_uri_actions(reader: PdfReader) -> None:
 
 def test_internal_links_resolve_to_their_targets(reader: PdfReader, sample_pdf: bytes) -> None:
     texts = pages_text(sample_pdf)
-    page_numbers = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages, 1)}
+    named = reader.named_destinations
     targets = []
     for _, annot in links(reader):
         if "/Dest" in annot:
-            dest = annot["/Dest"]
-            targets.append((page_numbers[dest[0].idnum], float(dest[3])))
+            name = str(annot["/Dest"])                  # links use named destinations
+            assert name in named, name
+            targets.append((name, reader.get_destination_page_number(named[name]) + 1))
     # buzan (text and footnote), takahashi, Section 2, Figure 1, Table 1
-    assert len(targets) == 6
-    assert (page_of(texts, "Buzan, B. (2022)"), ) == (targets[0][0], )
-    method_page = page_of(texts, "2 Method")
-    assert any(page == method_page for page, _ in targets)
-    assert all(1 <= page <= len(reader.pages) for page, _ in targets)
+    assert sorted(name for name, _ in targets) == [
+        "fig:map", "ref-buzan2022", "ref-buzan2022", "ref-takahashi2023", "sec:method",
+        "tbl:trade"]
+    pages = dict(targets)
+    assert pages["ref-buzan2022"] == page_of(texts, "Buzan, B. (2022)")
+    assert pages["sec:method"] == page_of(texts, "2 Method")
+
+
+def test_targets_are_named_destinations_and_pages_are_labelled(reader: PdfReader) -> None:
+    assert sorted(reader.named_destinations) == [
+        "fig:map", "ref-buzan2022", "ref-takahashi2023", "sec:ack", "sec:background",
+        "sec:detail", "sec:intro", "sec:method", "tbl:trade"]
+    assert "/PageLabels" in reader.trailer["/Root"]
+    assert reader.page_labels == [str(n) for n in range(1, len(reader.pages) + 1)]
 
 
 def test_link_to_a_missing_anchor_is_plain_text() -> None:

@@ -9,6 +9,10 @@ is set on this document's canvas only, and dates come from ``options.source_date
 The footer "3 of 7" needs the page count before it is known; each page therefore draws its
 header and footer through a form XObject (``pk-page-N``) that :class:`_PagedCanvas` fills in
 when the document is saved, in one layout pass.
+
+Cross-reference and citation targets (section, figure and table labels, ``ref-<key>``
+reference entries) are *named* destinations: the catalog's ``/Names /Dests`` tree lists them
+and internal links point at them by name, so ``paper.pdf#sec:intro`` opens at the section.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any, Callable
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import LinkAnnotation, PDFArray, PDFDictionary, PDFString
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import PageTemplate, Paragraph
@@ -29,8 +34,8 @@ from ..templates import Template
 from ..walk import plain_text
 from . import Output, layout
 from .pdf_flowables import FootnoteFrame, NoteStore, PaperDoc
-from .pdf_markup import MarkupContext, text_markup
-from .pdf_story import StoryBuilder
+from .pdf_markup import MarkupContext, dest_name, text_markup
+from .pdf_story import StoryBuilder, anchors_of
 from .pdf_styles import Styles, stylesheet
 
 __all__ = ["write_pdf", "render_pdf", "PdfResult"]
@@ -75,7 +80,9 @@ def render_pdf(paper: Paper, template: Template, options: BuildOptions) -> PdfRe
     )
     doc.addPageTemplates(_page_templates(paper, template, store))
     decorate = _decorator(paper, template, styles)
-    doc.build(story, canvasmaker=lambda *a, **k: _PagedCanvas(*a, decorate=decorate, **k))
+    named = frozenset(dest_name(anchor) for anchor in anchors_of(paper))
+    doc.build(story, canvasmaker=lambda *a, **k: _PagedCanvas(*a, decorate=decorate,
+                                                              named=named, **k))
     return PdfResult(buffer.getvalue(), doc.page, store)
 
 
@@ -146,11 +153,42 @@ def _one_line(text: str, style: Any, ctx: MarkupContext, width: float) -> Paragr
 
 
 class _PagedCanvas(Canvas):
-    """A canvas that fills each page's header/footer form once the page count is known."""
+    """A canvas that fills each page's header/footer form once the page count is known.
 
-    def __init__(self, *args: Any, decorate: Decorate, **kwargs: Any) -> None:
+    It also publishes the destinations in `named` as named destinations and labels the
+    pages 1, 2, 3 ... (``/PageLabels``).
+    """
+
+    def __init__(self, *args: Any, decorate: Decorate, named: frozenset[str] = frozenset(),
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._decorate = decorate
+        self._named = named
+
+    def linkRect(self, contents: str, destinationname: str, Rect: Any = None,
+                 addtopage: int = 1, name: str | None = None, relative: int = 1,
+                 thickness: float = 0, color: Any = None, dashArray: Any = None,
+                 **kw: Any) -> None:
+        """Add a link to `destinationname`: by name when it is a published target."""
+        if destinationname not in self._named:
+            return super().linkRect(contents, destinationname, Rect, addtopage, name,
+                                    relative, thickness, color, dashArray, **kw)
+        self._bookmarkReference(destinationname)       # must be bound before saving
+        annotation = LinkAnnotation(self._absRect(Rect, relative), contents,
+                                    PDFString(destinationname), Border="[0 0 0]")
+        self._addAnnotation(annotation, name, addtopage)
+        return None
+
+    def _publish_names(self) -> None:
+        """Write the ``/Dests`` name tree (one sorted leaf) of the bound named targets."""
+        pairs: list[Any] = []
+        for key in sorted(self._named, key=lambda k: k.encode("utf-8")):
+            destination = self._destinations.get(key)
+            if destination is not None and destination.page is not None:
+                pairs += [PDFString(key), destination]
+        if pairs:
+            self._doc.Catalog.Names = PDFDictionary(
+                {"Dests": PDFDictionary({"Names": PDFArray(pairs)})})
 
     @staticmethod
     def form_name(number: int) -> str:
@@ -163,4 +201,6 @@ class _PagedCanvas(Canvas):
             self.beginForm(self.form_name(number))
             self._decorate(self, number, pages)
             self.endForm()
+        self._publish_names()
+        self.addPageLabel(0, "ARABIC", 1)
         super().save()

@@ -9,7 +9,6 @@ them, so notes are numbered 1, 2, ... through the document. Styles come from
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, replace
 from typing import assert_never
 
@@ -18,18 +17,17 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import (CondPageBreak, Flowable, HRFlowable, Image, KeepTogether, PageBreak,
+from reportlab.platypus import (CondPageBreak, Flowable, HRFlowable, KeepTogether, PageBreak,
                                 Paragraph, Spacer, Table, TableStyle, XPreformatted)
 
-from ..errors import InputError
 from ..model import (Block, BlockQuote, BulletList, CodeBlock, Figure, MathBlock, Note,
                      OrderedList, Paper, Paragraph as ParagraphNode, Section, Table as TableNode,
                      ThematicBreak)
-from ..resources import read_image
 from ..templates import Template
 from ..walk import iter_inlines, iter_sections, plain_text
 from . import layout
 from .layout import roman
+from .pdf_figures import figure_image
 from .pdf_flowables import Anchor, Heading, NoteStore, NotesFlush
 from .pdf_markup import MarkupContext, dest_name, inline_markup, text_markup
 from .pdf_math import math_markup
@@ -401,18 +399,8 @@ class StoryBuilder:
         return widths
 
     def _figure(self, figure: Figure) -> Flowable:
-        data = read_image(self.paper, figure)
-        try:
-            image = Image(io.BytesIO(data))
-            width, height = image.imageWidth, image.imageHeight
-        except Exception as exc:          # reportlab/PIL raise many kinds on bad images
-            raise InputError.make("PK105", figure.pos,
-                                  detail=f"image '{figure.src}' cannot be read: {exc}"
-                                  ) from None
         max_height = self.template.page.height * mm * 0.6
-        scale = min(self.text_width / width, max_height / height)
-        image.drawWidth, image.drawHeight = width * scale, height * scale
-        image.hAlign = "CENTER"
+        image = figure_image(self.paper, figure, self.text_width, max_height)
         parts: list[Flowable] = []
         if figure.label:
             parts.append(Anchor(dest_name(figure.label)))

@@ -7,7 +7,9 @@ is not set on its own in the template.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import Callable
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
@@ -17,7 +19,33 @@ from reportlab.lib.units import mm
 from ..templates import Template
 from .pdf_fonts import face_name, register_family
 
-__all__ = ["Styles", "stylesheet"]
+__all__ = ["Styles", "stylesheet", "hyphenator"]
+
+Hyphenator = Callable[[str], tuple[tuple[str, str], ...]]
+
+
+@functools.cache
+def hyphenator(lang: str) -> Hyphenator | None:
+    """Return the hyphenation function for language `lang` ("en-US"), or None if unknown.
+
+    The function gives reportlab a word's (head, tail) break pairs, longest head first, from
+    pyphen's TeX-derived patterns, keeping at least 2 letters before and 3 after a break as
+    TeX's English defaults do. Words are memoised: a paper repeats most of its words.
+    """
+    try:
+        import pyphen
+    except ImportError:          # pragma: no cover - a declared dependency
+        return None
+    found = pyphen.language_fallback(lang.replace("-", "_")) if lang else None
+    if not found:
+        return None
+    dictionary = pyphen.Pyphen(lang=found, left=2, right=3)
+
+    @functools.lru_cache(maxsize=1 << 16)
+    def pairs(word: str) -> tuple[tuple[str, str], ...]:
+        return tuple(dictionary.iterate(word))
+
+    return pairs
 
 
 @dataclass(frozen=True)
@@ -55,7 +83,9 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
     """Return the paragraph styles for `template`, registering its font families.
 
     For a Chinese, Japanese or Korean `lang`, lines may break between any two characters
-    (reportlab's CJK word wrap); otherwise only at spaces.
+    (reportlab's CJK word wrap); otherwise at spaces and, in running text, inside words at
+    the hyphenation points of `lang` (headings, titles and code are never hyphenated).
+    Paragraphs never leave a single line at the bottom or top of a page.
     """
     fonts = template.fonts
     body_family = register_family(fonts.body.pdf)
@@ -71,11 +101,13 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
         alignment=justify, firstLineIndent=template.paragraph_indent * mm,
         spaceAfter=template.paragraph_space_after, textColor=colors.black,
         bulletFontName=body_family, allowWidows=0, allowOrphans=0, splitLongWords=1,
-        embeddedHyphenation=1, uriWasteReduce=0.3,
+        embeddedHyphenation=1, uriWasteReduce=0.3, hyphenationLang=hyphenator(lang) or "",
         wordWrap="CJK" if lang.split("-")[0].lower() in ("ja", "zh", "ko") else None)
 
     def derived(name: str, parent: ParagraphStyle = body, **values: object) -> ParagraphStyle:
         return ParagraphStyle(name, parent=parent, **values)
+
+    unbroken = {"hyphenationLang": "", "embeddedHyphenation": 0}
 
     def sized(points: float, factor: float = spacing) -> dict[str, float]:
         return {"fontSize": points, "leading": points * factor}
@@ -85,9 +117,10 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
         headings[level] = derived(
             f"h{level}", fontName=face_name(head_family, look.bold, look.italic),
             **sized(look.size, 1.2), alignment=TA_LEFT, firstLineIndent=0,
-            spaceBefore=look.space_before, spaceAfter=look.space_after, keepWithNext=1)
+            spaceBefore=look.space_before, spaceAfter=look.space_after, keepWithNext=1,
+            **unbroken)
 
-    title_block = {"alignment": title_align, "firstLineIndent": 0}
+    title_block = {"alignment": title_align, "firstLineIndent": 0, **unbroken}
     abstract_indent = template.abstract_indent * mm
     caption = derived("caption", **sized(template.caption_size, 1.2), alignment=TA_CENTER,
                       firstLineIndent=0, spaceAfter=4)
@@ -122,7 +155,7 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
         code=derived("code", fontName=mono, **sized(size - 2, 1.2), alignment=TA_LEFT,
                      firstLineIndent=0, backColor=colors.HexColor("#f3f3f3"),
                      borderPadding=(3, 4, 3, 4), leftIndent=4, rightIndent=4,
-                     spaceBefore=6, spaceAfter=template.paragraph_space_after + 4),
+                     spaceBefore=6, spaceAfter=template.paragraph_space_after + 4, **unbroken),
         math=derived("math", alignment=TA_CENTER, firstLineIndent=0, spaceBefore=3,
                      spaceAfter=template.paragraph_space_after + 3),
         caption=caption,
@@ -134,6 +167,7 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
         note=derived("note", **sized(note_size, 1.2), firstLineIndent=0, spaceBefore=2,
                      spaceAfter=0, allowOrphans=0, allowWidows=1),
         header=derived("header", fontName=face_name(body_family, False, True),
-                       **sized(max(size - 2, 6), 1.2), alignment=TA_LEFT, firstLineIndent=0),
+                       **sized(max(size - 2, 6), 1.2), alignment=TA_LEFT, firstLineIndent=0,
+                       **unbroken),
         mono=mono,
     )
