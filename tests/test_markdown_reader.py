@@ -371,7 +371,8 @@ MARKDOWN_BITS = st.sampled_from([
     ".", ",", "*", "_", "`", "$", "$$", "~", "|", ">", "!", "(", ")", "\\", "<", "<!--", "-->",
     "[@a", "@{x}", "[^1]", "[^1]: ", "Table: ", "{#fig:x}", "{-}", "![a](b)", "```", "- ", "1. ",
     "> ", "|---|", "# ", "## ", "### ", "p. 3", "^[", "[-@", "@sec:x", "    ", "<div>", "&amp;",
-    "é", "中", "\u2028", "\x00",
+    "é", "中", "\u2028", "\x00", "\\|", "\t- ", ">\t", "| a | b |\n|---|---|\n| ", " | ",
+    "[see @k, p. 3]", "@k [p. 4]", "^[n @k]",
 ])
 
 
@@ -387,7 +388,9 @@ def test_reader_never_raises(text: str) -> None:
         for cite in find_all(blocks, Cite):
             line, column = where(cite)
             assert first_line <= line < first_line + len(lines)
-            assert 1 <= column <= len(lines[line - first_line]) + 1
+            at = lines[line - first_line][column - 1:]
+            if "|" not in cite.source:  # a cell's pipes lost their backslashes
+                assert at.startswith(cite.source.split("\n")[0]), (cite.source, at)
         for diag in log.items:
             assert diag.pos is not None and diag.pos.line >= first_line
 

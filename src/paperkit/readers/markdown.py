@@ -46,7 +46,8 @@ from ..model import (Block, BlockQuote, BulletList, CodeBlock, Figure, Inline, L
                      ThematicBreak)
 from ..walk import plain_text
 from .markdown_attrs import Attributes, inline_attributes, prefixed_label, prepare_attributes
-from .markdown_inlines import Anchor, column_of, convert_inlines, track_offsets
+from .markdown_inlines import (Anchor, column_of, convert_inlines, track_offsets,
+                               unescaped_pipes)
 from .mdit_citations import citations_plugin
 
 __all__ = ["read_body", "read_blocks", "read_inlines"]
@@ -57,6 +58,7 @@ _TRACKED = ("backticks", "math_inline", "link", "span", "image", "autolink", "ht
 _ATX = re.compile(r"[ \t]*#+[ \t]*")
 _ORDERED = re.compile(r"\d+[.)]")
 _COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.S)
+_NEWLINES = re.compile(r"\r\n?")
 
 
 @lru_cache(maxsize=1)
@@ -129,7 +131,7 @@ def read_inlines(text: str, *, file: str, first_line: int, log: Log,
     reader = _Reader("", file, first_line, log, tokens=tokens, env=env)
     # The anchor finds each content line in its source line; padding the first source
     # line puts its text at `first_column`.
-    lines = stripped.split("\n")
+    lines = _source_lines(stripped)
     lines[0] = " " * (first_column - 1) + lines[0]
     anchor = Anchor(file, tokens[0].content, lines, 0, first_line)
     return convert_inlines(tokens[0].children or [], anchor, reader)
@@ -172,7 +174,7 @@ class _Reader:
         self.file, self.first_line, self.log = file, first_line, log
         self.env: dict[str, Any] = env if env is not None else {}
         self.tokens = tokens if tokens is not None else _parser().parse(text, self.env)
-        self.lines = text.split("\n")
+        self.lines = _source_lines(text)
         self._defs: dict[str, tuple[int, Pos]] = {}
         self._def_ends: dict[int, int] = {}
         self._notes: dict[str, list[Block]] = {}
@@ -424,8 +426,10 @@ class _Reader:
                     source = self.lines[line] if line < len(self.lines) else ""
                     column = column_of(source, inline.content, hint)
                     hint = column + len(inline.content)
+                    dropped = unescaped_pipes(inline.content)
+                    hint += len(dropped)
                     anchor = Anchor(self.file, inline.content, self.lines, line,
-                                    self.first_line, column)
+                                    self.first_line, column, dropped)
                     row.append(convert_inlines(inline.children or [], anchor, self))
                     i += 1
                 case "tr_close":
@@ -451,6 +455,11 @@ class _Reader:
                 content.append(LineBreak())
             content.append(Text(line))
         return Paragraph(content, pos=self._pos(token))
+
+
+def _source_lines(text: str) -> list[str]:
+    """Return the lines of `text` as markdown-it sees them (its ``normalize`` rule)."""
+    return _NEWLINES.sub("\n", text).replace("\0", "\ufffd").split("\n")
 
 
 def _trimmed(content: list[Inline], pos: Pos) -> list[Inline]:

@@ -25,7 +25,6 @@ Inline conversions:
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
@@ -36,13 +35,13 @@ from markdown_it.token import Token
 from ..model import (Cite, CiteItem, Code, Emph, Inline, LineBreak, Link, Math, Note, Paragraph,
                      Pos, Ref, SmallCaps, Strong, Subscript, Superscript, Text, Block)
 
-__all__ = ["Anchor", "NoteSource", "convert_inlines", "track_offsets", "column_of"]
+__all__ = ["Anchor", "NoteSource", "convert_inlines", "track_offsets", "column_of",
+           "unescaped_pipes"]
 
 _OPENERS = {"em_open": "em_close", "strong_open": "strong_close", "link_open": "link_close",
             "sup_open": "sup_close", "sub_open": "sub_close", "span_open": "span_close",
             "s_open": "s_close"}
 _CLOSERS = frozenset(_OPENERS.values())
-_REWRITTEN = re.compile(r"[|\\]")
 #: How far ahead a text node's content may be found and still be trusted as its place.
 _TEXT_SLACK = 80
 
@@ -71,6 +70,9 @@ def track_offsets(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateI
 def column_of(source: str, content: str, hint: int | None) -> int:
     """Return the 0-based column of `content` (one line of inline content) in `source`.
 
+    The column may be negative when `content` starts with spaces that `source` lacks (what
+    is left of a tab after a container's indentation); its text is then still placed right.
+
     Without a `hint`, `content` is taken as a suffix of `source` (a paragraph line keeps its
     end; container markers and indentation are cut from its start). With one, or when that
     fails, `content` is searched from `hint` on (table cells, headings, captions).
@@ -81,23 +83,29 @@ def column_of(source: str, content: str, hint: int | None) -> int:
         if line.endswith(body):
             return len(line) - len(body)
         hint = 0
-    body = body.lstrip()
-    found = source.find(body, hint)
+    # leading spaces may be a tab's remainder that the source does not hold: find the text
+    # after them, and count the column back from there
+    lead = len(body) - len(body.lstrip())
+    body = body[lead:]
+    found = -1
+    if "|" in body:
+        # in a table cell every pipe was escaped in the source (an unescaped one ends the
+        # cell) and markdown-it dropped the backslashes; look for the escaped text first
+        found = source.find(body.replace("|", "\\|"), hint)
     if found < 0:
-        # a table cell's content has its escaped pipes unescaped: find what precedes them
-        head = _REWRITTEN.split(body, 1)[0]
-        found = source.find(head, hint) if head else -1
-    return found if found >= 0 else hint
+        found = source.find(body, hint)
+    return found - lead if found >= 0 else hint
 
 
 class Anchor:
     """Maps offsets in one inline token's content to file positions."""
 
     __slots__ = ("file", "content", "_lines", "_line0", "_first_line", "_hint", "_starts",
-                 "_columns")
+                 "_columns", "_dropped")
 
     def __init__(self, file: str, content: str, lines: Sequence[str], line0: int,
-                 first_line: int, hint: int | None = None) -> None:
+                 first_line: int, hint: int | None = None,
+                 dropped: Sequence[int] = ()) -> None:
         self.file = file
         self.content = content
         self._lines = lines
@@ -106,6 +114,8 @@ class Anchor:
         self._hint = hint
         self._starts: list[int] | None = None
         self._columns: dict[int, int] = {}
+        #: offsets (single-line content) before which the source has one character more
+        self._dropped = dropped
 
     def _column(self, k: int) -> int:
         column = self._columns.get(k)
@@ -128,8 +138,19 @@ class Anchor:
                 i = self.content.find("\n", i + 1)
             self._starts = starts
         k = bisect_right(self._starts, offset) - 1
-        return Pos(self.file, self._first_line + self._line0 + k,
-                   self._column(k) + offset - self._starts[k] + 1)
+        column = self._column(k) + offset - self._starts[k] + 1
+        if self._dropped:
+            column += bisect_right(self._dropped, offset)
+        return Pos(self.file, self._first_line + self._line0 + k, max(1, column))
+
+
+def unescaped_pipes(content: str) -> list[int]:
+    """Return the offsets of the pipes in a table cell's `content`.
+
+    Each was ``\\|`` in the source (an unescaped pipe ends the cell) and markdown-it removed
+    its backslash, which shifts the rest of the cell one column left of its source.
+    """
+    return [i for i, char in enumerate(content) if char == "|"]
 
 
 class NoteSource(Protocol):
