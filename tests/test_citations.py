@@ -15,7 +15,7 @@ from paperkit.model import (BibEntry, BlockQuote, BulletList, Cite, CiteItem, Em
 from paperkit.transforms.citations import resolve_citations
 from paperkit.transforms.cite_traversal import iter_cites
 from paperkit.transforms.csl_richtext import (MARKUP, OTHERS_MARK, link_urls,
-                                              replace_others, to_inlines)
+                                              replace_others, tidy_seams, to_inlines)
 from paperkit.transforms.csl_styles import load_style
 from paperkit.walk import plain_text
 
@@ -334,6 +334,21 @@ def test_formatter_output_converts_to_inlines():
 ])
 def test_and_others_prints_as_et_al(marked, expected):
     assert replace_others(marked, "et al.", ("and", "&")) == expected
+
+
+def test_doubled_period_across_a_formatting_mark_is_dropped():
+    marked = "A, A. " + MARKUP.Italic("et al.") + ". Long."
+    assert tidy_seams(marked) == "A, A. " + MARKUP.Italic("et al.") + " Long."
+    assert to_inlines(tidy_seams(marked)) == [Text("A, A. "), Emph([Text("et al.")]),
+                                              Text(" Long.")]
+
+
+def test_narrative_citation_of_an_edited_book_names_the_editors():
+    refs = parse_bibtex("@book{ed, editor = {Roe, Richard and Poe, Paula}, title = {Edited},"
+                        " publisher = {P}, year = 2020}", file="r.bib", log=Log())
+    paper = replace(paper_with(cite(I("ed", mode="author-in-text")), cite(I("ed"))),
+                    references=refs)
+    assert texts(paper, "apa") == ["Roe and Poe (2020)", "(Roe & Poe, 2020)"]
 
 
 def test_urls_in_entries_become_links_without_trailing_punctuation():

@@ -37,7 +37,7 @@ from ..walk import plain_text
 from ..writers.layout import entry_anchor
 from .cite_traversal import iter_cites, map_cites
 from .csl_richtext import (MARKUP, OTHERS_MARK, clean_text, link_urls, replace_others,
-                           to_inlines)
+                           tidy_seams, to_inlines)
 from .csl_styles import CitationStyle, load_style
 
 __all__ = ["resolve_citations"]
@@ -201,10 +201,14 @@ class _Engine:
         with self.csl.variant(variant):  # type: ignore[arg-type]
             out = self.csl.style.render_citation(cited.citation, cites, lambda _: None)
         text = str(out) if out is not None else ""
-        text = replace_others(text, self.csl.et_al, self.csl.and_terms)
+        text = self._finish(text)
         if memo is not None:
             self.memo[memo] = text
         return text
+
+    def _finish(self, marked: str) -> str:
+        """Return citeproc-py's output with "and others" as "et al." and seams tidied."""
+        return tidy_seams(replace_others(marked, self.csl.et_al, self.csl.and_terms))
 
     def _linked(self, key: str, content: list[Inline]) -> list[Inline]:
         if not self.link or not content or key not in self.listed:
@@ -313,7 +317,7 @@ class _Engine:
                 continue
             key = self.keys_by_id[item.key]
             fields = self.refs[key].fields
-            marked = replace_others(str(rendered[0]), self.csl.et_al, self.csl.and_terms)
+            marked = self._finish(str(rendered[0]))
             content = link_urls(to_inlines(marked), doi=_str(fields.get("DOI")),
                                 url=_str(fields.get("URL")))
             entries.append(BibEntry(key, _merge(content)))

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from ..model import Emph, Inline, Link, SmallCaps, Strong, Subscript, Superscript, Text
 
 __all__ = ["MARKUP", "OTHERS_MARK", "clean_text", "to_inlines", "link_urls",
-           "replace_others", "first_text_char", "last_text_char", "strip_markup"]
+           "replace_others", "tidy_seams", "first_text_char", "last_text_char", "strip_markup"]
 
 _ITALIC, _BOLD, _SUP, _SUB, _SMALLCAPS, _PLAIN = "\ue000", "\ue001", "\ue002", "\ue003", \
     "\ue004", "\ue005"
@@ -25,6 +25,7 @@ _CLOSE = "\ue00f"
 #: Stands for BibTeX's ``and others`` in a name list (see :func:`replace_others`).
 OTHERS_MARK = "\ue010"
 _MARKS = re.compile("[\ue000-\ue010]")
+_OPEN_ANY = "[\ue000-\ue005]"
 
 
 def _wrapper(mark: str) -> type:
@@ -141,11 +142,24 @@ def replace_others(marked: str, et_al: str, and_terms: tuple[str, ...]) -> str:
                          else rf"(,?)\s*{OTHERS_MARK}")
 
     def sub(match: re.Match[str]) -> str:
-        return f"{match.group(1)} {et_al}"
+        return f"{match.group(1)} {et_al}" if match.start() else et_al
 
     result = pattern.sub(sub, marked)
     # "et al.." when the style ends the names with a period of its own
     return result.replace(f"{et_al}.", et_al) if et_al.endswith(".") else result
+
+
+_DOUBLED = re.compile(f"([.,;:])((?:{_CLOSE}|{_OPEN_ANY})+)\\1")
+
+
+def tidy_seams(marked: str) -> str:
+    """Return `marked` without a punctuation mark doubled across a formatting mark.
+
+    citeproc-py drops the second of two periods where strings meet, but not when the
+    first ends a formatted run ("A, A. *et al.*." in Nature's list); HTML output has the
+    same flaw.
+    """
+    return _DOUBLED.sub(r"\1\2", marked)
 
 
 _URL = re.compile(r"https?://[^\s<>\"\u00a0]+")

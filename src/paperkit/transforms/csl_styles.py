@@ -251,27 +251,41 @@ class CitationStyle:
         rewrite(variant.find("cs:layout", _NS))
         return variant
 
-    def _first_author_names(self, element: etree._Element, seen: frozenset[str] = frozenset()
-                            ) -> etree._Element | None:
+    def _author_names(self, element: etree._Element, seen: frozenset[str] = frozenset()
+                      ) -> Iterator[etree._Element]:
+        """Yield the author ``cs:names`` elements `element` renders, through its macros."""
         for node in element.iter(f"{{{CSL}}}*"):
             if _is_author_names(node):
-                return node
+                yield node
+                continue
             macro = node.get("macro")
             if macro and macro not in seen and node.tag != f"{{{CSL}}}key" \
                     and self._macro_holds_author(macro, seen | {macro}):
                 target = self._macro(macro)
                 if target is not None:
-                    found = self._first_author_names(target, seen | {macro})
-                    if found is not None:
-                        return found
-        return None
+                    yield from self._author_names(target, seen | {macro})
+
+    def _narrative_names(self, layout: etree._Element) -> etree._Element | None:
+        """Return the names element a narrative citation should print, or None.
+
+        Styles print authors through several names elements, one per kind of work (APA has
+        one for interviews, with only the title as a substitute, and a general one whose
+        substitution goes on to editors); the first that falls back on editors is the
+        general one.
+        """
+        candidates = list(self._author_names(layout))
+        for names in candidates:
+            if any("editor" in inner.get("variable", "").split()
+                   for inner in names.iterfind(".//cs:substitute//cs:names", _NS)):
+                return names
+        return candidates[0] if candidates else None
 
     def _author_only(self, citation: etree._Element) -> etree._Element:
         """Return a citation whose layout prints the author names alone, short form."""
         variant = copy.deepcopy(citation)
         variant.attrib.pop("collapse", None)
         layout = variant.find("cs:layout", _NS)
-        found = self._first_author_names(citation.find("cs:layout", _NS))
+        found = self._narrative_names(citation.find("cs:layout", _NS))
         for child in list(layout):
             layout.remove(child)
         for name in list(layout.attrib):
@@ -282,7 +296,8 @@ class CitationStyle:
                 names.attrib.pop(name, None)
         else:
             names = etree.fromstring(
-                f'<names xmlns="{CSL}" variable="author"><name/>'
+                f'<names xmlns="{CSL}" variable="author">'
+                '<name delimiter=", " delimiter-precedes-last="contextual"/>'
                 '<substitute><names variable="editor"/><text variable="title" form="short"/>'
                 '</substitute></names>')
             variant.set("et-al-min", "3")
