@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from paperkit.diagnostics import Log
-from paperkit.readers.markdown import _Reader, _parser, _sections, read_body
+from paperkit.readers.markdown import _Reader, _parser, read_body
+from paperkit.readers.markdown_structure import build_sections
 from paperkit.walk import iter_inlines, iter_sections
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,7 +92,7 @@ def main() -> None:
         tokens = md.parse(text, env)
         start = time.perf_counter()
         reader = _Reader(text, "bench.md", 1, Log(), tokens=tokens, env=env)
-        _sections(reader.top_items(), Log())
+        build_sections(reader.top_items(), Log())
         timings.append(time.perf_counter() - start)
 
     timings: list[float] = []

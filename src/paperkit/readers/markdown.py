@@ -26,9 +26,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -48,6 +46,7 @@ from ..walk import plain_text
 from .markdown_attrs import Attributes, inline_attributes, prefixed_label, prepare_attributes
 from .markdown_inlines import (Anchor, column_of, convert_inlines, track_offsets,
                                unescaped_pipes)
+from .markdown_structure import Caption, Heading, Item, attach_captions, build_sections
 from .mdit_citations import citations_plugin
 
 __all__ = ["read_body", "read_blocks", "read_inlines"]
@@ -95,7 +94,7 @@ def read_body(text: str, *, file: str, first_line: int,
     """
     reader = _Reader(text, file, first_line, log)
     items = reader.top_items()
-    blocks, sections = _sections(items, log)
+    blocks, sections = build_sections(items, log)
     reader.finish()
     return blocks, sections
 
@@ -140,28 +139,6 @@ def read_inlines(text: str, *, file: str, first_line: int, log: Log,
 # --------------------------------------------------------------------------- internals
 
 
-@dataclass(slots=True)
-class _Heading:
-    """A heading met in the block stream, before sections are built."""
-
-    depth: int
-    title: list[Inline]
-    label: str | None
-    numbered: bool
-    pos: Pos
-
-
-@dataclass(slots=True)
-class _Caption:
-    """A ``Table: ...`` paragraph next to a table, waiting to be claimed by it."""
-
-    content: list[Inline]
-    label: str | None
-    paragraph: Paragraph
-    claimed: bool = False
-
-
-_Item = Block | _Heading | _Caption
 #: Several blocks standing for one paragraph (split around display math).
 _Run = list[Block]
 
@@ -238,25 +215,25 @@ class _Reader:
 
     # ------------------------------------------------------------------ blocks
 
-    def top_items(self) -> list[_Item]:
+    def top_items(self) -> list[Item]:
         """Return the items (blocks, headings) of the whole token stream."""
         items, _ = self._items(0, None)
         return items
 
-    def flat(self, items: list[_Item]) -> list[Block]:
+    def flat(self, items: list[Item]) -> list[Block]:
         """Return `items` as blocks: captions joined to tables, headings as bold paragraphs."""
         blocks: list[Block] = []
-        for item in _attach_captions(items):
-            if isinstance(item, _Heading):
+        for item in attach_captions(items):
+            if isinstance(item, Heading):
                 blocks.append(Paragraph([Strong(item.title)], pos=item.pos))
             else:
                 blocks.append(item)
         return blocks
 
-    def _items(self, i: int, stop: str | None) -> tuple[list[_Item], int]:
+    def _items(self, i: int, stop: str | None) -> tuple[list[Item], int]:
         """Return the items from token `i` up to the closing token `stop`, and the next index."""
         tokens = self.tokens
-        out: list[_Item] = []
+        out: list[Item] = []
         while i < len(tokens):
             token = tokens[i]
             kind = token.type
@@ -304,7 +281,7 @@ class _Reader:
                     i += 1
         return out, i
 
-    def _paragraph(self, token: Token, inline: Token) -> Block | _Caption | _Run:
+    def _paragraph(self, token: Token, inline: Token) -> Block | Caption | _Run:
         children = inline.children or []
         anchor = self._anchor(inline)
         if len(children) == 1 and children[0].type == "image":
@@ -319,7 +296,7 @@ class _Reader:
             if caption["cut"]:
                 restored.append(Text(caption["cut"]))
             paragraph = Paragraph(_merge_texts(restored), pos=pos)
-            return _Caption(content, prefixed_label(caption["id"], "tbl:"), paragraph)
+            return Caption(content, prefixed_label(caption["id"], "tbl:"), paragraph)
         if not content:  # nothing left once comments are dropped
             return []
         return Paragraph(content, pos=anchor.pos(0))
@@ -364,7 +341,7 @@ class _Reader:
                       label=prefixed_label(str(ident) if ident else None, "fig:"),
                       pos=anchor.pos(offset))
 
-    def _heading(self, token: Token, inline: Token) -> _Heading:
+    def _heading(self, token: Token, inline: Token) -> Heading:
         attrs: Attributes = (token.meta or {}).get("attrs") or Attributes()
         hint = None
         if token.markup.startswith("#") and inline.map:
@@ -372,7 +349,7 @@ class _Reader:
             match = _ATX.match(source)
             hint = match.end() if match else 0
         title = convert_inlines(inline.children or [], self._anchor(inline, hint), self)
-        return _Heading(int(token.tag[1:]) if token.tag[1:].isdigit() else 1, title,
+        return Heading(int(token.tag[1:]) if token.tag[1:].isdigit() else 1, title,
                         prefixed_label(attrs.id, "sec:"), attrs.numbered, self._pos(token))
 
     def _list(self, i: int) -> tuple[Block, int]:
@@ -492,61 +469,3 @@ def _merge_texts(nodes: list[Inline]) -> list[Inline]:
         elif not (isinstance(node, Text) and not node.text):
             out.append(node)
     return out
-
-
-def _attach_captions(items: list[_Item]) -> list[_Item]:
-    """Return `items` with each table given the free caption before it, else the one after."""
-    for index, item in enumerate(items):
-        if not isinstance(item, Table) or item.caption or item.label:
-            continue
-        for near in (index - 1, index + 1):
-            candidate = items[near] if 0 <= near < len(items) else None
-            if isinstance(candidate, _Caption) and not candidate.claimed:
-                candidate.claimed = True
-                items[index] = dataclasses.replace(item, caption=candidate.content,
-                                                   label=candidate.label)
-                break
-    return [item.paragraph if isinstance(item, _Caption) else item
-            for item in items if not (isinstance(item, _Caption) and item.claimed)]
-
-
-@dataclass(slots=True)
-class _Open:
-    """A section being built: its heading's raw level and its growing contents."""
-
-    raw: int
-    heading: _Heading
-    blocks: list[Block]
-    subsections: list[Section]
-
-
-def _sections(items: list[_Item], log: Log) -> tuple[list[Block], list[Section]]:
-    """Return the blocks before the first heading, and the sections nested by heading level."""
-    before: list[Block] = []
-    top: list[Section] = []
-    stack: list[_Open] = []
-    previous: int | None = None
-
-    def close() -> None:
-        done = stack.pop()
-        h = done.heading
-        section = Section(h.title, len(stack) + 1, done.blocks, done.subsections, None, h.label,
-                          h.numbered, pos=h.pos)
-        (stack[-1].subsections if stack else top).append(section)
-
-    for item in _attach_captions(items):
-        if isinstance(item, _Heading):
-            raw = item.depth
-            if previous is not None and raw > previous + 1:
-                log.add("PK405", item.pos, before=previous, after=raw, expected=previous + 1)
-            while stack and stack[-1].raw >= raw:
-                close()
-            stack.append(_Open(raw, item, [], []))
-            previous = raw
-        elif stack:
-            stack[-1].blocks.append(item)
-        else:
-            before.append(item)
-    while stack:
-        close()
-    return before, top
