@@ -205,6 +205,18 @@ def test_apa_reference_list_is_alphabetical_with_formatting_and_links():
     assert "others" not in many
 
 
+def test_reference_list_sorts_accented_names_as_collation_does():
+    refs = parse_bibtex(r"""
+@book{wb, author = {{World Bank}}, title = {B}, year = 2019}
+@book{wa, author = {W{\ae}ver, Ole}, title = {W}, year = 1995}
+@book{zh, author = {Zhang, Li}, title = {Z}, year = 2001}
+@book{oz, author = {{\"O}zal, Turgut}, title = {O}, year = 1990}
+""", file="r.bib", log=Log())
+    out = resolve_citations(replace(paper_with(nocite=["@*"]), references=refs),
+                            style="apa", log=Log())
+    assert [e.key for e in out.bibliography] == ["oz", "wa", "wb", "zh"]
+
+
 def test_numeric_reference_list_follows_the_order_of_first_citation():
     out = resolve_citations(paper_with(cite(I("takahashi2023")), cite(I("buzan2022")),
                                        cite(I("takahashi2023"))), style="ieee", log=Log())

@@ -35,6 +35,7 @@ from __future__ import annotations
 import copy
 import difflib
 import os
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -119,7 +120,43 @@ def _cache_style_lookups() -> None:
     macro.calls_variable = calls_variable
 
 
+# Letters NFKD does not decompose, spelled as collation treats them.
+_COLLATION = str.maketrans({"æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
+                            "ß": "ss", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th",
+                            "Þ": "TH", "ı": "i"})
+
+
+def collation_key(text: str) -> str:
+    """Return `text` as sorting should see it: accents off, ligatures spelled, case folded.
+
+    "Wæver" sorts as "waever" (before "World Bank"), "Öztürk" as "ozturk".
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_COLLATION))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _collate_sort_keys() -> None:
+    """Make citeproc-py sort with :func:`collation_key` instead of by code point.
+
+    citeproc-py compares sort keys as plain lower-cased strings, which puts "Wæver" after
+    "World Bank" and "Özal" after "Zhang"; CSL asks for locale-aware sorting (pandoc uses
+    the Unicode collation algorithm). Non-text keys (numbers, missing values) are kept.
+    """
+    key = citeproc_model.Key
+    if getattr(key.sort_keys, "paperkit_collated", False):
+        return
+    original = key.sort_keys
+
+    def sort_keys(self: Any, items: Any, context: Any) -> list[Any]:
+        return [collation_key(str(k)) if isinstance(k, str) or hasattr(k, "words") else k
+                for k in original(self, items, context)]
+
+    sort_keys.paperkit_collated = True  # type: ignore[attr-defined]
+    key.sort_keys = sort_keys
+
+
 _cache_style_lookups()
+_collate_sort_keys()
 _NS = {"cs": CSL}
 Variant = Literal["normal", "suppress-author", "author-only", "sorting"]
 
