@@ -291,6 +291,15 @@ def test_title_case_keeps_protected_words_and_their_punctuation():
         "Doe, J. 2020. “The iPhone and Central Asia: A de facto Survey”. J.")
 
 
+@pytest.mark.parametrize("label, expected", [
+    ("chapter", "(Buzan, 2022, Chapter 3)"), ("page", "(Buzan, 2022, p. 3)"),
+    ("section", "(Buzan, 2022, Section 3)"),
+])
+def test_locator_labels(label, expected):
+    assert texts(paper_with(cite(I("buzan2022", locator="3", label=label))), "apa") == [
+        expected]
+
+
 def test_locale_follows_the_paper_language():
     paper = replace(paper_with(cite(I("buzan2022", locator="33", label="page"))),
                     lang="de-DE")
