@@ -21,13 +21,13 @@ from reportlab.platypus import Paragraph as RLParagraph
 
 from conftest import require_tool
 from paperkit.errors import InputError
-from paperkit.model import (Cite, CiteItem, Figure, Link, Note, Paper, Paragraph, Ref,
+from paperkit.model import (Cite, CiteItem, Figure, Link, Math, Note, Paper, Paragraph, Ref,
                             Section, Table, Text)
 from paperkit.options import BuildOptions
 from paperkit.templates import load_template
 from paperkit.writers.pdf import render_pdf, write_pdf
 from paperkit.writers.pdf_fonts import cjk_fallback, register_family
-from paperkit.writers.pdf_markup import MarkupContext, text_markup
+from paperkit.writers.pdf_markup import MarkupContext, inline_markup, text_markup
 from sample_paper import sample_paper
 
 WORDS = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
@@ -258,9 +258,45 @@ def test_any_math_gives_parseable_markup(tex: str) -> None:
     RLParagraph(markup, ParagraphStyle("m", fontName=family)).wrap(200, 1000)
 
 
-def test_math_reads_as_text(sample_pdf: bytes) -> None:
+def test_math_is_typeset_not_shown_as_tex(sample_pdf: bytes) -> None:
     text = squash(" ".join(pages_text(sample_pdf)))
-    assert "E = mc2" in text and "dx = 1/3" in text
+    assert "Inline math E = mc 2 ," in text            # glyphs, the 2 raised
+    assert "∫" in text and "dx" in text and "3" in text
+    assert "\\frac" not in text and "\\int" not in text and "^" not in text.split("Unicode")[1]
+    assert {"STIXGeneral-Italic", "STIXGeneral-Regular"} <= base_fonts(sample_pdf)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.sampled_from(list("x2 ^_{}\\<>&=-+a()") + [r"\frac", r"\alpha", r"\sum",
+                                                             r"\text", r"\sqrt", r"\le"]),
+                max_size=25).map("".join))
+def test_any_inline_math_sets_or_falls_back(tex: str) -> None:
+    from paperkit.writers.pdf_mathtext import MathParagraph
+    family = register_family("LiberationSerif")
+    ctx = MarkupContext(family, register_family("LiberationMono"), load_template("article"))
+    markup = inline_markup([Text("a "), Math(tex), Text(" b")], ctx)
+    paragraph = MathParagraph(markup, ParagraphStyle("m", fontName=family))
+    paragraph.wrap(200, 1000)
+    assert paragraph.getPlainText().startswith("a ")
+
+
+def test_display_math_stacks_limits_and_fractions() -> None:
+    from paperkit.writers.pdf_mathtext import layout_math
+    box = layout_math(r"\sum_{i=1}^{n} \frac{a_i}{b}", 11, display=True)
+    glyphs = {char: (size, x, y) for _, size, char, x, y in box.glyphs}
+    assert glyphs["∑"][0] == pytest.approx(11 * 1.4)      # display-size operator
+    assert glyphs["n"][2] > 5 and glyphs["="][2] < -5      # limits above and below it
+    assert glyphs["a"][2] > 2 and glyphs["b"][2] < -2      # numerator over denominator
+    assert len(box.rules) == 1                             # the fraction bar
+    inline = layout_math(r"\sum_{i=1}^{n} \frac{a_i}{b}", 11)
+    assert inline.height < box.height
+    assert layout_math(r"\unknowncommand{x}", 11) is None
+
+
+def test_inline_math_that_mathtext_cannot_set_is_readable_text() -> None:
+    paper = Paper(sections=[Section([Text("S")], number="1", label="sec:s", blocks=[
+        Paragraph([Text("Before "), Math(r"\unknowncommand{x} \alpha"), Text(" after.")])])])
+    assert "Before unknowncommandxα after." in squash(pages_text(build(paper))[0])
 
 
 def test_a_very_long_title_is_cut_in_the_running_header() -> None:

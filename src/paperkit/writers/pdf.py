@@ -35,6 +35,7 @@ from ..walk import plain_text
 from . import Output, layout
 from .pdf_flowables import FootnoteFrame, NoteStore, PaperDoc
 from .pdf_markup import MarkupContext, dest_name, text_markup
+from .pdf_mathtext import MathBox
 from .pdf_story import StoryBuilder, anchors_of
 from .pdf_styles import Styles, stylesheet
 
@@ -178,6 +179,14 @@ class _PagedCanvas(Canvas):
                                     PDFString(destinationname), Border="[0 0 0]")
         self._addAnnotation(annotation, name, addtopage)
         return None
+
+    def drawImage(self, image: Any, x: float, y: float, width: float | None = None,
+                  height: float | None = None, *args: Any, **kwargs: Any) -> Any:
+        """Draw `image`; an inline-math placeholder draws its formula instead."""
+        if not isinstance(image, MathBox):
+            return super().drawImage(image, x, y, width, height, *args, **kwargs)
+        image.draw(self, x, y + image.depth)
+        return (image.width, image.height + image.depth)
 
     def _publish_names(self) -> None:
         """Write the ``/Dests`` name tree (one sorted leaf) of the bound named targets."""

@@ -37,6 +37,7 @@ from reportlab.platypus.doctemplate import BaseDocTemplate
 from reportlab.platypus.flowables import KeepTogether
 
 from .pdf_markup import NOTE_CALLBACK
+from .pdf_mathtext import MathParagraph
 
 __all__ = ["NoteStore", "FootnoteFrame", "NotesFlush", "PaperDoc", "Heading", "Anchor",
            "note_labels"]
@@ -423,7 +424,7 @@ class PaperDoc(BaseDocTemplate):
 # --------------------------------------------------------------------------- small flowables
 
 
-class Heading(Paragraph):
+class Heading(MathParagraph):
     """A heading paragraph that adds a PDF outline entry (bookmark) when drawn.
 
     `outline` is (title, key, level from 0). `key` must be unique in the document (reportlab

@@ -24,6 +24,7 @@ from ..templates import Template
 from . import layout
 from .pdf_fonts import cjk_fallback, covers, is_cjk, symbol_fallback
 from .pdf_math import math_markup
+from .pdf_mathtext import inline_math_markup
 
 __all__ = ["MarkupContext", "inline_markup", "text_markup", "attr", "dest_name",
            "NOTE_CALLBACK", "note_marker", "LINK_COLOR"]
@@ -44,7 +45,10 @@ class MarkupContext:
     `mono` the family of inline code; `anchors` the internal link targets that exist in the
     document (a link to any other ``#id`` is shown as plain text, since a dangling PDF
     destination is an error); `add_note` numbers a footnote and returns its mark, or is
-    ``None`` where a footnote cannot stand (inside a footnote: its text is shown in brackets).
+    ``None`` where a footnote cannot stand (inside a footnote: its text is shown in brackets);
+    `size` the font size of the text, at which inline math is set. `tall_math` is raised when
+    an inline formula taller than a line is emitted (the caller then lets that paragraph's
+    lines grow around it).
     """
 
     font: str
@@ -52,6 +56,8 @@ class MarkupContext:
     template: Template
     anchors: frozenset[str] = frozenset()
     add_note: Callable[[Note], str] | None = None
+    size: float = 11.0
+    tall_math: bool = False
     _cache: dict[str, str] = field(default_factory=dict, repr=False)
 
 
@@ -136,7 +142,8 @@ def inline_markup(inlines: list[Inline], ctx: MarkupContext) -> str:
 
     Emphasis, strong, small caps, scripts, code (mono), links (internal ``#id`` links only
     when the target exists), citations (their rendering, or their source when unresolved),
-    cross-references (``layout.ref_text``, linked to the target), math (readable text),
+    cross-references (``layout.ref_text``, linked to the target), math (typeset, see
+    :mod:`~paperkit.writers.pdf_mathtext`),
     line breaks and footnote marks (via `ctx.add_note`).
     """
     parts: list[str] = []
@@ -159,7 +166,7 @@ def inline_markup(inlines: list[Inline], ctx: MarkupContext) -> str:
             case Link(content=content, url=url):
                 parts.append(_link(inline_markup(content, ctx), url, ctx))
             case Math(tex=tex):
-                parts.append(math_markup(tex, lambda s: text_markup(s, ctx)))
+                parts.append(_math(tex, ctx))
             case LineBreak():
                 parts.append("<br/>")
             case Cite(rendered=rendered, source=source):
@@ -174,6 +181,17 @@ def inline_markup(inlines: list[Inline], ctx: MarkupContext) -> str:
             case _:
                 raise TypeError(f"not an inline: {node!r}")
     return "".join(parts)
+
+
+def _math(tex: str, ctx: MarkupContext) -> str:
+    """Return inline math: typeset by mathtext, else (unparseable) as readable text."""
+    typeset = inline_math_markup(tex, ctx.size)
+    if typeset is None:
+        return math_markup(tex, lambda s: text_markup(s, ctx))
+    markup, box = typeset
+    if box.height > ctx.size * 0.95 or box.depth > ctx.size * 0.3:
+        ctx.tall_math = True
+    return markup
 
 
 def _note(note: Note, ctx: MarkupContext) -> str:

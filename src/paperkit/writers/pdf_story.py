@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (CondPageBreak, Flowable, HRFlowable, KeepTogether, PageBreak,
-                                Paragraph, Spacer, Table, TableStyle, XPreformatted)
+                                Spacer, Table, TableStyle, XPreformatted)
 
 from ..model import (Block, BlockQuote, BulletList, CodeBlock, Figure, MathBlock, Note,
                      OrderedList, Paper, Paragraph as ParagraphNode, Section, Table as TableNode,
@@ -31,6 +31,8 @@ from .pdf_figures import figure_image
 from .pdf_flowables import Anchor, Heading, NoteStore, NotesFlush
 from .pdf_markup import MarkupContext, dest_name, inline_markup, text_markup
 from .pdf_math import math_markup
+# every paragraph may hold inline math, so every paragraph is a MathParagraph
+from .pdf_mathtext import MathFlowable, MathParagraph as Paragraph, layout_math
 from .pdf_styles import Styles
 
 __all__ = ["StoryBuilder", "anchors_of"]
@@ -91,8 +93,9 @@ class StoryBuilder:
         self.text_width = template.page.text_width * mm
         anchors = anchors_of(paper)
         self.ctx = MarkupContext(styles.body.fontName, styles.mono, template, anchors,
-                                 self._add_note)
-        self.note_ctx = replace(self.ctx, add_note=None)
+                                 self._add_note, size=styles.body.fontSize)
+        self.note_ctx = replace(self.ctx, add_note=None, size=styles.note.fontSize)
+        self._sized: dict[tuple[float, bool], MarkupContext] = {}
         self._derived: dict[tuple[object, ...], ParagraphStyle] = {}
         self._outline_level = -1
         self._unlabelled = 0
@@ -114,9 +117,11 @@ class StoryBuilder:
         paper, s = self.paper, self.styles
         out: list[Flowable] = []
         if paper.title:
-            out.append(Paragraph(inline_markup(paper.title, self.ctx), s.title))
+            out.append(Paragraph(inline_markup(paper.title, self._context(s.title.fontSize)),
+                                 s.title))
         if paper.subtitle:
-            out.append(Paragraph(inline_markup(paper.subtitle, self.ctx), s.subtitle))
+            out.append(Paragraph(inline_markup(paper.subtitle,
+                                               self._context(s.subtitle.fontSize)), s.subtitle))
         block = layout.author_block(paper)
         if block.names:
             names = [text_markup(name, self.ctx) + (f"<super>{mark}</super>" if mark else "")
@@ -180,8 +185,9 @@ class StoryBuilder:
                                              "pk-references", 1)]
         for entry in entries:
             anchor = f'<a name="{dest_name(layout.entry_anchor(entry.key))}"/>'
-            out.append(Paragraph(anchor + inline_markup(entry.content, self.ctx),
-                                 self.styles.reference))
+            style = self.styles.reference
+            out.append(Paragraph(anchor + inline_markup(entry.content,
+                                                        self._context(style.fontSize)), style))
         return out
 
     # ------------------------------------------------------------------ blocks
@@ -197,8 +203,29 @@ class StoryBuilder:
             self._derived[key] = style
         return style
 
+    def _context(self, size: float, in_note: bool = False) -> MarkupContext:
+        """Return the markup context for text of `size` points (in a footnote or not)."""
+        base = self.note_ctx if in_note else self.ctx
+        if size == base.size:
+            return base
+        key = (size, in_note)
+        ctx = self._sized.get(key)
+        if ctx is None:
+            ctx = self._sized[key] = replace(base, size=size)
+        return ctx
+
     def _markup(self, inlines: list, box: _Box) -> str:
-        return inline_markup(inlines, self.note_ctx if box.in_note else self.ctx)
+        return inline_markup(inlines, self._context(box.style.fontSize, box.in_note))
+
+    def _paragraph(self, inlines: list, box: _Box, style: ParagraphStyle, **kwargs: object
+                   ) -> Paragraph:
+        """Return a Paragraph of `inlines`; its lines grow around tall inline math."""
+        ctx = self._context(style.fontSize, box.in_note)
+        ctx.tall_math = False
+        markup = inline_markup(inlines, ctx)
+        if ctx.tall_math:
+            style = ParagraphStyle(f"{style.name}-tall", parent=style, autoLeading="max")
+        return Paragraph(markup, style, **kwargs)
 
     def _blocks(self, blocks: list[Block], box: _Box, after_heading: bool = False
                 ) -> list[Flowable]:
@@ -211,7 +238,7 @@ class StoryBuilder:
         match block:
             case ParagraphNode(content=content):
                 style = self._style(box, firstLineIndent=0) if first else self._style(box)
-                return [Paragraph(self._markup(content, box), style)]
+                return [self._paragraph(content, box, style)]
             case BulletList(items=items):
                 return self._list(items, box, None)
             case OrderedList(items=items, start=start):
@@ -224,8 +251,7 @@ class StoryBuilder:
             case CodeBlock(text=text):
                 return [self._code(text, box)]
             case MathBlock(tex=tex):
-                markup = math_markup(tex, lambda s: text_markup(s, self.ctx))
-                return [Paragraph(markup, self._style(_replace_box(box, self.styles.math)))]
+                return [self._display_math(tex, box)]
             case ThematicBreak():
                 return [HRFlowable(width="30%", thickness=0.5, color=colors.grey,
                                    spaceBefore=6, spaceAfter=9, hAlign="CENTER")]
@@ -251,8 +277,7 @@ class StoryBuilder:
             head = blocks[0] if blocks else None
             if isinstance(head, ParagraphNode):
                 blocks.pop(0)
-                out.append(Paragraph(self._markup(head.content, box), item_style,
-                                     bulletText=mark))
+                out.append(self._paragraph(head.content, box, item_style, bulletText=mark))
             else:
                 out.append(Paragraph("", item_style, bulletText=mark))
             for block in blocks:
@@ -260,6 +285,16 @@ class StoryBuilder:
         if box.depth == 0 and out:
             out.append(Spacer(0, max(self.template.paragraph_space_after - 2, 0)))
         return out
+
+    def _display_math(self, tex: str, box: _Box) -> Flowable:
+        style = self._style(_replace_box(box, self.styles.math))
+        size = self.styles.note.fontSize if box.in_note else style.fontSize
+        typeset = layout_math(tex, size, display=True)
+        if typeset is None:            # mathtext cannot set it: readable text instead
+            markup = math_markup(tex, lambda s: text_markup(s, self.ctx))
+            return Paragraph(markup, style)
+        return MathFlowable(typeset, style.spaceBefore + 3, style.spaceAfter + 3,
+                            style.leftIndent, style.rightIndent)
 
     def _code(self, text: str, box: _Box) -> Flowable:
         if box.in_note:
@@ -283,7 +318,7 @@ class StoryBuilder:
     def _caption(self, kind: str, number: int | None, caption: list, label: str | None
                  ) -> Paragraph:
         word = text_markup(layout.caption_label(kind, number, self.template), self.ctx)
-        body = inline_markup(caption, self.ctx)
+        body = inline_markup(caption, self._context(self.styles.caption.fontSize))
         anchor = f'<a name="{dest_name(label)}"/>' if label else ""
         text = f"{anchor}<b>{word}:</b> {body}" if caption else f"{anchor}<b>{word}</b>"
         style = self.styles.caption
@@ -300,7 +335,7 @@ class StoryBuilder:
         def cell(inlines: list, column: int, head: bool) -> Paragraph:
             base = s.cell_head if head else s.cell
             style = self._cell_style(base, aligns[column])
-            return Paragraph(inline_markup(inlines, self.ctx), style)
+            return Paragraph(inline_markup(inlines, self._context(style.fontSize)), style)
 
         def row_cells(row: list, head: bool) -> list[Paragraph]:
             padded = list(row) + [[]] * (columns - len(row))

@@ -1,0 +1,267 @@
+"""TeX math typeset for the PDF: matplotlib's mathtext layout, drawn as real text.
+
+Why mathtext: it implements TeX's own math layout rules (Knuth's appendix G: fractions, limits
+stacked over and under big operators, radicals, scripts placed from the font's metrics,
+sized ``\\left( \\right)`` delimiters, accents) for a large TeX subset, with real glyph
+metrics. A home-grown layout would have to guess glyph heights, because reportlab exposes
+none. Its cost is matplotlib's import (about half a second), paid once a process and only
+by papers that contain math: this module is imported lazily.
+
+The layout comes from mathtext's ``"path"`` backend (glyph positions and rules only;
+matplotlib draws nothing). The glyphs are drawn by reportlab as text in the STIX fonts that
+matplotlib ships (their Times design matches Liberation Serif), embedded and subset like
+every other font, so the math is vector, sharp and searchable. Display math is set in
+display style (``\\frac`` becomes ``\\dfrac``) with its big operators enlarged as in TeX.
+
+A formula mathtext cannot parse gives ``None``; the caller then shows it as readable text
+(:mod:`paperkit.writers.pdf_math`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable, Paragraph
+
+__all__ = ["MathBox", "layout_math", "MathFlowable", "MathParagraph", "inline_math_markup",
+           "MATH_CALLBACK"]
+
+#: How inline math reaches the canvas: Paragraph markup carries a zero-width
+#: ``<onDraw name="pk_math" label="KEY"/>`` tag, which :class:`MathParagraph` turns into an
+#: inline-image fragment of the formula's size whose "image" is the MathBox itself, so
+#: reportlab breaks lines around it and aligns it on the baseline; the canvas draws the
+#: formula where reportlab draws that image (see the PDF writer's ``drawImage``).
+MATH_CALLBACK = "pk_math"
+_KEYS: dict[MathBox, str] = {}
+_BOXES: dict[str, MathBox] = {}
+
+#: Positions are computed at 100 x 72 dpi so that mathtext's rounding of the box to whole
+#: pixels is 0.01 pt.
+_SCALE = 100.0
+#: TeX's display-style big operators are about 1.4 times the text size.
+_DISPLAY_OPERATORS = 1.4
+_BIG_OPERATORS = r"sum|prod|coprod|int|iint|iiint|oint|bigcup|bigcap|bigoplus|bigotimes|" \
+                 r"bigvee|bigwedge|bigsqcup|biguplus"
+
+
+#: TeX commands mathtext lacks -> what it has (None: drop the command).
+_ALIASES: dict[str, str | None] = {
+    "le": r"\leq", "ge": r"\geq", "gets": r"\leftarrow", "iff": r"\Leftrightarrow",
+    "implies": r"\Rightarrow", "land": r"\wedge", "lor": r"\vee", "lnot": r"\neg",
+    "lVert": r"\Vert", "rVert": r"\Vert", "lvert": r"\vert", "rvert": r"\vert",
+    "tfrac": r"\frac", "textbf": r"\mathbf", "textit": r"\mathit", "emph": r"\mathit",
+    "textrm": r"\mathrm", "mbox": r"\text", "stackrel": r"\overset", "square": r"\Box",
+    "bmod": r"\mathrm{mod}", "mod": r"\;\mathrm{mod}\;", "argmax": r"\operatorname{arg\,max}",
+    "argmin": r"\operatorname{arg\,min}", "dots": r"\ldots", "lbrack": "[", "rbrack": "]",
+    "displaystyle": None, "textstyle": None, "scriptstyle": None, "limits": None,
+    "nolimits": None, "big": None, "Big": None, "bigg": None, "Bigg": None, "bigl": None,
+    "bigr": None, "Bigl": None, "Bigr": None, "biggl": None, "biggr": None, "nonumber": None,
+    "notag": None,
+}
+_ALIAS = re.compile(r"\\(" + "|".join(sorted(_ALIASES, key=len, reverse=True)) + r")(?![A-Za-z])")
+
+
+def _normalise(tex: str) -> str:
+    """Return `tex` with commands mathtext lacks replaced by equivalents it has."""
+    def replace(match: re.Match[str]) -> str:
+        value = _ALIASES[match.group(1)]
+        return "" if value is None else value + " "
+    return _ALIAS.sub(replace, " ".join(tex.split()))
+
+
+@dataclass(frozen=True, slots=True)
+class MathBox:
+    """A typeset formula: its extent around the baseline and what to draw.
+
+    `glyphs` are (font name, size, character, x, y) and `rules` (x, y, width, height), in
+    points from the box's left end on the baseline, y upwards.
+    """
+
+    width: float
+    height: float
+    depth: float
+    glyphs: tuple[tuple[str, float, str, float, float], ...]
+    rules: tuple[tuple[float, float, float, float], ...]
+
+    def draw(self, canvas: Any, x: float, baseline: float) -> None:
+        """Draw the formula on `canvas` with its left end at `x` on `baseline`."""
+        canvas.saveState()
+        canvas.setFillColorRGB(0, 0, 0)
+        text = canvas.beginText()
+        for font, size, char, gx, gy in self.glyphs:
+            text.setFont(font, size)
+            text.setTextOrigin(x + gx, baseline + gy)
+            text.textOut(char)
+        canvas.drawText(text)
+        for rx, ry, rw, rh in self.rules:
+            canvas.rect(x + rx, baseline + ry, rw, rh, stroke=0, fill=1)
+        canvas.restoreState()
+
+
+@functools.cache
+def _parser() -> Any:
+    """Return a mathtext parser that enlarges big operators in display math."""
+    from matplotlib import _mathtext                  # heavy: only for papers with math
+
+    class DisplayParser(_mathtext.Parser):            # type: ignore[misc,name-defined]
+        display = False
+        base = 0.0
+        big = _mathtext.Parser._overunder_symbols | _mathtext.Parser._dropsub_symbols
+
+        def parse(self, s: str, fonts_object: Any, fontsize: float, dpi: float) -> Any:
+            self.base = fontsize
+            return super().parse(s, fonts_object, fontsize, dpi)
+
+        def symbol(self, s: str, loc: int, toks: Any) -> Any:
+            state = self.get_state()
+            if not (self.display and toks["sym"] in self.big
+                    and state.fontsize >= self.base * 0.999):
+                return super().symbol(s, loc, toks)
+            state.fontsize = self.base * _DISPLAY_OPERATORS    # not in a script: enlarge
+            try:
+                return super().symbol(s, loc, toks)
+            finally:
+                state.fontsize = self.base
+
+        def subsuper(self, s: str, loc: int, toks: Any) -> Any:
+            result = super().subsuper(s, loc, toks)
+            nucleus = toks.get("nucleus")
+            if not (self.display and getattr(nucleus, "c", None) in self.big):
+                return result
+            # TeX puts a thin space between a big operator and what follows it
+            items = result if isinstance(result, list) else [result]
+            return [*items, self._make_space(self._space_widths[r"\,"])]
+
+    return DisplayParser()
+
+
+def _vector_parse(source: str, size: float, display: bool) -> Any:
+    """Return mathtext's VectorParse of `source` (raises ValueError when it cannot)."""
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(size=size, math_fontfamily="stix")
+    try:
+        from matplotlib import _mathtext
+        from matplotlib.ft2font import LoadFlags
+        parser = _parser()
+        fontset = _mathtext.StixFonts(prop, LoadFlags.NO_HINTING)
+    except (ImportError, AttributeError, TypeError):    # private API moved: public route
+        from matplotlib.mathtext import MathTextParser
+        return MathTextParser("path").parse(f"${source}$", dpi=72 * _SCALE, prop=prop)
+    parser.display = display
+    box = parser.parse(f"${source}$", fontset, size, 72 * _SCALE)
+    return _mathtext.ship(box).to_vector()
+
+
+@functools.cache
+def _font_name(path: str) -> str:
+    """Return the reportlab name of the TrueType font at `path`, registering it once."""
+    name = "PKMath-" + Path(path).stem
+    pdfmetrics.registerFont(TTFont(name, path))
+    return name
+
+
+def _display_tex(tex: str) -> str:
+    """Return `tex` in display style: fractions full size (``\\dfrac``)."""
+    return re.sub(r"\\frac(?![A-Za-z])", r"\\dfrac", tex)
+
+
+@functools.lru_cache(maxsize=4096)
+def layout_math(tex: str, size: float, display: bool = False) -> MathBox | None:
+    """Return TeX math `tex` typeset at `size` points, or None if mathtext cannot set it.
+
+    `display` sets it in display style (fractions full size, big operators enlarged).
+    """
+    source = _normalise(tex).strip()
+    if not source:
+        return None
+    if display:
+        source = _display_tex(source)
+    try:
+        parsed = _vector_parse(source, size, display)
+    except (ValueError, RuntimeError, KeyError, IndexError):
+        return None
+    depth = float(parsed.depth) / _SCALE
+    glyphs = []
+    for font, font_size, code, _index, ox, oy in parsed.glyphs:
+        glyphs.append((_font_name(font.fname), float(font_size), chr(code),
+                       float(ox) / _SCALE, float(oy) / _SCALE))
+    rules = tuple((float(x) / _SCALE, float(y) / _SCALE, float(w) / _SCALE,
+                   float(h) / _SCALE) for x, y, w, h in parsed.rects)
+    return MathBox(float(parsed.width) / _SCALE, float(parsed.height) / _SCALE - depth, depth,
+                   tuple(glyphs), rules)
+
+
+def inline_math_markup(tex: str, size: float) -> tuple[str, MathBox] | None:
+    """Return the Paragraph markup that sets `tex` inline at `size` points, and its box.
+
+    None when mathtext cannot set the formula. The markup only works in a
+    :class:`MathParagraph`.
+    """
+    box = layout_math(tex, size)
+    if box is None:
+        return None
+    key = _KEYS.get(box)
+    if key is None:
+        key = _KEYS[box] = str(len(_KEYS))
+        _BOXES[key] = box
+    return f'<onDraw name="{MATH_CALLBACK}" label="{key}"/>', box
+
+
+class MathParagraph(Paragraph):
+    """A Paragraph whose inline-math tags take the room of their formulas."""
+
+    def _setup(self, text: Any, style: Any, *args: Any, **kwargs: Any) -> None:
+        super()._setup(text, style, *args, **kwargs)
+        if isinstance(text, str) and MATH_CALLBACK not in text:
+            return
+        for frag in self.frags:
+            defn = getattr(frag, "cbDefn", None)
+            if defn is None or getattr(defn, "name", None) != MATH_CALLBACK \
+                    or defn.kind == "img":
+                continue
+            box = _BOXES[str(defn.label)]
+            defn.kind = "img"
+            defn.image = box
+            defn.width = box.width
+            defn.height = box.height + box.depth
+            defn.valign = -box.depth
+
+
+class MathFlowable(Flowable):
+    """Display math: `box` centred between the indents, with space above and below."""
+
+    def __init__(self, box: MathBox, space_before: float, space_after: float,
+                 left: float = 0.0, right: float = 0.0) -> None:
+        super().__init__()
+        self.box = box
+        self.spaceBefore = space_before
+        self.spaceAfter = space_after
+        self.left, self.right = left, right
+        self._width = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._width = availWidth
+        room = max(availWidth - self.left - self.right, 1.0)
+        scale = min(1.0, room / self.box.width) if self.box.width else 1.0
+        return availWidth, (self.box.height + self.box.depth) * scale
+
+    def draw(self) -> None:
+        box = self.box
+        room = max(self._width - self.left - self.right, 1.0)
+        if box.width <= room:
+            box.draw(self.canv, self.left + (room - box.width) / 2, box.depth)
+            return
+        # wider than the text: shrink it to fit rather than run into the margin
+        scale = room / box.width
+        self.canv.saveState()
+        self.canv.translate(self.left, 0)
+        self.canv.scale(scale, scale)
+        box.draw(self.canv, 0, box.depth)
+        self.canv.restoreState()
