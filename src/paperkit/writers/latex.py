@@ -141,7 +141,9 @@ def _context(paper: Paper, template: Template, state: _State) -> dict[str, Any]:
             "subtitle": plain_text(paper.subtitle),
             "author": ", ".join(a.name for a in paper.authors),
             "keywords": ", ".join(paper.keywords),
-            "lang": paper.lang,
+            # Only a language tag's characters: the value sits in hyperref's key=value list.
+            "lang": "".join(c for c in paper.lang if c.isascii() and (c.isalnum() or c == "-"))
+                    or "en",
         },
         "body": body,
         "bibliography": _bibliography(paper, state),
@@ -224,14 +226,17 @@ def _heading(level: int, number: str, title: Latex, bookmark: str, label: str | 
              notes: list[str]) -> str:
     """Return a heading printed with its own `number`, a PDF bookmark and its label.
 
-    `number` and `bookmark` are plain text; `title` is LaTeX already.
+    `number` and `bookmark` are plain text; `title` is LaTeX already. The contents entry
+    (and PDF bookmark) is the plain text: it is written to the .toc file, where a footnote
+    mark or a link would break.
     """
     command = heading_command(level)
     shown = f"{escape(number)}\\quad {title}" if number else title
+    entry = f"{escape(number)}\\quad {escape(bookmark)}" if number else escape(bookmark)
     mark = escape(f"{number} {bookmark}" if number else bookmark)
     lines = [f"\\{command}*{{{shown}}}",
              f"\\phantomsection\\addcontentsline{{toc}}{{{command}}}"
-             f"{{\\texorpdfstring{{{shown}}}{{{mark}}}}}"]
+             f"{{\\texorpdfstring{{{entry}}}{{{mark}}}}}"]
     if label:
         lines.append(f"\\label{{{anchor(label)}}}")
     return "\n".join(lines) + "\n" + _note_texts(notes) + "\n"
@@ -335,7 +340,11 @@ def _list(env: str, option: str, items: list[list[Block]], state: _State) -> str
 
 def _table(table: Table, state: _State) -> str:
     """Return a booktabs table: a longtable (header repeated on each page) or, inside a
-    footnote or box, a tabular."""
+    footnote or box, a tabular.
+
+    Notes in the caption and cells become marks whose texts follow the table, numbered in
+    reading order (a caption may be set twice, and a tabular keeps no footnotes).
+    """
     width = max([len(table.header), len(table.align), *(len(r) for r in table.rows)] or [0])
     if width == 0:
         return ""
@@ -347,24 +356,25 @@ def _table(table: Table, state: _State) -> str:
     has_breaks = any(isinstance(i, LineBreak) for r in [table.header, *table.rows]
                      for c in r for i in c)
     spec = table_columns(table, width, state.template, force_wrap=has_breaks)
-    bold = [[Strong(list(cell))] if cell else [] for cell in table.header]
-    header = row(bold) if any(plain_text(c).strip() for c in table.header) else ""
+    label_text = layout.caption_label("tbl", table.number, state.template)
     with _deferring(state) as notes:
-        label_text = layout.caption_label("tbl", table.number, state.template)
+        # Rendered in reading order, so the deferred notes are numbered as they print.
         caption = _inlines(table.caption, state)
+        bold = [[Strong(list(cell))] if cell else [] for cell in table.header]
+        header = row(bold) if any(plain_text(c).strip() for c in table.header) else ""
+        body = "\n".join(row(r) for r in table.rows)
     target = f"\\pkanchor{{{anchor(table.label)}}}" if table.label else ""
-    cap = f"\\pkcaptionlabel{{{escape(label_text)}}}{caption}"
-    body = "\n".join(row(r) for r in table.rows)
+    cap = _caption(label_text, caption)
+    head = f"\\toprule\n{header}\n\\midrule\n" if header else "\\toprule\n"
     if state.in_box:
-        head = f"\\toprule\n{header}\n\\midrule\n" if header else "\\toprule\n"
         return (f"\\par{target}{{\\centering\\pkcaptionfont {cap}\\par}}\n"
                 f"{{\\pktablefont\\noindent\\begin{{tabular}}{{{spec}}}\n{head}{body}\n"
                 f"\\bottomrule\n\\end{{tabular}}\\par}}\n{_note_texts(notes)}")
-    head = f"\\toprule\n{header}\n\\midrule\n" if header else "\\toprule\n"
     cont = f"\\toprule\n{header}\n\\midrule\n" if header else ""
-    return (f"{target}{{\\pktablefont\n\\begin{{longtable}}{{{spec}}}\n\\caption*{{{cap}}}\\\\\n"
-            f"{head}\\endfirsthead\n{cont}\\endhead\n\\bottomrule\n\\endlastfoot\n"
-            f"{body}\n\\end{{longtable}}\n}}{_note_texts(notes)}")
+    return (f"{target}{{\\pktablefont\n\\begin{{longtable}}{{{spec}}}\n"
+            f"\\caption*{{{cap}}}\\\\\n{head}\\endfirsthead\n{cont}\\endhead\n"
+            f"\\bottomrule\n\\endlastfoot\n{body}\n\\end{{longtable}}\n}}"
+            f"{_note_texts(notes)}")
 
 
 def _figure(figure: Figure, state: _State) -> str:
@@ -382,9 +392,16 @@ def _figure(figure: Figure, state: _State) -> str:
                                         f"{problem}")
         graphic = f"\\pkmissingfigure{{{state.text(figure.alt or figure.src, figure.pos)}}}"
     target = f"\\pkanchor{{{anchor(figure.label)}}}" if figure.label else ""
-    cap = f"\\pkcaptionlabel{{{escape(label_text)}}}{caption}"
+    cap = _caption(label_text, caption)
     return (f"\\begin{{pkfigure}}{target}\n{graphic}\n\\pkfigurecaption{{{cap}}}\n"
             f"\\end{{pkfigure}}\n{_note_texts(notes)}")
+
+
+def _caption(label: str, caption: Latex) -> str:
+    """Return "**Table 1:** caption", or just the bold label when there is no caption."""
+    if not caption.strip():
+        return f"\\textbf{{{escape(label)}}}"
+    return f"\\pkcaptionlabel{{{escape(label)}}}{caption}"
 
 
 # --------------------------------------------------------------------------- inlines
@@ -474,13 +491,14 @@ def url_argument(url: str) -> str:
     """Return `url` as ``\\href``'s first argument, safe even inside another argument.
 
     Characters outside printable ASCII and those TeX or hyperref read specially are
-    percent-encoded (``{ } \\ ^ | " < >`` and spaces), as a browser would send them; ``%``,
-    ``#`` and ``~`` are then written ``\\%``, ``\\#``, ``\\~{}``, which hyperref turns back
-    into the characters.
+    percent-encoded (``{ } \\ ^ | " < >`` and spaces), as a browser would send them; then
+    ``%``, ``#``, ``&`` and ``_`` are written ``\\%``, ``\\#``, ``\\&``, ``\\_``, which hyperref
+    turns back into the characters. ``~`` and ``$`` stay: hyperref reads them literally even
+    inside a footnote or a table cell (checked with pdfTeX 1.40.24, hyperref 2022).
     """
     encoded = quote(url, safe="!#$%&'()*+,-./:;=?@[]_~")
-    return (encoded.replace("%", "\\%").replace("#", "\\#").replace("~", "\\~{}")
-            .replace("$", "\\$").replace("&", "\\&").replace("_", "\\_"))
+    return (encoded.replace("%", "\\%").replace("#", "\\#").replace("&", "\\&")
+            .replace("_", "\\_"))
 
 
 # --------------------------------------------------------------------------- references
