@@ -120,6 +120,11 @@ def _summary(report: Report, paths: list[Path] | None) -> str:
     return line
 
 
+def _unique(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """Return `diags` without repeats (an error may also sit in the log that raised it)."""
+    return list({(d.code, d.pos, d.message): d for d in diags}.values())
+
+
 def _print_diagnostics(diags: list[Diagnostic], fmt: str, err: TextIO) -> None:
     if fmt == "text" and diags:
         err.write(render_text(diags))
@@ -136,8 +141,8 @@ def _cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             result = build(load(source), formats, args.out, strict=args.strict,
                            options=options)
         except PaperkitError as exc:
-            all_diags.extend(exc.diagnostics[:1])
-            _print_diagnostics(exc.diagnostics[:1], args.format, err)
+            all_diags.extend(_unique(exc.diagnostics))
+            _print_diagnostics(_unique(exc.diagnostics), args.format, err)
             status = max(status, 2)
             continue
         all_diags.extend(result.report.diagnostics)
@@ -157,8 +162,8 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         try:
             report = check(load(source), options)
         except PaperkitError as exc:
-            all_diags.extend(exc.diagnostics[:1])
-            _print_diagnostics(exc.diagnostics[:1], args.format, err)
+            all_diags.extend(_unique(exc.diagnostics))
+            _print_diagnostics(_unique(exc.diagnostics), args.format, err)
             status = max(status, 2)
             continue
         all_diags.extend(report.diagnostics)
@@ -216,7 +221,7 @@ def _cmd_count(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             paper = load(source)
             report = check(paper)
         except PaperkitError as exc:
-            _print_diagnostics(exc.diagnostics[:1], "text", err)
+            _print_diagnostics(_unique(exc.diagnostics), "text", err)
             status = 2
             continue
         if args.format == "json":
