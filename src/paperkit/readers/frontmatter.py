@@ -228,8 +228,10 @@ def read_front_matter(yaml_text: str | None, file: str) -> FrontMatter:
                               detail="front matter must be a mapping of keys to values")
     for key in value:
         if key not in KEYS:
-            raise InputError.make("PK102", doc.pos(str(key)), key=key,
-                                  hint=did_you_mean(str(key), list(KEYS)))
+            hint = did_you_mean(str(key), list(KEYS))
+            if str(key) in _LIMIT_KEYS or did_you_mean(str(key), _LIMIT_KEYS):
+                hint = f" (word limits go under 'limits:', e.g. limits: {{words: 1500}})"
+            raise InputError.make("PK102", doc.pos(str(key)), key=key, hint=hint)
     yaml_lines = yaml_text.split("\n")
     for key, item in value.items():
         path = (key,)
