@@ -377,10 +377,15 @@ def test_cross_references_and_citations_link_with_their_text(sample_docx):
     # numbers Word can keep current are REF fields inside the links
     fields = {text_of(h): " ".join(" ".join(t.text for t in h.iter(W + "instrText")).split())
               for h in sample_docx.body.iter(W + "hyperlink")}
-    assert fields["Section 2"] == "REF sec_method \\w \\h"
-    assert fields["Table 1"] == "REF tbl_trade \\h"
-    assert fields["Figure 1"] == "REF fig_map \\h"
+    # MERGEFORMAT: an updated "Table 1" keeps the body's look, not the bold caption label's
+    assert fields["Section 2"] == "REF sec_method \\w \\h \\* MERGEFORMAT"
+    assert fields["Table 1"] == "REF tbl_trade \\h \\* MERGEFORMAT"
+    assert fields["Figure 1"] == "REF fig_map \\h \\* MERGEFORMAT"
     assert fields["Buzan, 2022"] == ""
+    # internal links look like links, as in the PDF: the Hyperlink character style
+    for hyperlink in sample_docx.body.iter(W + "hyperlink"):
+        styles = {r.get(W + "val") for r in hyperlink.iter(W + "rStyle")}
+        assert styles == {"Hyperlink"}, text_of(hyperlink)
 
 
 def test_external_link_is_a_real_hyperlink(sample_docx):
@@ -556,8 +561,10 @@ def test_styles_come_from_the_template():
     assert default["Body Text"].paragraph_format.alignment == 3      # JUSTIFY
     assert default["Body Text"].paragraph_format.space_after == Pt(6)
     assert default["Heading 1"].font.name == "Times New Roman"
-    # line spacing: 1.25 x 11 pt baselines, expressed as Word's multiple of Times' line
-    assert abs(default["Normal"].paragraph_format.line_spacing * 1.107 - 1.25) < 0.01
+    # line spacing: at least 1.25 x 11 pt baselines, the PDF's leading
+    assert default["Normal"].paragraph_format.line_spacing == Pt(13.75)
+    assert default["Normal"].paragraph_format.line_spacing_rule == 3     # AT_LEAST
+    assert default["footnote text"].paragraph_format.line_spacing == Pt(9 * 1.2)
 
 
 def test_footer_page_field_and_running_header(sample_docx):

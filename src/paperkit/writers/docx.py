@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Protocol, assert_never
 
-from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK, WD_PARAGRAPH_ALIGNMENT
@@ -34,10 +33,12 @@ from ..walk import block_inlines, iter_sections, plain_text
 from . import layout
 from .docx_elements import (Bookmarks, RunSink, set_alt_text, set_row_cant_split,
                             set_table_header_row, xml_safe)
+from .docx_front import REFERENCES_ANCHOR, add_toc, collect_anchors, set_properties, \
+    set_statistics
 from .docx_geometry import column_widths, fit_image, word_image
 from .docx_math import tex_to_omml
-from .docx_parts import LIST_STEP, Footnotes, Numbering, normalize_zip, set_paragraph_numbering, \
-    tidy_package
+from .docx_parts import LIST_STEP, Footnotes, Numbering, normalize_zip, set_paragraph_numbering
+from .docx_reference import open_base
 from .docx_styles import STYLE, number_headings, set_language, setup_page
 from .docx_styles import define_styles as _define_styles
 
@@ -105,15 +106,15 @@ class _Builder:
     def __init__(self, paper: Paper, template: Template) -> None:
         self.paper = paper
         self.template = template
-        self.doc: DocxDocument = Document()
-        tidy_package(self.doc)
-        _define_styles(self.doc, template)
+        self.base = open_base(template)
+        self.doc: DocxDocument = self.base.doc
+        _define_styles(self.doc, template, merge=self.base.merge)
         set_language(self.doc, template, paper.lang)
         self.numbering = Numbering(self.doc)
         self.headings = number_headings(self.doc, self.numbering, paper, template)
         self.footnotes = Footnotes(self.doc)
         self.marks = Bookmarks()
-        anchors = _anchors(paper, template, self.headings)
+        anchors = collect_anchors(paper, template, self.headings)
         self.marks.register(anchors)
         #: labels whose references can be REF fields: "caption" or "heading"
         self.live_refs = {label: kind for label, kind in anchors.items() if kind}
@@ -123,14 +124,17 @@ class _Builder:
 
     def build(self) -> None:
         """Write the title block, the body, the reference list, page setup and properties."""
-        paper, template = self.paper, self.template
-        setup_page(self.doc, template, self._running_title, self._footer)
+        paper, template, base = self.paper, self.template, self.base
+        setup_page(self.doc, template, self._running_title, self._footer,
+                   reference=base.merge, keep_header=base.header, keep_footer=base.footer)
         self._title_block()
+        if paper.toc:
+            add_toc(self.doc, paper, template, self.marks)
         self._blocks(self.doc, paper.blocks, _Ctx(), first=True)
         for section in paper.sections:
             self._section(section)
         self._bibliography()
-        self._properties()
+        set_properties(self.doc, paper)
 
     def save(self, when: datetime) -> bytes:
         """Return the document's bytes, dated `when`, in a normalized zip."""
@@ -138,22 +142,10 @@ class _Builder:
         naive = when.astimezone(timezone.utc).replace(tzinfo=None)
         props.created = props.modified = naive
         props.last_printed = naive
+        set_statistics(self.doc)
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return normalize_zip(buffer.getvalue(), naive)
-
-    def _properties(self) -> None:
-        paper = self.paper
-        props = self.doc.core_properties
-        props.title = xml_safe(plain_text(paper.title))
-        props.subject = xml_safe(plain_text(paper.subtitle))
-        props.author = xml_safe(", ".join(a.name for a in paper.authors))
-        props.last_modified_by = props.author
-        props.keywords = xml_safe(", ".join(paper.keywords))
-        props.language = xml_safe(paper.lang)
-        props.comments = ""
-        props.category = ""
-        props.revision = 1
 
     def _running_title(self, paragraph: DocxParagraph) -> bool:
         text = layout.running_title(self.paper, self.template)
@@ -237,10 +229,13 @@ class _Builder:
         entries = self.paper.bibliography
         if not entries:
             return
-        heading = self.doc.add_paragraph(xml_safe(self.template.references_title),
-                                         "Heading 1")
+        heading = self.doc.add_paragraph(style=STYLE.heading1)
         if self.template.numbering != "none":
             set_paragraph_numbering(heading, 0, None)
+        sink = RunSink(heading)
+        mark = self.marks.start(sink, REFERENCES_ANCHOR)
+        sink.add_run(xml_safe(self.template.references_title))
+        self.marks.end(sink, mark)
         for entry in entries:
             paragraph = self.doc.add_paragraph(style=STYLE.bibliography)
             sink = RunSink(paragraph)
@@ -312,20 +307,22 @@ class _Builder:
         sink = RunSink(paragraph)
         mark = self.marks.start(sink, label) if label else None
         word = self.template.table_label if kind == "tbl" else self.template.figure_label
+        label = STYLE.caption_label          # "Table 2:" in bold, as in the PDF
         if number is not None:
             self.sequence[kind] += 1
-            sink.add_run(xml_safe(word) + " ")
+            sink.add_run(xml_safe(word) + " ", style=label)
             name = "Table" if kind == "tbl" else "Figure"
             # Word renumbers SEQ fields when they update; "\r" pins a number the model
             # gives out of sequence so Word keeps showing the model's number.
             reset = f" \\r {number}" if number != self.sequence[kind] else ""
             self.sequence[kind] = number
-            sink.add_field(f"SEQ {name} \\* ARABIC{reset}", str(number))
+            sink.add_field(f"SEQ {name} \\* ARABIC{reset}", str(number), style=label)
         else:
-            sink.add_run(xml_safe(word))
+            sink.add_run(xml_safe(word), style=label)
         self.marks.end(sink, mark)
         if caption:
-            sink.add_run(": ")
+            sink.add_run(":", style=label)
+            sink.add_run(" ")
             self._inlines(sink, caption, _Fmt(), _Ctx())
         return paragraph
 
@@ -435,9 +432,11 @@ class _Builder:
               ctx: _Ctx) -> None:
         if url.startswith("#"):
             anchor = url[1:]
-            if anchor in self.marks.targets():
-                sink = sink.hyperlink(anchor=self.marks.name(anchor))
-            self._inlines(sink, content, fmt, ctx)
+            if anchor in self.marks.targets() and not sink.in_link:
+                link = sink.hyperlink(anchor=self.marks.name(anchor))
+                self._inlines(link, content, replace(fmt, link=True), ctx)
+            else:
+                self._inlines(sink, content, fmt, ctx)
             return
         target = xml_safe(url).strip()
         if target and not sink.in_link:
@@ -457,15 +456,20 @@ class _Builder:
             self._run(sink, text, fmt)
             return
         name = self.marks.name(ref.label)
+        inner = sink.in_link
         link = sink.hyperlink(anchor=name)
-        style = STYLE.emphasis if fmt.emph else STYLE.strong if fmt.strong else None
+        fmt = fmt if inner else replace(fmt, link=True)
+        style = STYLE.hyperlink if fmt.link else STYLE.emphasis if fmt.emph else \
+            STYLE.strong if fmt.strong else None
         kind = self.live_refs.get(ref.label)
         shown = layout.display_number(ref.number, self.template.numbering)
+        # MERGEFORMAT: an update keeps this text's look, not the bold caption label's.
         if kind == "caption":
-            link.add_field(f"REF {name} \\h", xml_safe(text), style=style)
+            link.add_field(f"REF {name} \\h \\* MERGEFORMAT", xml_safe(text), style=style)
         elif kind == "heading" and shown and text.endswith(shown):
             self._run(link, text[:-len(shown)], fmt)
-            link.add_field(f"REF {name} \\w \\h", xml_safe(shown), style=style)
+            link.add_field(f"REF {name} \\w \\h \\* MERGEFORMAT", xml_safe(shown),
+                           style=style)
         else:
             self._run(link, text, fmt)
 
@@ -490,41 +494,7 @@ class _Builder:
         self.footnotes.finish(container, STYLE.footnote)
 
 
-# ---------------------------------------------------------------------- geometry
-
-
-def _anchors(paper: Paper, template: Template, typed: dict[int, str]) -> dict[str, str]:
-    """Return every anchor the document will hold, in document order, with what a ``REF``
-    field to it can show: "caption" (numbered table or figure), "heading" (a heading Word
-    numbers; `typed` lists those it does not), or "" (nothing: link text only)."""
-    anchors: dict[str, str] = {}
-
-    def add(anchor: str, kind: str) -> None:
-        anchors.setdefault(anchor, kind)
-
-    def blocks(items: list[Block]) -> None:
-        for block in items:
-            match block:
-                case Table(label=label, number=number) | Figure(label=label, number=number) \
-                        if label:
-                    add(label, "caption" if number is not None else "")
-                case BlockQuote(blocks=inner):
-                    blocks(inner)
-                case BulletList(items=list_items) | OrderedList(items=list_items):
-                    for item in list_items:
-                        blocks(item)
-                case _:
-                    pass
-
-    blocks(paper.blocks)
-    for section in iter_sections(paper.sections):
-        if section.label:
-            numbered = layout.heading_text_number(section, template) and id(section) not in typed
-            add(section.label, "heading" if numbered else "")
-        blocks(section.blocks)
-    for entry in paper.bibliography or []:
-        add(layout.entry_anchor(entry.key), "")
-    return anchors
+# ---------------------------------------------------------------------- tables
 
 
 def _add_table(out: _Blocks, rows: int, columns: int, width: int) -> DocxTable:

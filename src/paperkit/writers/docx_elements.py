@@ -23,6 +23,7 @@ from docx.text.run import Run
 
 __all__ = ["xml_safe", "Bookmarks", "RunSink", "w_element", "w_rstyle", "reset_style", "set_style_font",
            "set_outline_level", "set_contextual_spacing", "set_paragraph_border",
+           "set_paragraph_frame", "set_style_tab", "drop_style_numbering",
            "define_rule_table", "set_table_header_row", "set_row_cant_split", "set_alt_text"]
 
 # --------------------------------------------------------------------------- text
@@ -216,6 +217,8 @@ def set_style_font(style: BaseStyle, family: str) -> None:
 def set_outline_level(style: BaseStyle, level: int) -> None:
     """Give `style` outline level `level` (0-based): navigation pane and PDF bookmarks."""
     ppr = style.element.get_or_add_pPr()
+    for old in ppr.findall(qn("w:outlineLvl")):
+        ppr.remove(old)
     ppr.insert_element_before(w_element("w:outlineLvl", val=str(level)),
                               *_ppr_successors("w:outlineLvl"))
 
@@ -223,16 +226,62 @@ def set_outline_level(style: BaseStyle, level: int) -> None:
 def set_contextual_spacing(style: BaseStyle) -> None:
     """Drop the spacing between paragraphs of the same `style` (tight list items)."""
     ppr = style.element.get_or_add_pPr()
+    if ppr.find(qn("w:contextualSpacing")) is not None:
+        return
     ppr.insert_element_before(OxmlElement("w:contextualSpacing"),
                               *_ppr_successors("w:contextualSpacing"))
 
 
-def set_paragraph_border(style: BaseStyle, side: str, eighths: int, space: int = 1) -> None:
-    """Draw a single line of `eighths`/8 pt on `side` of paragraphs in `style`."""
+def set_paragraph_border(style: BaseStyle, side: str, eighths: int, space: int = 1,
+                         color: str = "auto") -> None:
+    """Draw a single line of `eighths`/8 pt in `color` on `side` of paragraphs in `style`,
+    `space` pt from the text."""
     ppr = style.element.get_or_add_pPr()
+    for old in ppr.findall(qn("w:pBdr")):
+        ppr.remove(old)
     border = parse_xml(f'<w:pBdr {nsdecls("w")}><w:{side} w:val="single" w:sz="{eighths}" '
-                       f'w:space="{space}" w:color="auto"/></w:pBdr>')
+                       f'w:space="{space}" w:color="{color}"/></w:pBdr>')
     ppr.insert_element_before(border, *_ppr_successors("w:pBdr"))
+
+
+def set_paragraph_frame(style: BaseStyle, fill: str, *, vertical: int, horizontal: int
+                        ) -> None:
+    """Give paragraphs in `style` the background `fill` (hex RGB) reaching `vertical` pt
+    above and below the text and `horizontal` pt beside it.
+
+    Word shades a paragraph out to its borders, so borders in the fill colour, that many
+    points from the text, make the padding.
+    """
+    ppr = style.element.get_or_add_pPr()
+    for tag in ("w:pBdr", "w:shd"):
+        for old in ppr.findall(qn(tag)):
+            ppr.remove(old)
+    sides = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="{space}" w:color="{fill}"/>'
+                    for side, space in (("top", vertical), ("left", horizontal),
+                                        ("bottom", vertical), ("right", horizontal)))
+    ppr.insert_element_before(parse_xml(f'<w:pBdr {nsdecls("w")}>{sides}</w:pBdr>'),
+                              *_ppr_successors("w:pBdr"))
+    ppr.insert_element_before(w_element("w:shd", val="clear", color="auto", fill=fill),
+                              *_ppr_successors("w:shd"))
+
+
+def set_style_tab(style: BaseStyle, position: int, align: str = "right",
+                  leader: str = "dot") -> None:
+    """Put a tab stop at `position` twips, `align`ed, with a `leader`, in paragraph `style`."""
+    ppr = style.element.get_or_add_pPr()
+    tabs = parse_xml(f'<w:tabs {nsdecls("w")}><w:tab w:val="{align}" w:leader="{leader}" '
+                     f'w:pos="{position}"/></w:tabs>')
+    for old in ppr.findall(qn("w:tabs")):
+        ppr.remove(old)
+    ppr.insert_element_before(tabs, *_ppr_successors("w:tabs"))
+
+
+def drop_style_numbering(style: BaseStyle) -> None:
+    """Remove any numbering attached to paragraph `style` (a reference document's)."""
+    ppr = style.element.pPr
+    if ppr is not None:
+        for numpr in ppr.findall(qn("w:numPr")):
+            ppr.remove(numpr)
 
 
 #: The schema order of ``w:pPr`` children (as python-docx's CT_PPr declares it).
@@ -263,13 +312,16 @@ def define_rule_table(style: BaseStyle, *, outer: int, inner: int, margin: int,
         f'<w:top w:val="single" w:sz="{outer}" w:space="0" w:color="auto"/>'
         f'<w:bottom w:val="single" w:sz="{outer}" w:space="0" w:color="auto"/>'
         '</w:tblBorders><w:tblCellMar>'
-        f'<w:top w:w="40" w:type="dxa"/><w:left w:w="{margin}" w:type="dxa"/>'
-        f'<w:bottom w:w="40" w:type="dxa"/><w:right w:w="{margin}" w:type="dxa"/>'
+        f'<w:top w:w="50" w:type="dxa"/><w:left w:w="{margin}" w:type="dxa"/>'
+        f'<w:bottom w:w="50" w:type="dxa"/><w:right w:w="{margin}" w:type="dxa"/>'
         '</w:tblCellMar></w:tblPr>')
     header = parse_xml(
         f'<w:tblStylePr {nsdecls("w")} w:type="firstRow">{bold}<w:tblPr/><w:tcPr><w:tcBorders>'
         f'<w:bottom w:val="single" w:sz="{inner}" w:space="0" w:color="auto"/>'
         '</w:tcBorders></w:tcPr></w:tblStylePr>')
+    for tag in ("w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr"):
+        for old in style.element.findall(qn(tag)):
+            style.element.remove(old)
     # tblPr and tblStylePr close the w:style sequence, after any pPr and rPr.
     style.element.append(tblpr)
     style.element.append(header)

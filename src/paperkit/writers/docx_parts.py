@@ -42,6 +42,7 @@ from docx.document import Document as DocxDocument
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml, register_element_cls
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.settings import CT_Settings
@@ -54,13 +55,16 @@ from .docx_elements import w_element, w_rstyle
 
 __all__ = ["Footnotes", "Numbering", "ListLevel", "set_style_numbering",
            "set_paragraph_numbering", "set_doc_defaults", "set_document_settings",
-           "tidy_package", "normalize_zip", "LIST_STEP"]
+           "tidy_package", "normalize_zip", "app_properties_xml", "set_app_properties",
+           "set_update_fields", "LIST_STEP"]
 
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 _THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 
-#: Indent step of list levels in twips (7 mm): a level's label sits where its parent's text starts.
-LIST_STEP = 397
+#: Indent step of list levels in twips (6 mm, as the PDF writer): a level's text starts one
+#: step right of its parent's; its label sits `_LABEL_INDENT` (1.5 mm) right of the parent's.
+LIST_STEP = 340
+_LABEL_INDENT = 85
 
 
 # --------------------------------------------------------------------------- footnotes
@@ -176,9 +180,9 @@ class ListLevel:
                 f'<w:ind w:left="{self.left}" w:hanging="{self.hanging}"/></w:pPr></w:lvl>')
 
 
-_BULLETS = ["\u2022", "\u2013", "\u25e6", "\u25aa"]                      # • – ◦ ▪
-_ORDERED = [("decimal", "%{n}."), ("lowerLetter", "(%{n})"), ("lowerRoman", "%{n}."),
-            ("upperLetter", "%{n}.")]
+#: List marks by nesting depth, as the PDF writer's (LaTeX's): bullets, and 1. (a) i.
+_BULLETS = ["\u2022", "\u2013", "\u2217"]                                 # • – ∗
+_ORDERED = [("decimal", "%{n}."), ("lowerLetter", "(%{n})"), ("lowerRoman", "%{n}.")]
 
 
 class Numbering:
@@ -223,7 +227,7 @@ class Numbering:
         """Return the num id all bullet lists share (bullets need no restart)."""
         if self._bullet_num is None:
             levels = [ListLevel("bullet", _BULLETS[i % len(_BULLETS)], LIST_STEP * (i + 1),
-                                LIST_STEP) for i in range(9)]
+                                LIST_STEP - _LABEL_INDENT) for i in range(9)]
             self._bullet_abstract = self.add_abstract("paperkit bullets", levels)
             self._bullet_num = self.add_num(self._bullet_abstract)
         return self._bullet_num
@@ -235,7 +239,7 @@ class Numbering:
             for i in range(9):
                 fmt, text = _ORDERED[i % len(_ORDERED)]
                 levels.append(ListLevel(fmt, text.format(n=i + 1), LIST_STEP * (i + 1),
-                                        LIST_STEP))
+                                        LIST_STEP - _LABEL_INDENT))
             self._ordered_abstract = self.add_abstract("paperkit ordered", levels)
         return self.add_num(self._ordered_abstract, {level: max(0, start)})
 
@@ -339,18 +343,46 @@ def set_document_settings(document: DocxDocument, lang: str) -> None:
         theme_lang.set(qn("w:val"), lang)
 
 
-_APP_XML = (b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-            b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-            b'extended-properties"><Template>Normal.dotm</Template>'
-            b"<Application>paperkit</Application><DocSecurity>0</DocSecurity>"
-            b"<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
-            b"<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
-            b"</Properties>")
+_APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+
+
+def app_properties_xml(words: int, characters: int, with_spaces: int, paragraphs: int
+                       ) -> bytes:
+    """Return ``docProps/app.xml``: paperkit as the application, and the document's counts.
+
+    Word shows these in the file's properties until it recounts. There is no page count:
+    only a layout engine knows it, and a wrong one is worse than none.
+    """
+    values = [("Template", "Normal.dotm"), ("TotalTime", "0"), ("Words", words),
+              ("Characters", characters), ("Application", "paperkit"), ("DocSecurity", 0),
+              ("Paragraphs", paragraphs), ("ScaleCrop", "false"),
+              ("LinksUpToDate", "false"), ("CharactersWithSpaces", with_spaces),
+              ("SharedDoc", "false"), ("HyperlinksChanged", "false")]
+    body = "".join(f"<{name}>{value}</{name}>" for name, value in values)
+    return (b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            + f'<Properties xmlns="{_APP_NS}">{body}</Properties>'.encode())
+
+
+def set_app_properties(document: DocxDocument, xml: bytes) -> None:
+    """Make `xml` the document's extended (app) properties part, adding the part if needed."""
+    package = document.part.package
+    for rel in package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = xml
+            return
+    part = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, xml, package)
+    package.relate_to(part, RT.EXTENDED_PROPERTIES)
+
+
+def set_update_fields(document: DocxDocument) -> None:
+    """Ask Word to update every field when it opens the document (it asks the user first)."""
+    _insert_setting(document.settings.element, w_element("w:updateFields", val="true"))
 
 
 def tidy_package(document: DocxDocument) -> None:
     """Drop what python-docx's template carries but a paper must not: its thumbnail, the
-    duplicate ``stylesWithEffects`` part, the custom XML item and Word-for-Mac app metadata."""
+    duplicate ``stylesWithEffects`` part and the custom XML item. (The app properties are
+    written at the end, by :func:`set_app_properties`.)"""
     part = document.part
     for r_id, rel in list(part.rels.items()):
         if rel.reltype in (_STYLES_WITH_EFFECTS, RT.CUSTOM_XML):
@@ -359,8 +391,6 @@ def tidy_package(document: DocxDocument) -> None:
     for r_id, rel in list(package.rels.items()):
         if rel.reltype == _THUMBNAIL:
             del package.rels[r_id]
-        elif rel.reltype == RT.EXTENDED_PROPERTIES:
-            rel.target_part._blob = _APP_XML
 
 
 def normalize_zip(data: bytes, when: datetime) -> bytes:

@@ -9,13 +9,15 @@ pandoc's ``reference.docx`` names (``First Paragraph``, ``Source Code``, ``Verba
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Callable
 
 from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -24,8 +26,9 @@ from ..model import Paper
 from ..templates import Template
 from ..walk import iter_sections
 from . import layout
-from .docx_elements import (define_rule_table, reset_style, set_contextual_spacing,
-                            set_outline_level, set_paragraph_border, set_style_font)
+from .docx_elements import (define_rule_table, drop_style_numbering, reset_style,
+                            set_contextual_spacing, set_outline_level, set_paragraph_border,
+                            set_paragraph_frame, set_style_font, set_style_tab)
 from .docx_geometry import CELL_MARGIN
 from .docx_parts import (ListLevel, Numbering, set_doc_defaults, set_document_settings,
                          set_style_numbering)
@@ -69,26 +72,43 @@ class _StyleNames:
     hyperlink: str = "Hyperlink"
     emphasis: str = "Emphasis"
     strong: str = "Strong"
+    caption_label: str = "Caption Label"
+    heading1: str = "Heading 1"
+    toc_heading: str = "TOC Heading"
 
 
 STYLE = _StyleNames()
 
-#: Word's single line height of each family as a multiple of the font size (the fonts'
-#: Windows ascent + descent; the Liberation fonts share these metrics). Dividing the
-#: template's baseline distance by it gives Word's "multiple" line spacing.
-_LINE_HEIGHT = {"Times New Roman": 1.107, "Arial": 1.117, "Courier New": 1.133}
+#: Leading (baseline distance) of the title block, headings, captions, cells and notes as a
+#: multiple of their font size: the PDF writer's values, so both formats set lines alike.
+_TIGHT, _AUTHORS, _AFFILIATION = 1.2, 1.3, 1.25
+
+#: Indents in mm, as the PDF writer's: block quotes on both sides, code text inside its
+#: shaded box (4 pt), each level of the table of contents.
+_QUOTE_INDENT, _CODE_INDENT, _TOC_STEP = 8.0, 4 * 25.4 / 72, 5.0
 
 _P, _C, _T = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE
 _LEFT, _CENTER = WD_PARAGRAPH_ALIGNMENT.LEFT, WD_PARAGRAPH_ALIGNMENT.CENTER
 
 #: Built-in Word styles the default template lacks: name -> Word's style id.
 _BUILTIN_IDS = {"footnote text": "FootnoteText", "footnote reference": "FootnoteReference",
-                "Hyperlink": "Hyperlink", "Bibliography": "Bibliography"}
+                "Hyperlink": "Hyperlink", "Bibliography": "Bibliography",
+                "toc 1": "TOC1", "toc 2": "TOC2", "toc 3": "TOC3",
+                "TOC Heading": "TOCHeading"}
+
+#: Colour of links (the PDF writer's ``LINK_COLOR``) and of the code background.
+_LINK_RGB, _CODE_FILL, _RULE_COLOR = RGBColor(0x1A, 0x44, 0x80), "F3F3F3", "808080"
 
 
-def _style(doc: DocxDocument, name: str, kind: WD_STYLE_TYPE, base: str | None = None
-           ) -> BaseStyle:
-    """Return style `name` with its formatting cleared, creating it when missing."""
+def _style(doc: DocxDocument, name: str, kind: WD_STYLE_TYPE, base: str | None = None, *,
+           merge: bool = False) -> BaseStyle:
+    """Return style `name`, created when missing, its formatting cleared unless `merge`.
+
+    With `merge` (the document started from a template's ``reference.docx``) the
+    reference's definition is kept and paperkit's values are set over it, so what the
+    template does not say (a heading colour, say) stays as the reference has it; numbering
+    is always paperkit's.
+    """
     styles = doc.styles
     try:
         style = styles[name]
@@ -96,36 +116,46 @@ def _style(doc: DocxDocument, name: str, kind: WD_STYLE_TYPE, base: str | None =
         style = styles.add_style(name, kind, builtin=name in _BUILTIN_IDS)
         if name in _BUILTIN_IDS:
             style.style_id = _BUILTIN_IDS[name]
-    reset_style(style)
+    if merge:
+        if kind == _P:
+            drop_style_numbering(style)
+    else:
+        reset_style(style)
     if base is not None:
-        style.base_style = styles[base]
+        try:
+            style.base_style = styles[base]
+        except KeyError:                      # a reference document without "Normal Table"
+            style.base_style = None
     style.hidden = False
     style.quick_style = True
     return style
 
 
-def define_styles(doc: DocxDocument, template: Template) -> None:
+def define_styles(doc: DocxDocument, template: Template, *, merge: bool = False) -> None:
     """Define every style the writer uses from `template`: fonts, sizes, spacing, indents.
 
-    Lengths follow the template: mm for indents, pt for sizes and vertical space. Line
-    spacing is the template's baseline distance expressed as Word's "multiple".
+    Lengths follow the template: mm for indents, pt for sizes and vertical space. Each
+    paragraph style's line spacing is "at least" its leading in the PDF writer (the body's
+    is the template's line spacing), so Word, LibreOffice and the PDF set the same lines
+    and a taller formula or superscript still gets room. `merge` keeps what a reference
+    document's styles define beyond these values (see :func:`_style`).
     """
     t, fonts = template, template.fonts
     body_font, heading_font, mono = fonts.body.docx, fonts.headings.docx, fonts.mono.docx
-    line = fonts.line_spacing / _LINE_HEIGHT.get(body_font, 1.15)
-    single = 1.0 / _LINE_HEIGHT.get(body_font, 1.15) * 1.1
+    size = fonts.size
     align = WD_PARAGRAPH_ALIGNMENT.JUSTIFY if t.align == "justify" else _LEFT
     title_align = _CENTER if t.title_align == "center" else _LEFT
-    small = max(fonts.size - 2, 6.0)
-    code_size = round(fonts.size * 0.9 * 2) / 2
+    small = max(size - 2, 6.0)
+    code_size = small
 
     def para(name: str, base: str | None = STYLE.normal, *, font: str | None = None,
-             size: float | None = None, bold: bool | None = None, italic: bool | None = None,
+             size: float | None = None, leading: float | None = None,
+             bold: bool | None = None, italic: bool | None = None,
              alignment: WD_PARAGRAPH_ALIGNMENT | None = None, before: float | None = None,
              after: float | None = None, left: float | None = None,
              right: float | None = None, first: float | None = None,
-             spacing: float | None = None, keep_next: bool | None = None) -> BaseStyle:
-        style = _style(doc, name, _P, base)
+             keep_next: bool | None = None) -> BaseStyle:
+        style = _style(doc, name, _P, base, merge=merge)
         if font:
             set_style_font(style, font)
         f, p = style.font, style.paragraph_format
@@ -143,84 +173,115 @@ def define_styles(doc: DocxDocument, template: Template) -> None:
             p.right_indent = Mm(right)
         if first is not None:
             p.first_line_indent = Mm(first)
-        if spacing is not None:
-            p.line_spacing = spacing
+        if leading is not None:
+            p.line_spacing = Pt(leading)
+            p.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
         p.keep_with_next = keep_next
         return style
 
-    normal = para(STYLE.normal, None, font=body_font, size=fonts.size, before=0, after=0,
-                  spacing=line)
+    spacing = fonts.line_spacing
+    normal = para(STYLE.normal, None, font=body_font, size=size, leading=size * spacing,
+                  before=0, after=0)
     normal.paragraph_format.widow_control = True
     gap = t.paragraph_space_after
     body = para(STYLE.body, alignment=align, after=gap, first=t.paragraph_indent)
     para(STYLE.first, STYLE.body, first=0)
     body.next_paragraph_style = body
-    listed = para(STYLE.list, alignment=align, after=gap)
+    listed = para(STYLE.list, alignment=align, after=2)
     set_contextual_spacing(listed)
 
-    # A title page starts its title a third of the way down; a title block starts at the top.
+    # A title page starts its title a quarter of the way down; a title block at the top.
     title_space = (t.page.height - t.page.top - t.page.bottom) * 72 / 25.4 / 4 \
         if t.title_layout == "page" else 0
-    para(STYLE.title, font=heading_font, size=t.title_size, bold=True, alignment=title_align,
-         before=title_space, after=6, spacing=single, keep_next=True)
-    para(STYLE.subtitle, font=heading_font, size=t.subtitle_size, alignment=title_align,
-         after=6, spacing=single, keep_next=True)
-    para(STYLE.author, size=t.author_size, alignment=title_align, before=6, after=2,
+    para(STYLE.title, font=heading_font, size=t.title_size, leading=t.title_size * _TIGHT,
+         bold=True, alignment=title_align, before=title_space, after=t.title_size * 0.4,
          keep_next=True)
-    para(STYLE.affiliation, size=max(t.author_size - 1, 6), italic=True,
+    para(STYLE.subtitle, font=heading_font, size=t.subtitle_size,
+         leading=t.subtitle_size * _TIGHT, alignment=title_align, after=10, keep_next=True)
+    para(STYLE.author, size=t.author_size, leading=t.author_size * _AUTHORS,
+         alignment=title_align, before=4, after=2, keep_next=True)
+    minor = max(t.author_size - 1, 6)
+    para(STYLE.affiliation, size=minor, leading=minor * _AFFILIATION, italic=True,
          alignment=title_align, after=0, keep_next=True)
-    para(STYLE.date, size=t.author_size, alignment=title_align, before=6, after=6)
-    indent = t.abstract_indent
-    para(STYLE.abstract_title, size=t.abstract_size, bold=True, alignment=title_align,
-         before=12, after=3, left=indent, right=indent, keep_next=True)
-    para(STYLE.abstract, size=t.abstract_size, alignment=align, after=4, left=indent,
-         right=indent)
-    para(STYLE.keywords, size=t.abstract_size, alignment=align, before=4, after=18,
+    para(STYLE.date, size=minor, leading=minor * _AFFILIATION, alignment=title_align,
+         before=6, after=2)
+    indent, abstract = t.abstract_indent, t.abstract_size
+    para(STYLE.abstract_title, size=abstract, leading=abstract * _AUTHORS, bold=True,
+         alignment=_CENTER, before=14, after=3, keep_next=True)
+    para(STYLE.abstract, size=abstract, leading=abstract * spacing, alignment=align, after=4,
          left=indent, right=indent)
+    # The space after the keywords is the PDF's one-line spacer closing the title block.
+    para(STYLE.keywords, size=abstract, leading=abstract * spacing, alignment=_LEFT,
+         before=4, after=size, left=indent, right=indent)
 
     for level in range(1, 10):
         h = t.heading(level)
-        style = para(f"Heading {level}", font=heading_font, size=h.size, bold=h.bold,
-                     italic=h.italic, alignment=_LEFT, before=h.space_before,
-                     after=h.space_after, spacing=single, keep_next=True)
+        style = para(f"Heading {level}", font=heading_font, size=h.size,
+                     leading=h.size * _TIGHT, bold=h.bold, italic=h.italic, alignment=_LEFT,
+                     before=h.space_before, after=h.space_after, keep_next=True)
         style.paragraph_format.keep_together = True
         style.next_paragraph_style = doc.styles[STYLE.first]
         set_outline_level(style, level - 1)
 
-    para(STYLE.quote, alignment=align, after=gap, left=10, right=10)
-    para(STYLE.code, font=mono, size=code_size, alignment=_LEFT, before=3, after=gap + 3,
-         left=5, spacing=1.0).paragraph_format.keep_together = True
+    para(STYLE.quote, size=size - 1, leading=(size - 1) * spacing, alignment=align,
+         after=gap, left=_QUOTE_INDENT, right=_QUOTE_INDENT)
+    code = para(STYLE.code, font=mono, size=code_size, leading=code_size * _TIGHT,
+                alignment=_LEFT, before=6, after=gap + 4, left=_CODE_INDENT,
+                right=_CODE_INDENT)
+    code.paragraph_format.keep_together = True
+    # Shading and same-coloured borders 3-4 pt out: the PDF's grey box with its padding.
+    set_paragraph_frame(code, _CODE_FILL, vertical=3, horizontal=4)
     para(STYLE.display_math, alignment=_CENTER, before=3, after=gap + 3)
-    rule = para(STYLE.rule, alignment=_CENTER, before=6, after=gap + 6, spacing=1.0)
-    set_paragraph_border(rule, "bottom", 6)
-    para(STYLE.caption, size=t.caption_size, alignment=_CENTER, before=6, after=6,
-         spacing=single, keep_next=True)
-    para(STYLE.figure, alignment=_CENTER, before=6, after=0, spacing=1.0, keep_next=True)
-    para(STYLE.table_text, alignment=_LEFT, before=0, after=0, spacing=single)
-    para(STYLE.after_table, size=6, before=0, after=gap, spacing=1.0)
-    para(STYLE.footnote, size=small, alignment=align, after=2)
-    para(STYLE.bibliography, size=t.references_size, alignment=_LEFT, after=gap,
-         left=t.references_indent, first=-t.references_indent)
+    # The PDF's break: a grey 0.5 pt rule over the middle 30% of the text width.
+    side = t.page.text_width * 0.35
+    rule = para(STYLE.rule, size=4, leading=4, alignment=_CENTER, before=2, after=9,
+                left=side, right=side)
+    set_paragraph_border(rule, "bottom", 4, space=1, color=_RULE_COLOR)
+    caption_size = t.caption_size
+    para(STYLE.caption, size=caption_size, leading=caption_size * _TIGHT, alignment=_CENTER,
+         before=4, after=4, keep_next=True)
+    para(STYLE.figure, alignment=_CENTER, before=4, after=0, keep_next=True)
+    para(STYLE.table_text, size=caption_size, leading=caption_size * _TIGHT,
+         alignment=_LEFT, before=0, after=0)
+    para(STYLE.after_table, size=small, leading=small, before=0, after=gap)
+    para(STYLE.footnote, size=small, leading=small * _TIGHT, alignment=align, before=2,
+         after=0)
+    references = t.references_size
+    para(STYLE.bibliography, size=references, leading=references * spacing, alignment=_LEFT,
+         after=3, left=t.references_indent, first=-t.references_indent)
+    header = para(STYLE.header, size=small, leading=small * _TIGHT, italic=True,
+                  alignment=_LEFT)
+    set_paragraph_border(header, "bottom", 3, space=3)
+    footer_size = max(size - 1.5, 6)
+    para(STYLE.footer, size=footer_size, leading=footer_size * _TIGHT, alignment=_CENTER)
     for name in (STYLE.header, STYLE.footer):
-        style = para(name, size=t.caption_size, alignment=_CENTER, spacing=1.0)
-        style.paragraph_format.tab_stops.clear_all()
-    doc.styles[STYLE.header].font.italic = True
+        doc.styles[name].paragraph_format.tab_stops.clear_all()
 
-    for name, base in ((STYLE.verbatim, None), (STYLE.hyperlink, None),
-                       (STYLE.emphasis, None), (STYLE.strong, None),
-                       (STYLE.footnote_ref, None)):
-        _style(doc, name, _C, base)
+    # The table of contents: Word's own TOC styles, a dotted tab to the page number.
+    para(STYLE.toc_heading, keep_next=True, font=heading_font,
+         size=t.heading(1).size, leading=t.heading(1).size * _TIGHT, bold=True,
+         before=t.heading(1).space_before, after=t.heading(1).space_after)
+    set_outline_level(doc.styles[STYLE.toc_heading], 9)
+    for level in (1, 2, 3):
+        toc = para(f"toc {level}", alignment=_LEFT, after=2 if level > 1 else 3,
+                   left=_TOC_STEP * (level - 1), bold=level == 1 or None)
+        set_style_tab(toc, round(t.page.text_width * 1440 / 25.4) - 10)
+
+    for name in (STYLE.verbatim, STYLE.hyperlink, STYLE.emphasis, STYLE.strong,
+                 STYLE.footnote_ref, STYLE.caption_label):
+        _style(doc, name, _C, merge=merge)
     set_style_font(doc.styles[STYLE.verbatim], mono)
-    doc.styles[STYLE.verbatim].font.size = Pt(code_size)
-    doc.styles[STYLE.hyperlink].font.color.rgb = RGBColor(0x1F, 0x3A, 0x93)
+    doc.styles[STYLE.verbatim].font.size = Pt(size)
+    doc.styles[STYLE.hyperlink].font.color.rgb = _LINK_RGB
     doc.styles[STYLE.emphasis].font.italic = True
     doc.styles[STYLE.strong].font.bold = True
+    doc.styles[STYLE.caption_label].font.bold = True
     doc.styles[STYLE.footnote_ref].font.superscript = True
 
-    table = _style(doc, STYLE.table, _T, "Normal Table")
+    table = _style(doc, STYLE.table, _T, "Normal Table", merge=merge)
     table.paragraph_format.space_before = Pt(0)
     table.paragraph_format.space_after = Pt(0)
-    define_rule_table(table, outer=8, inner=4, margin=CELL_MARGIN)
+    define_rule_table(table, outer=7, inner=4, margin=CELL_MARGIN)
 
 
 def set_language(doc: DocxDocument, template: Template, lang: str) -> None:
@@ -288,12 +349,15 @@ def _em_width(number: str) -> float:
 
 def setup_page(doc: DocxDocument, template: Template,
                header: Callable[[DocxParagraph], bool],
-               footer: Callable[[DocxParagraph], bool]) -> None:
+               footer: Callable[[DocxParagraph], bool], *, reference: bool = False,
+               keep_header: bool = False, keep_footer: bool = False) -> None:
     """Set page size and margins from `template` and write the running header and footer.
 
     `header` and `footer` fill a paragraph and return whether they wrote anything. The first
     page has no running header (the title is there); with a separate title page it has no
-    page number either.
+    page number either. With a `reference` document its header and footer distances and
+    gutter stay; `keep_header` and `keep_footer` keep its headers or footers instead of
+    paperkit's (shown on the first page too, unless the reference itself differs there).
     """
     page = template.page
     section = doc.sections[0]
@@ -301,21 +365,44 @@ def setup_page(doc: DocxDocument, template: Template,
     section.page_width, section.page_height = Mm(page.width), Mm(page.height)
     section.top_margin, section.bottom_margin = Mm(page.top), Mm(page.bottom)
     section.left_margin, section.right_margin = Mm(page.left), Mm(page.right)
-    section.header_distance = Mm(min(12.5, page.top / 2))
-    section.footer_distance = Mm(min(12.5, page.bottom / 2))
-    section.gutter = Mm(0)
+    if not reference:
+        section.header_distance = Mm(min(12.5, page.top / 2))
+        section.footer_distance = Mm(min(12.5, page.bottom / 2))
+        section.gutter = Mm(0)
+    if keep_header and keep_footer:
+        return
+    if keep_header or keep_footer:
+        if not section.different_first_page_header_footer:
+            # The reference shows the same story on every page; so must its first page.
+            _share_first_page(section, "header" if keep_header else "footer")
     section.different_first_page_header_footer = True
 
     def fill(story: object, style: str, writer: Callable[[DocxParagraph], bool] | None
              ) -> None:
         story.is_linked_to_previous = False  # type: ignore[attr-defined]
-        paragraph = story.paragraphs[0]  # type: ignore[attr-defined]
+        paragraphs = story.paragraphs  # type: ignore[attr-defined]
+        paragraph = paragraphs[0] if paragraphs else story.add_paragraph()  # type: ignore
         paragraph.style = style
-        if writer is not None:
-            writer(paragraph)
+        if not (writer is not None and writer(paragraph)) and style == STYLE.header:
+            paragraph.style = STYLE.normal      # no running header, so no rule under it
 
-    fill(section.header, STYLE.header, header)
-    fill(section.first_page_header, STYLE.header, None)
-    fill(section.footer, STYLE.footer, footer)
-    fill(section.first_page_footer, STYLE.footer,
-         footer if template.title_layout == "header" else None)
+    if not keep_header:
+        fill(section.header, STYLE.header, header)
+        fill(section.first_page_header, STYLE.header, None)
+    if not keep_footer:
+        fill(section.footer, STYLE.footer, footer)
+        fill(section.first_page_footer, STYLE.footer,
+             footer if template.title_layout == "header" else None)
+
+
+def _share_first_page(section: object, kind: str) -> None:
+    """Point `section`'s first-page `kind` ("header"/"footer") at its default one."""
+    sect_pr = section._sectPr  # type: ignore[attr-defined]
+    tag = qn(f"w:{kind}Reference")
+    references = {ref.get(qn("w:type")): ref for ref in sect_pr.findall(tag)}
+    default = references.get("default")
+    if default is None or "first" in references:
+        return
+    first = deepcopy(default)
+    first.set(qn("w:type"), "first")
+    default.addnext(first)

@@ -1,0 +1,126 @@
+"""The document the Word writer starts from: python-docx's blank one, or a template's
+``reference.docx`` (pandoc's convention).
+
+A template folder may hold a ``reference.docx``, typically a paperkit output restyled in
+Word or a house template. Its content is dropped; what it contributes:
+
+- **Styles** it defines that the template does not (a "Sidebar" style, a table style) stay
+  as they are. Styles paperkit defines start from the reference's definition and get the
+  template's values set over it (fonts, sizes, spacing, indents, alignment, numbering), so
+  a property the template says nothing about (a heading colour, a paragraph border) stays.
+  The template wins for every value both define.
+- **Page setup**: the header and footer distances, gutter, columns and page-number format
+  stay; page size, orientation and margins are the template's.
+- **Headers and footers** that hold anything (text, a field, a picture) are used instead of
+  paperkit's running header or page-number footer; a story the reference leaves empty is
+  paperkit's.
+- Its theme, font table, web settings and endnote separators stay; its comments, footnotes
+  and the relationships only its dropped content used go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+
+from ..errors import TemplateError
+from ..model import Pos
+from ..templates import Template
+from .docx_parts import tidy_package
+
+__all__ = ["Base", "open_base", "REFERENCE_DOCX"]
+
+#: The file name a template's reference document has in :attr:`Template.files`.
+REFERENCE_DOCX = "reference.docx"
+
+#: Relationships of the document part that only the body's content uses: dropped with the
+#: content when nothing left refers to them.
+_CONTENT_RELS = {RT.IMAGE, RT.HYPERLINK, RT.HEADER, RT.FOOTER, RT.OLE_OBJECT, RT.CHART,
+                 RT.PACKAGE, RT.DIAGRAM_DATA, RT.DIAGRAM_LAYOUT, RT.DIAGRAM_QUICK_STYLE,
+                 RT.DIAGRAM_COLORS,
+                 "http://schemas.microsoft.com/office/2007/relationships/diagramDrawing"}
+
+#: Parts tied to the dropped content, always removed (paperkit writes its own footnotes).
+_CONTENT_PARTS = {RT.FOOTNOTES, RT.COMMENTS,
+                  "http://schemas.microsoft.com/office/2011/relationships/commentsExtended",
+                  "http://schemas.microsoft.com/office/2016/09/relationships/commentsIds",
+                  "http://schemas.microsoft.com/office/2018/08/relationships/commentsExtensible",
+                  "http://schemas.microsoft.com/office/2011/relationships/people"}
+
+_R_ATTRIBUTES = (qn("r:id"), qn("r:embed"), qn("r:link"), qn("r:pict"))
+
+
+@dataclass(frozen=True, slots=True)
+class Base:
+    """The document to write into, and what of its reference it keeps.
+
+    `merge` says the styles come from a reference (see :func:`.docx_styles.define_styles`);
+    `header` and `footer` that the reference's headers or footers are kept.
+    """
+
+    doc: DocxDocument
+    merge: bool = False
+    header: bool = False
+    footer: bool = False
+
+
+def open_base(template: Template) -> Base:
+    """Return the document to write `template`'s paper into.
+
+    Raises :class:`~paperkit.errors.TemplateError` (PK108) when the template's
+    ``reference.docx`` is not a Word document.
+    """
+    path = template.files.get(REFERENCE_DOCX)
+    if path is None:
+        doc = Document()
+        tidy_package(doc)
+        return Base(doc)
+    try:
+        doc = Document(str(path))
+    except Exception as exc:  # noqa: BLE001 - zip, XML and package errors alike
+        raise TemplateError.make(
+            "PK108", Pos(str(Path(path)), 1),
+            detail=f"{REFERENCE_DOCX} is not a Word document: {exc}") from None
+    tidy_package(doc)
+    _clear_body(doc)
+    section = doc.sections[0]
+    header = any(_has_content(section, kind) for kind in
+                 ("header", "first_page_header", "even_page_header"))
+    footer = any(_has_content(section, kind) for kind in
+                 ("footer", "first_page_footer", "even_page_footer"))
+    return Base(doc, merge=True, header=header, footer=footer)
+
+
+def _clear_body(doc: DocxDocument) -> None:
+    """Drop the reference's content, keeping its last section's properties, and the parts
+    and relationships only that content used."""
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    part = doc.part
+    used = {value for element in part.element.iter() for key, value in element.attrib.items()
+            if key in _R_ATTRIBUTES}
+    for r_id, rel in list(part.rels.items()):
+        if rel.reltype in _CONTENT_PARTS or (rel.reltype in _CONTENT_RELS and r_id not in used):
+            del part.rels[r_id]
+    settings = doc.settings.element
+    for note_pr in settings.findall(qn("w:footnotePr")):
+        settings.remove(note_pr)
+
+
+def _has_content(section: object, story: str) -> bool:
+    """Return whether `section`'s header or footer `story` holds text, a field or a picture."""
+    part = getattr(section, story)
+    if part.is_linked_to_previous:
+        return False
+    element = part._element
+    if "".join(element.itertext()).strip():
+        return True
+    return any(True for _ in element.iter(qn("w:drawing"), qn("w:pict"), qn("w:fldSimple"),
+                                          qn("w:fldChar")))
