@@ -45,7 +45,8 @@ def column_widths(rows: list[list[list[Inline]]], columns: int, template: Templa
 
     `header` says the first row is the (bold) header row.
     """
-    family, size = template.fonts.body.docx, template.fonts.size
+    # Cells are set in the caption size ("Table Text"), as in the PDF.
+    family, size = template.fonts.body.docx, template.caption_size
     padding = 2 * CELL_MARGIN / 20 + 3          # cell margins plus a little air, pt
     natural = [0.0] * columns
     least = [0.0] * columns
