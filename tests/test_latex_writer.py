@@ -23,13 +23,12 @@ from paperkit.diagnostics import Log
 from paperkit.errors import TemplateError
 from paperkit.model import (Author, BibEntry, BlockQuote, BulletList, Cite, CiteItem, Code,
                             CodeBlock, Figure, LineBreak, Link, Math, MathBlock, Note,
-                            OrderedList, Paper,
-                            Paragraph, Ref, Section, Table, Text)
+                            OrderedList, Paper, Paragraph, Ref, Section, Table, Text)
 from paperkit.options import BuildOptions
 from paperkit.writers import latex_escape
-from paperkit.writers.latex import anchor, render_body, url_argument, write_latex
+from paperkit.writers.latex import render_body, write_latex
 from paperkit.writers.latex_env import finalize, make_environment, render_template
-from paperkit.writers.latex_escape import Latex, escape, unsupported_chars
+from paperkit.writers.latex_escape import Latex, anchor, escape, unsupported_chars, url_argument
 from paperkit.writers.latex_math import MATH_COMMANDS, check_math
 
 
@@ -75,6 +74,7 @@ def no_script_packages(monkeypatch):
                      r"\textasciigrave{}x\textasciigrave{}"),
     ("a--b---c", "a-{}-b-{}-{}-c"),
     (",,x", ",{},x"),
+    ("’’ ‘‘ –- !‘ ?‘", "’{}’ ‘{}‘ –{}- !{}‘ ?{}‘"),
     ("Überprüfung – “ok” …", "Überprüfung – “ok” …"),
     ("a\u00a0b\u00adc", r"a~b\-c"),
     ("line\nbreak\ttab\r\n", "line break tab  "),
@@ -121,7 +121,7 @@ def test_unsupported_chars():
 _TOKEN = re.compile(
     r"\\text(?:backslash|asciitilde|asciicircum|less|greater|bar|quotedbl|quotesingle"
     r"|asciigrave|minus)\{\}|\\(?:quad|enspace)\{\}|\\[{}#$%&_,\-]"
-    r"|\\ensuremath\{(?:\\[A-Za-z]+|')\}|\\hspace\{0pt\}|-\{\}|,\{\}"
+    r"|\\ensuremath\{(?:\\[A-Za-z]+|')\}|\\hspace\{0pt\}|[-–’‘,!?]\{\}"
     r"|\\pk(?:greek|cyrillic|cjk)\{[^\x00-\x7f{}\\]+\}|\\pkchar\{[^{}\\]\}\{[0-9A-F]{4,6}\}")
 
 
@@ -214,9 +214,10 @@ def test_accepted_math_is_closed_and_whitelisted(tex):
 
 def test_anchor_keeps_plain_labels_and_encodes_the_rest():
     assert anchor("sec:intro") == "sec:intro"
-    assert anchor("ref-smith_2020") == "ref-smith+005F2020"
-    assert anchor("a#b%c{d}") == "a+0023b+0025c+007Bd+007D"
-    assert anchor("x+005F") != anchor("x_")
+    assert anchor("ref-smith_2020") == "ref-smith+00005F2020"
+    assert anchor("a#b%c{d}") == "a+000023b+000025c+00007Bd+00007D"
+    assert anchor("x+00005F") != anchor("x_")
+    assert anchor("\U0001F600") != anchor("\u1F60" + "0")
 
 
 def test_url_argument():
@@ -584,7 +585,7 @@ def test_hostile_text_prints_literally(article, tmp_path, engine):
 # ("…" is left out: LaTeX sets it as spaced full stops, which pdftotext reads as ". . .")
 _PRINTABLE = st.lists(st.characters(
     codec="latin-1", categories=("L", "N", "P", "S", "Zs"), exclude_characters="\u00ad"
-) | st.sampled_from(list("–—’“”€") + ["--", ",,", "``", "''", "<<", "!`", "?`"]),
+) | st.sampled_from(list("–—‘’“”€") + ["--", ",,", "``", "''", "<<", "!`", "?`", "!‘", "–-"]),
     min_size=1, max_size=20).map("".join)
 
 
@@ -595,8 +596,9 @@ def test_escaped_text_prints_literally(tmp_path_factory, texts):
     folder = tmp_path_factory.mktemp("escape")
     body = "\n".join(f"\\noindent[[{escape(t)}]]\\par" for t in texts)
     tex = ("\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{textcomp}\n"
-           "\\usepackage{tgtermes}\n\\pagestyle{empty}\\frenchspacing\\raggedright\\hyphenpenalty=10000 "
-           "\\exhyphenpenalty=10000\n\\begin{document}\n" + body + "\n\\end{document}\n")
+           "\\usepackage{tgtermes}\n\\pagestyle{empty}\\frenchspacing\\raggedright"
+           "\\hyphenpenalty=10000 \\exhyphenpenalty=10000\n\\begin{document}\n" + body
+           + "\n\\end{document}\n")
     compile_tex({"paper.tex": tex.encode()}, folder, "pdflatex")
     shown = unicodedata.normalize("NFKC", " ".join(pdf_text(folder / "paper.pdf").split()))
     expected = " ".join(f"[[{' '.join(t.split())}]]" for t in texts)
@@ -630,6 +632,7 @@ def stress_paper() -> Paper:
             Figure("x.gif", [Text("gif")], alt="a GIF", number=1, data=b"GIF89a...."),
             BulletList([[Figure("y.png", [Text("figure in a list")], number=2,
                                 data=make_png(300, 20))]]),
+            CodeBlock("\n".join(f"line {i}:  {{x}} % \\ ~" for i in range(80))),
         ])])
 
 
@@ -654,7 +657,8 @@ def test_stress_paper_compiles(article, tmp_path, engine):
     text = " ".join(pdf_text(tmp_path / "paper.pdf").split())
     for words in ["1 Broken heading", "starts with a break", "outer (inner)", "code in a note",
                   "Table 1: Long caption", "row 89", "deepest", "list in a quote",
-                  "Figure 2: figure in a list", "a GIF", "[?sec:nowhere]"]:
+                  "Figure 2: figure in a list", "a GIF", "[?sec:nowhere]",
+                  "line 0: {x} % \\ ~", "line 79: {x} % \\ ~"]:
         assert words in text, words
     lines = pdf_text(tmp_path / "paper.pdf").splitlines()
     assert lines.count("A") >= 2 and lines.count("B") >= 2   # header repeated on page 2

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from ..diagnostics import Log
 from ..model import (Block, BlockQuote, BulletList, Cite, Code, CodeBlock, Emph, Figure,
@@ -28,11 +27,12 @@ from ..walk import iter_sections, plain_text
 from . import layout
 from .latex_context import heading_command, template_values
 from .latex_env import TEMPLATE_FILE, make_environment, render_template
-from .latex_escape import SCRIPTS, Latex, escape, script_of, unsupported_chars
+from .latex_escape import (SCRIPTS, Latex, anchor, escape, script_of, unsupported_chars,
+                           url_argument)
 from .latex_figures import figure_file, table_columns
 from .latex_math import check_math
 
-__all__ = ["write_latex", "render_body", "anchor", "LATEXMKRC"]
+__all__ = ["write_latex", "render_body", "LATEXMKRC"]
 
 #: Written beside ``paper.tex`` so ``latexmk`` builds it safely, into ``latex-build/`` (the
 #: reportlab ``paper.pdf`` in the same folder is left alone).
@@ -49,16 +49,6 @@ $lualatex = 'lualatex -interaction=nonstopmode -halt-on-error -no-shell-escape %
 _SCRIPT_NAMES = {"greek": "Greek", "cyrillic": "Cyrillic", "cjk": "CJK"}
 _SCRIPT_PACKAGES = {"greek": "texlive-lang-greek", "cyrillic": "texlive-lang-cyrillic",
                     "cjk": "latex-cjk-all"}
-
-
-def anchor(name: str) -> str:
-    """Return `name` as a label safe for ``\\label``, ``\\hyperref`` and PDF destinations.
-
-    Letters, digits and ``-.:/`` stay; any other character becomes ``+XXXX`` (its code
-    point), so distinct names stay distinct and nothing TeX-special survives.
-    """
-    return "".join(c if (c.isascii() and c.isalnum()) or c in "-.:/" else f"+{ord(c):04X}"
-                   for c in name)
 
 
 @dataclass
@@ -315,7 +305,8 @@ def _block(block: Block, state: _State) -> str:
             lines = [state.text(line, block.pos).replace(" ", "\\ ")
                      for line in text.expandtabs(4).rstrip("\n").split("\n")]
             body = "".join(f"\\pkcodeline{{{line}}}\n" for line in lines)
-            return f"\\begin{{pkcode}}\n{body}\\end{{pkcode}}\n"
+            env = "pkcodeplain" if state.in_box else "pkcode"   # no shading box in a note
+            return f"\\begin{{{env}}}\n{body}\\end{{{env}}}\n"
         case MathBlock(tex=tex):
             result = check_math(tex)
             if result.ok:
@@ -485,20 +476,6 @@ def _link(link: Link, state: _State) -> str:
         target = anchor(link.url[1:])
         return f"\\hyperref[{target}]{{{content}}}" if target in state.anchors else content
     return f"\\href{{{url_argument(link.url)}}}{{{content}}}"
-
-
-def url_argument(url: str) -> str:
-    """Return `url` as ``\\href``'s first argument, safe even inside another argument.
-
-    Characters outside printable ASCII and those TeX or hyperref read specially are
-    percent-encoded (``{ } \\ ^ | " < >`` and spaces), as a browser would send them; then
-    ``%``, ``#``, ``&`` and ``_`` are written ``\\%``, ``\\#``, ``\\&``, ``\\_``, which hyperref
-    turns back into the characters. ``~`` and ``$`` stay: hyperref reads them literally even
-    inside a footnote or a table cell (checked with pdfTeX 1.40.24, hyperref 2022).
-    """
-    encoded = quote(url, safe="!#$%&'()*+,-./:;=?@[]_~")
-    return (encoded.replace("%", "\\%").replace("#", "\\#").replace("&", "\\&")
-            .replace("_", "\\_"))
 
 
 # --------------------------------------------------------------------------- references

@@ -9,13 +9,17 @@ The output compiles with pdflatex (utf8 + T1 + textcomp), xelatex and lualatex a
 
 - the ten specials and ``< > | " ' `` ` `` become text commands, so they print literally
   (under T1 ``<`` and ``"`` would otherwise set other glyphs, ``'`` a curly quote);
-- TeX's ligatures that change characters are broken (``--`` an en dash, ``,,`` a low quote);
+- TeX's ligatures that change characters are broken (``--`` an en dash, ``’’`` a double
+  quote, ``,,`` a low quote);
 - characters pdflatex's core sets are kept as UTF-8 (:data:`PDFLATEX_RANGES`, measured);
 - Greek, Cyrillic and CJK runs are wrapped in ``\\pkgreek{..}``, ``\\pkcyrillic{..}``,
   ``\\pkcjk{..}``, and any other character in ``\\pkchar{<char>}{<hex>}``; the template
   defines these per engine (a covering font under xelatex/lualatex; the language packages
   under pdflatex when installed, else a visible placeholder). :func:`unsupported_chars`
   names what pdflatex cannot set, so the writer can report it instead of dropping it.
+
+Labels and URLs have their own rules, kept here too: :func:`anchor` (``\\label`` names) and
+:func:`url_argument` (``\\href`` targets).
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ import subprocess
 import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
+from urllib.parse import quote
 
-__all__ = ["Latex", "escape", "unsupported_chars", "script_of", "installed_scripts",
-           "SCRIPTS", "PDFLATEX_RANGES"]
+__all__ = ["Latex", "escape", "anchor", "url_argument", "unsupported_chars", "script_of",
+           "installed_scripts", "SCRIPTS", "PDFLATEX_RANGES"]
 
 
 class Latex(str):
@@ -60,6 +65,14 @@ _SPECIALS: dict[str, str] = {
     "\u00a0": "~",          # no-break space
     "\u00ad": r"\-",        # soft hyphen: a hyphenation point
 }
+
+#: Pairs the T1 fonts' ligature tables would merge into another character ("--" an en dash,
+#: "–-" an em dash, "’’" a double quote, ",," a low quote, "!‘" an inverted "!"), so
+#: :func:`escape` separates them with ``{}`` (found by the compile property test).
+_LIGATURES: frozenset[tuple[str, str]] = frozenset({
+    ("-", "-"), ("\u2013", "-"), ("\u2019", "\u2019"), ("\u2018", "\u2018"), (",", ","),
+    ("!", "\u2018"), ("?", "\u2018"),
+})
 
 #: Characters pdflatex lacks as text but can set from the math fonts (engine-neutral).
 _SUBSTITUTES: dict[str, str] = {
@@ -171,9 +184,8 @@ def escape(text: str) -> Latex:
             out.append(_SPECIALS[char])
         elif char in "\t\n\r\v\f\u2028\u2029":
             out.append(" ")
-        elif char == "-" or char == ",":
-            # "--" and "---" would print dashes, ",," a low double quote (T1 ligatures).
-            out.append(char + "{}" if following == char else char)
+        elif (char, following) in _LIGATURES:
+            out.append(char + "{}")
         elif _is_control(char):
             continue
         elif _pdflatex_core(char):
@@ -227,3 +239,28 @@ def unsupported_chars(text: str, *, installed: frozenset[str] | None = None) -> 
         elif _is_control(char) or not _pdflatex_core(char):
             found.add(char)
     return found
+
+
+def anchor(name: str) -> str:
+    """Return `name` as a label safe for ``\\label``, ``\\hyperref`` and PDF destinations.
+
+    Letters, digits and ``-.:/`` stay; any other character becomes ``+XXXXXX`` (its code
+    point in six hex digits, so the encoding is one-to-one: distinct names stay distinct)
+    and nothing TeX-special survives.
+    """
+    return "".join(c if (c.isascii() and c.isalnum()) or c in "-.:/" else f"+{ord(c):06X}"
+                   for c in name)
+
+
+def url_argument(url: str) -> str:
+    """Return `url` as ``\\href``'s first argument, safe even inside another argument.
+
+    Characters outside printable ASCII and those TeX or hyperref read specially are
+    percent-encoded (``{ } \\ ^ | " < >`` and spaces), as a browser would send them; then
+    ``%``, ``#``, ``&`` and ``_`` are written ``\\%``, ``\\#``, ``\\&``, ``\\_``, which hyperref
+    turns back into the characters. ``~`` and ``$`` stay: hyperref reads them literally even
+    inside a footnote or a table cell (checked with pdfTeX 1.40.24, hyperref 2022).
+    """
+    encoded = quote(url, safe="!#$%&'()*+,-./:;=?@[]_~")
+    return (encoded.replace("%", "\\%").replace("#", "\\#").replace("&", "\\&")
+            .replace("_", "\\_"))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import struct
 import zlib
 
-from ..errors import InputError
 from ..model import Figure, Paper, Table
 from ..resources import read_image
 from ..templates import Template
