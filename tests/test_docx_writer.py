@@ -286,7 +286,7 @@ def test_table_style_header_row_alignment_and_caption(sample_docx):
         assert aligns == ["left", "right", "center"]
     tbl = sample_docx.body.find(".//w:tbl", NS)
     caption = tbl.getprevious()
-    assert sample_docx.style_id(caption) == "Caption"
+    assert sample_docx.style_id(caption) == "TableCaption"
     assert text_of(caption) == "Table 1: Trade with Japan"
     instr = "".join(t.text for t in caption.iter(W + "instrText"))
     assert instr.split() == ["SEQ", "Table", "\\*", "ARABIC"]
@@ -304,10 +304,23 @@ def test_figure_fits_the_text_width_with_caption_below(sample_docx):
     assert sample_docx.style_id(paragraph) == "Figure"
     assert drawing.find(".//wp:docPr", NS).get("descr") == "map"
     caption = paragraph.getnext()
-    assert sample_docx.style_id(caption) == "Caption"
+    assert sample_docx.style_id(caption) == "ImageCaption"
     assert text_of(caption) == "Figure 1: A map of the region"
     assert "SEQ Figure" in " ".join(t.text for t in caption.iter(W + "instrText"))
     assert caption.find("w:bookmarkStart", NS).get(W + "name") == "fig_map"
+    # pandoc's caption styles on Word's Caption: a table's keeps with the table below it
+    styles = sample_docx.document.styles
+    assert styles["Image Caption"].base_style.name == "Caption"
+    assert styles["Table Caption"].base_style.name == "Caption"
+    assert styles["Image Caption"].paragraph_format.keep_with_next is False
+    assert styles["Table Caption"].paragraph_format.keep_with_next is True
+    assert styles["Caption"].paragraph_format.keep_with_next is True
+    # "Figure 1:" is bold through a character style, as the PDF's caption label
+    labels = [r for r in caption.iter(W + "r")
+              if r.find("w:rPr/w:rStyle", NS) is not None and
+              r.find("w:rPr/w:rStyle", NS).get(W + "val") == "CaptionLabel"]
+    assert "".join(text_of(r) for r in labels) == "Figure 1:"
+    assert styles["Caption Label"].font.bold is True
     media = [n for n in sample_docx.zip.namelist() if n.startswith("word/media/")]
     assert len(media) == 1
 

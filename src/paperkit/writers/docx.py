@@ -303,7 +303,8 @@ class _Builder:
         """Write "Table 2: caption" with a SEQ field and a bookmark on "Table 2"."""
         if number is None and not caption:
             return None
-        paragraph = out.add_paragraph(style=STYLE.caption)
+        style = STYLE.table_caption if kind == "tbl" else STYLE.image_caption
+        paragraph = out.add_paragraph(style=style)
         sink = RunSink(paragraph)
         mark = self.marks.start(sink, label) if label else None
         word = self.template.table_label if kind == "tbl" else self.template.figure_label
@@ -364,9 +365,7 @@ class _Builder:
         run = RunSink(paragraph).add_run()
         run.add_picture(io.BytesIO(data), width=width, height=height)
         set_alt_text(run, xml_safe(figure.alt or plain_text(figure.caption)))
-        caption = self._caption(out, "fig", figure.label, figure.number, figure.caption)
-        if caption is not None:
-            caption.paragraph_format.keep_with_next = False
+        self._caption(out, "fig", figure.label, figure.number, figure.caption)
 
     # ------------------------------------------------------------------ inlines
 

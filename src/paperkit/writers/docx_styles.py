@@ -59,6 +59,8 @@ class _StyleNames:
     display_math: str = "Display Math"
     rule: str = "Thematic Break"
     caption: str = "Caption"
+    table_caption: str = "Table Caption"
+    image_caption: str = "Image Caption"
     figure: str = "Figure"
     table: str = "Paper Table"
     table_text: str = "Table Text"
@@ -187,7 +189,8 @@ def define_styles(doc: DocxDocument, template: Template, *, merge: bool = False)
     body = para(STYLE.body, alignment=align, after=gap, first=t.paragraph_indent)
     para(STYLE.first, STYLE.body, first=0)
     body.next_paragraph_style = body
-    listed = para(STYLE.list, alignment=align, after=2)
+    # Items sit tight (contextual spacing), the list ends with a paragraph's space.
+    listed = para(STYLE.list, alignment=align, after=gap)
     set_contextual_spacing(listed)
 
     # A title page starts its title a quarter of the way down; a title block at the top.
@@ -240,10 +243,15 @@ def define_styles(doc: DocxDocument, template: Template, *, merge: bool = False)
     caption_size = t.caption_size
     para(STYLE.caption, size=caption_size, leading=caption_size * _TIGHT, alignment=_CENTER,
          before=4, after=4, keep_next=True)
+    # pandoc's two caption styles: a table's caption stays with its table; a figure's
+    # (below the picture) ends the figure with the PDF's 0.8-line gap.
+    para(STYLE.table_caption, STYLE.caption, keep_next=True)
+    para(STYLE.image_caption, STYLE.caption, after=4 + 0.8 * size, keep_next=False)
     para(STYLE.figure, alignment=_CENTER, before=4, after=0, keep_next=True)
     para(STYLE.table_text, size=caption_size, leading=caption_size * _TIGHT,
          alignment=_LEFT, before=0, after=0)
-    para(STYLE.after_table, size=small, leading=small, before=0, after=gap)
+    # The paragraph after a table: with its space, the PDF's one line below tables.
+    para(STYLE.after_table, size=2, leading=2, before=0, after=size - 2)
     para(STYLE.footnote, size=small, leading=small * _TIGHT, alignment=align, before=2,
          after=0)
     references = t.references_size
@@ -366,8 +374,15 @@ def setup_page(doc: DocxDocument, template: Template,
     section.top_margin, section.bottom_margin = Mm(page.top), Mm(page.bottom)
     section.left_margin, section.right_margin = Mm(page.left), Mm(page.right)
     if not reference:
-        section.header_distance = Mm(min(12.5, page.top / 2))
-        section.footer_distance = Mm(min(12.5, page.bottom / 2))
+        # Where the PDF writer draws them: the running header's rule 10 pt above the text
+        # block, the page number's baseline half-way down the bottom margin.
+        pt = 25.4 / 72
+        header_size = max(template.fonts.size - 2, 6)
+        header_top = page.top - (12.5 + header_size * _TIGHT) * pt
+        footer_size = max(template.fonts.size - 1.5, 6)
+        baseline = max(page.bottom / 2 - footer_size / 2 * pt, 12 * pt)
+        section.header_distance = Mm(max(header_top, page.top / 3))
+        section.footer_distance = Mm(max(baseline - footer_size * 0.22 * pt, 3))
         section.gutter = Mm(0)
     if keep_header and keep_footer:
         return
