@@ -8,7 +8,6 @@ the text, formulas and page count of its PDF, and its word count in the ODT's ``
 
 from __future__ import annotations
 
-import io
 import re
 import subprocess
 import zipfile
@@ -22,7 +21,7 @@ import paperkit
 from conftest import ROOT, require_tool
 from paperkit.checks.words import count_words
 from paperkit.model import (BlockQuote, BulletList, Cite, Emph, Figure, Link, Math, Note,
-                            OrderedList, Paper, Paragraph, Ref, SmallCaps, Strong, Subscript,
+                            OrderedList, Paper, Ref, SmallCaps, Strong, Subscript,
                             Superscript, Table)
 from paperkit.pipeline import resolve
 from paperkit.templates import Template

@@ -1,12 +1,14 @@
 """Paper -> .docx with python-docx: Word's named styles from the template, native footnotes.
 
 Every look decision comes from the :class:`~paperkit.templates.Template` through one function,
-:func:`_define_styles`; the content only names styles. Headings use Word's Heading styles with
-Word's own multilevel numbering attached to them, lists use real numbering definitions,
-footnotes are Word footnotes, captions carry ``SEQ`` fields and every cross-reference target
-is a bookmark. The OOXML python-docx cannot write lives in :mod:`.docx_parts`; TeX math
-becomes Office Math through :mod:`.docx_math`. The style and page setup lives in
-:mod:`.docx_styles`.
+:func:`.docx_styles.define_styles`; the content only names styles. Headings use Word's
+Heading styles with Word's own multilevel numbering attached to them, lists use real
+numbering definitions, footnotes are Word footnotes, captions carry ``SEQ`` fields and every
+cross-reference target is a bookmark. The document starts from the template's
+``reference.docx`` when it has one (:mod:`.docx_reference`); the table of contents, anchors
+and properties live in :mod:`.docx_front`; the OOXML python-docx cannot write in
+:mod:`.docx_parts` and :mod:`.docx_elements`; TeX math becomes Office Math through
+:mod:`.docx_math`.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from ..model import (Block, BlockQuote, BulletList, Cite, Code, CodeBlock, Emph,
                      ThematicBreak)
 from ..options import BuildOptions
 from ..templates import Template
-from ..walk import block_inlines, iter_sections, plain_text
+from ..walk import block_inlines, plain_text
 from . import layout
 from .docx_elements import (Bookmarks, RunSink, set_alt_text, set_row_cant_split,
                             set_table_header_row, xml_safe)
@@ -51,7 +53,8 @@ def write_docx(paper: Paper, template: Template, options: BuildOptions) -> dict[
     The bytes depend only on the arguments: dates come from `options.source_date_epoch`
     (0: 2000-01-01) and the zip is written with fixed timestamps. Raises
     :class:`~paperkit.errors.InputError` for an image that is missing (PK104) or that
-    neither Word nor Pillow can read (PK105).
+    neither Word nor Pillow can read (PK105), and :class:`~paperkit.errors.TemplateError`
+    (PK108) for a template ``reference.docx`` that is not a Word document.
     """
     when = (datetime.fromtimestamp(options.source_date_epoch, timezone.utc)
             if options.source_date_epoch > 0 else datetime(2000, 1, 1, tzinfo=timezone.utc))
