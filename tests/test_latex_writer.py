@@ -314,6 +314,14 @@ def test_preamble_follows_the_template(sample_tex):
         in sample_tex
 
 
+def test_font_expansion_only_for_scalable_encodings(sample_tex):
+    # Without cm-super, pdflatex sets Cyrillic (T2A) from bitmap fonts, and microtype's
+    # expansion stops pdfTeX there ("auto expansion is only possible with scalable fonts").
+    assert "\\UseMicrotypeSet[expansion]{pkscalable}" in sample_tex
+    assert "\\IfFileExists{type1ec.sty}{\\def\\pk@expand{T1,TS1,OT1,T2A}}" \
+        "{\\def\\pk@expand{T1,TS1,OT1}}" in sample_tex
+
+
 def test_title_block(sample_tex):
     assert "\\bfseries Japan’s Strategic Expansion in Central Asia: The First Summit\\par}" \
         in sample_tex
