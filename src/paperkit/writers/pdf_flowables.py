@@ -167,8 +167,14 @@ class FootnoteFrame(Frame):
         return space
 
     def _new_labels(self, flowable: Flowable) -> list[str]:
-        return [label for label in note_labels(flowable)
-                if label in self.store.notes and label not in self.store.placed]
+        store = self.store
+        if not store.notes:
+            return []
+        labels = flowable.__dict__.get("_pk_labels")
+        if labels is None:      # a flowable's marks never change: scan each one once
+            labels = flowable.__dict__["_pk_labels"] = note_labels(flowable)
+        return [label for label in labels
+                if label in store.notes and label not in store.placed]
 
     # -- fitting notes
 
@@ -331,10 +337,27 @@ class FootnoteFrame(Frame):
         return []
 
     def _split_at(self, flowable: Flowable, canv: Any, height: float) -> list[Flowable]:
+        """Return `flowable` split so that its first piece is at most `height` tall.
+
+        A hyphenated paragraph's first piece can wrap one line taller than reportlab's split
+        promised (the word broken at the split re-flows); the split is then retried a line
+        shorter, since a piece that does not fit makes platypus fail the whole build.
+        """
+        width = self._getAvailableWidth()
+        step = max(getattr(getattr(flowable, "style", None), "leading", 0) or 0, 6.0)
         flowable._frame = self
         flowable.canv = canv
         try:
-            return list(flowable.split(self._getAvailableWidth(), height))
+            for _ in range(4):
+                pieces = list(flowable.split(width, height))
+                if len(pieces) < 2 or not isinstance(pieces[0], Paragraph):
+                    return pieces
+                if pieces[0].wrap(width, height)[1] <= height + 1e-6:
+                    return pieces
+                height -= step
+                if height <= 0:
+                    break
+            return []
         finally:
             _detach(flowable)
 
