@@ -388,7 +388,9 @@ def test_reader_never_raises(text: str) -> None:
         for cite in find_all(blocks, Cite):
             line, column = where(cite)
             assert first_line <= line < first_line + len(lines)
-            at = lines[line - first_line][column - 1:]
+            # CommonMark replaces NUL with U+FFFD before parsing (paperkit's loader refuses
+            # control characters before the reader sees them).
+            at = lines[line - first_line][column - 1:].replace("\x00", "\ufffd")
             if "|" not in cite.source:  # a cell's pipes lost their backslashes
                 assert at.startswith(cite.source.split("\n")[0]), (cite.source, at)
         for diag in log.items:

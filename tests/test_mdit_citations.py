@@ -120,7 +120,8 @@ def test_citation_syntax(source: str, expected: list) -> None:
 LOCATORS = [
     (", p. 33", ("page", "33", "")),
     (", pp. 3-5", ("page", "3-5", "")),
-    (", pp. 3–5", ("page", "3–5", "")),
+    (", pp. 3–5", ("page", "3-5", "")),             # a range keeps a plain hyphen
+    (", pp. 3--5", ("page", "3-5", "")),
     (", P. 33", ("page", "33", "")),
     (", p.33", ("page", "33", "")),
     (", page 4", ("page", "4", "")),

@@ -207,6 +207,9 @@ def _integrated(text: str, i: int) -> tuple[str, str, int] | None:
     return label, "".join(parts).strip(), j
 
 
+_RANGE_DASHES = re.compile(r"-{2,3}|\u2013")
+
+
 def parse_locator(suffix: str) -> tuple[str | None, str | None, int]:
     """Return (label, locator, rest) for a citation suffix such as ``, p. 33, and passim``.
 
@@ -223,4 +226,8 @@ def parse_locator(suffix: str) -> tuple[str | None, str | None, int]:
     if found is None:
         return None, None, 0
     label, locator, end = found
+    # Pandoc's smart typography reads "3--5" as "3–5"; a locator keeps a plain hyphen so
+    # the citation style can format the range its own way.
+    if locator is not None and ("--" in locator or "\u2013" in locator):
+        locator = _RANGE_DASHES.sub("-", locator)
     return label, locator, end

@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -60,11 +61,31 @@ _COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.S)
 _NEWLINES = re.compile(r"\r\n?")
 
 
+_DASHES = re.compile(r"---|--|\.\.\.")
+_DASH_TEXT = {"---": "\u2014", "--": "\u2013", "...": "\u2026"}
+
+
+def _smart_dashes(state: StateCore) -> None:
+    """Turn ``---``, ``--`` and ``...`` in running text into —, – and … (as Pandoc's smart).
+
+    Only text tokens change; code, math and URLs keep their characters. Positions are not
+    affected: they were recorded against the source before this rule runs.
+    """
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        for token in block.children:
+            if token.type == "text" and ("--" in token.content or "..." in token.content):
+                token.content = _DASHES.sub(lambda m: _DASH_TEXT[m.group(0)], token.content)
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     """Return the one configured markdown-it parser (built on first use)."""
-    md = MarkdownIt("commonmark", {"typographer": False})
-    md.enable("table")
+    # Pandoc's `smart` extension: curly quotes, and dashes and ellipses from --- -- ...
+    md = MarkdownIt("commonmark", {"typographer": True})
+    md.enable(["table", "smartquotes"])
+    md.core.ruler.after("smartquotes", "paperkit_dashes", _smart_dashes)
     md.use(footnote_plugin, inline=True, move_to_end=False, always_match_refs=True)
     md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
            allow_blank_lines=False, double_inline=True)
