@@ -323,3 +323,33 @@ def test_toc_in_a_paper_without_headings_is_an_empty_field():
     assert kinds == ["begin", "separate", "end"]
     assert not re.sub(r"\s", "", "".join(t.text for t in sdt.iter(f"{W}t")).replace(
         "Contents", ""))
+
+
+def test_reference_with_libreoffice_style_names_merges_without_duplicates(tmp_path):
+    """LibreOffice writes built-in style names capitalised ("Heading 1", "Footnote Text");
+    they are the same styles as Word's "heading 1" and "footnote text"."""
+    import warnings
+
+    path = make_reference(tmp_path / "lo.docx")
+    with zipfile.ZipFile(path) as archive:
+        files = {n: archive.read(n) for n in archive.namelist()}
+    styles = files["word/styles.xml"].decode()
+    styles = styles.replace('w:val="heading 1"', 'w:val="Heading 1"').replace(
+        'w:val="caption"', 'w:val="Caption"')
+    footnote = ('<w:style w:type="paragraph" w:styleId="FootnoteText"><w:name w:val="Footnote '
+                'Text"/><w:rPr><w:color w:val="00AA00"/></w:rPr></w:style></w:styles>')
+    files["word/styles.xml"] = styles.replace("</w:styles>", footnote).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")              # no python-docx lookup by id fallbacks
+        data = write_docx(sample_paper(), with_reference(path), BuildOptions())["paper.docx"]
+    root = parts(data)["word/styles.xml"]
+    ids = [s.get(f"{W}styleId") for s in root.findall("w:style", NS)]
+    assert len(ids) == len(set(ids))
+    document = docx.Document(io.BytesIO(data))
+    footnote_style = document.styles["footnote text"]
+    assert footnote_style.font.size == Pt(9)                          # the template's
+    assert footnote_style.font.color.rgb == RGBColor(0x00, 0xAA, 0x00)  # the reference's
+    assert document.styles["Heading 1"].font.color.rgb == RGBColor(0xC0, 0x00, 0x00)

@@ -62,7 +62,8 @@ _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/s
 _THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 
 #: Indent step of list levels in twips (6 mm, as the PDF writer): a level's text starts one
-#: step right of its parent's; its label sits `_LABEL_INDENT` (1.5 mm) right of the parent's.
+#: step right of its parent's; its bullet `_LABEL_INDENT` (1.5 mm) right of the parent's text,
+#: its number where the parent's text starts.
 LIST_STEP = 340
 _LABEL_INDENT = 85
 
@@ -238,8 +239,9 @@ class Numbering:
             levels = []
             for i in range(9):
                 fmt, text = _ORDERED[i % len(_ORDERED)]
+                # Numbers such as "(a)" or "viii." need the whole step before the text.
                 levels.append(ListLevel(fmt, text.format(n=i + 1), LIST_STEP * (i + 1),
-                                        LIST_STEP - _LABEL_INDENT))
+                                        LIST_STEP))
             self._ordered_abstract = self.add_abstract("paperkit ordered", levels)
         return self.add_num(self._ordered_abstract, {level: max(0, start)})
 

@@ -10,15 +10,17 @@ pandoc's ``reference.docx`` names (``First Paragraph``, ``Source Code``, ``Verba
 from __future__ import annotations
 
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Callable
 
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
+from docx.oxml.styles import styleId_from_name
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Mm, Pt, RGBColor
+from docx.styles import BabelFish
 from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -133,6 +135,35 @@ def _style(doc: DocxDocument, name: str, kind: WD_STYLE_TYPE, base: str | None =
     return style
 
 
+def _names() -> list[str]:
+    """Return the name of every style paperkit defines or looks up."""
+    return [*(getattr(STYLE, f.name) for f in fields(STYLE)),
+            *(f"Heading {level}" for level in range(1, 10)),
+            *(f"toc {level}" for level in range(1, 4)), "Normal Table"]
+
+
+def _adopt_reference_names(doc: DocxDocument) -> None:
+    """Give a reference document's styles the names python-docx finds paperkit's styles by.
+
+    Word stores built-in names in lower case ("heading 1", "footnote text"); LibreOffice
+    capitalises them ("Heading 1", "Footnote Text"), and python-docx would not find them
+    (or would add a second style with the same id). A reference style named like one of
+    paperkit's but for case, or carrying the id paperkit would give it, takes Word's name.
+    """
+    element = doc.styles.element
+    for name in _names():
+        internal = BabelFish.ui2internal(name)
+        if element.get_by_name(internal) is not None:
+            continue
+        wanted = internal.lower()
+        match = next((style for style in element.style_lst
+                      if (style.name_val or "").lower() == wanted), None)
+        if match is None:
+            match = element.get_by_id(_BUILTIN_IDS.get(name) or styleId_from_name(internal))
+        if match is not None:
+            match.name_val = internal
+
+
 def define_styles(doc: DocxDocument, template: Template, *, merge: bool = False) -> None:
     """Define every style the writer uses from `template`: fonts, sizes, spacing, indents.
 
@@ -142,6 +173,8 @@ def define_styles(doc: DocxDocument, template: Template, *, merge: bool = False)
     and a taller formula or superscript still gets room. `merge` keeps what a reference
     document's styles define beyond these values (see :func:`_style`).
     """
+    if merge:
+        _adopt_reference_names(doc)
     t, fonts = template, template.fonts
     body_font, heading_font, mono = fonts.body.docx, fonts.headings.docx, fonts.mono.docx
     size = fonts.size
