@@ -14,6 +14,9 @@ __all__ = ["plain_text", "iter_sections", "iter_blocks", "iter_inlines", "block_
            "map_inlines"]
 
 
+_REF_WORDS = {"sec": "Section", "fig": "Figure", "tbl": "Table"}
+
+
 def plain_text(inlines: list[Inline], *, notes: bool = False) -> str:
     """Return the text of `inlines` without formatting.
 
@@ -36,7 +39,10 @@ def plain_text(inlines: list[Inline], *, notes: bool = False) -> str:
                 parts.append(plain_text(rendered, notes=notes) if rendered is not None
                              else source)
             case Ref(label=label, number=number):
-                parts.append(number if number is not None else f"@{label}")
+                # As printed by default ("Section 2", "Figure 1"); unresolved: the marker.
+                word = _REF_WORDS.get(label.split(":", 1)[0], "")
+                parts.append(f"{word} {number}".strip() if number is not None
+                             else f"[?{label}]")
             case Note(blocks=blocks):
                 if notes:
                     parts.append(" ".join(plain_text(i) for b in blocks
