@@ -1,0 +1,337 @@
+"""Assembling a citation: cite affixes and modes, cite grouping and collapsing.
+
+- ``collapse="citation-number"``: three or more consecutive numbers become a range
+  ("[1]–[3]"); ranges are followed by ``after-collapse-delimiter``.
+- ``cite-group-delimiter`` (or any ``collapse``): adjacent cites with the same names form a
+  group, joined by the cite-group delimiter.
+- ``collapse="year"``: later cites of a group drop their names ("Doe 2000, 2001");
+  ``year-suffix`` also drops a repeated year ("Doe 2000a, b"); ``year-suffix-ranged``
+  makes three or more consecutive suffixes a range ("Doe 2000a–c").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .output import EMPTY, Fmt, Lit, Tag, formatted, render
+from .richtext import parse_markup
+
+if TYPE_CHECKING:
+    from .processor import CitationInput, CitationResult, Processor
+
+__all__ = ["assemble", "strip_names", "names_only"]
+
+
+def assemble(proc: Processor, citation: CitationInput, cites: list[Any]) -> CitationResult:
+    """Return the rendered citation of `cites` (already sorted, positions set)."""
+    from .processor import CitationResult
+
+    style = proc.style
+    layout = style.citation
+    author = None
+    entries: list[tuple[Any, object]] = []
+    for index, cite in enumerate(cites):
+        item = cite.item
+        if item.id not in proc.refs:
+            entries.append((cite, Lit([f"{item.id}?"])))
+            continue
+        node = proc.render_item(item.id, layout, locator=item.locator, label=item.label,
+                                position=cite.position)
+        mode = item.mode
+        if mode == "author-in-text" and index == 0:
+            found = names_only(node)
+            author = render(found, marks=True) if found is not None else None
+            if author is not None:
+                author = [_item_span(item.id, author)]
+            node = strip_names(node)
+        elif mode == "suppress-author":
+            node = strip_names(node)
+        elif mode == "author-only":
+            node = names_only(node)
+        if node is None:
+            continue
+        if style.is_note and (not item.prefix or (item.prefix.endswith(". ") and
+                                                  item.prefix.count(" ") > 1)):
+            node = _capitalize_initial_term(node)
+        node = Tag("item", (mode, item.id), node)
+        if item.prefix or item.suffix:
+            pieces = []
+            if item.prefix:
+                pieces.append(Lit(parse_markup(item.prefix)))
+            pieces.append(node)
+            if item.suffix:
+                pieces.append(Lit(parse_markup(item.suffix)))
+            node = Tag("affixed", (bool(item.prefix), bool(item.suffix)),
+                       Fmt(EMPTY, pieces))
+        entries.append((cite, node))
+    parts = _join(proc, entries)
+    f = layout.f.replace(delimiter=None)
+    out = formatted(f, parts) if parts else None
+    rich = render(out, marks=True) if out is not None else []
+    from .richtext import drop_end, quotes_inside
+
+    rich = drop_end(rich, lambda c: c == " ")
+    if style.locale.punctuation_in_quote:
+        rich = quotes_inside(rich)
+    return CitationResult(rich, author)
+
+
+def _item_span(ident: str, rich: list) -> object:
+    from .richtext import Span
+
+    return Span("item", rich, ident)
+
+
+def _join(proc: Processor, entries: list[tuple[Any, object]]) -> list:
+    layout = proc.style.citation
+    opts = layout.options
+    delimiter = layout.f.delimiter
+    delim_text = "".join(p for p in (delimiter or []) if isinstance(p, str))
+    collapse = opts.get("collapse")
+    group_delim = opts.get("cite-group-delimiter")
+    if group_delim is None and collapse in ("year", "year-suffix", "year-suffix-ranged"):
+        group_delim = ", "
+    after = opts.get("after-collapse-delimiter", delim_text)
+    nodes = [node for _, node in entries]
+    if collapse == "citation-number":
+        return _number_ranges(nodes, delim_text, after)
+    if group_delim is None:
+        return _delimited(nodes, delim_text)
+    groups: list[list[object]] = []
+    for node in nodes:
+        if groups and _same_names(groups[-1][-1], node):
+            groups[-1].append(node)
+        else:
+            groups.append([node])
+    out: list = []
+    year_delim = opts.get("year-suffix-delimiter", delim_text)
+    previous_delim = delim_text
+    for group in groups:
+        collapsed = False
+        if len(group) > 1 and collapse in ("year", "year-suffix", "year-suffix-ranged"):
+            rest = [strip_names(n) for n in group[1:]]
+            members = [group[0]] + [n for n in rest if n is not None]
+            if collapse != "year":
+                members = _collapse_suffixes(members, year_delim, collapse ==
+                                             "year-suffix-ranged")
+            piece = _delimited_node(members, group_delim)
+            collapsed = True
+        else:
+            piece = _delimited_node(group, group_delim)
+        if out:
+            out.append(Lit([previous_delim]))
+        out.append(piece)
+        previous_delim = after if collapsed else delim_text
+    return out
+
+
+def _delimited(nodes: list, delimiter: str) -> list:
+    out: list = []
+    for node in nodes:
+        if out and delimiter:
+            out.append(Lit([delimiter]))
+        out.append(node)
+    return out
+
+
+def _delimited_node(nodes: list, delimiter: str) -> object:
+    if len(nodes) == 1:
+        return nodes[0]
+    return Fmt(EMPTY, _delimited(nodes, delimiter))
+
+
+def _number_of(node: object) -> int | None:
+    """Return the citation number a cite renders as, when that is all it renders."""
+    current = node
+    while True:
+        cls = current.__class__
+        if cls is Tag:
+            if current.kind == "citation-number":
+                return current.value
+            if current.kind in ("item",):
+                current = current.child
+                continue
+            return None
+        if cls is Fmt and len(current.items) == 1:
+            current = current.items[0]
+            continue
+        return None
+
+
+def _number_ranges(nodes: list, delimiter: str, after: str) -> list:
+    runs: list[list[object]] = []
+    for node in nodes:
+        number = _number_of(node)
+        if runs and number is not None and _number_of(runs[-1][-1]) == number - 1:
+            runs[-1].append(node)
+        else:
+            runs.append([node])
+    out: list = []
+    previous_range = False
+    for run in runs:
+        if out:
+            out.append(Lit([after if previous_range else delimiter]))
+        if len(run) >= 3:
+            out.append(Fmt(EMPTY, [run[0], Lit(["\u2013"]), run[-1]]))
+            previous_range = True
+        else:
+            out.extend(_delimited(run, delimiter))
+            previous_range = False
+    return out
+
+
+def _first_leaf(node: object) -> object:
+    current = node
+    while True:
+        cls = current.__class__
+        if cls is Fmt:
+            if not current.items:
+                return None
+            current = current.items[0]
+        elif cls is Tag and current.kind not in ("names",):
+            current = current.child
+        else:
+            return current
+
+
+def _same_names(a: object, b: object) -> bool:
+    if a.__class__ is Tag and a.kind == "affixed" and a.value[1]:
+        return False
+    if b.__class__ is Tag and b.kind == "affixed" and b.value[0]:
+        return False
+    x, y = _first_leaf(a), _first_leaf(b)
+    if x.__class__ is not Tag or y.__class__ is not Tag or x.kind != "names" or \
+            y.kind != "names":
+        return False
+    if x.value[1] != y.value[1]:
+        return False
+    if not x.value[1]:
+        return render(x) == render(y)
+    return x.value[0] == y.value[0] or True
+
+
+def _dates_of(node: object) -> list:
+    found: list = []
+    _walk(node, lambda t: found.append(t.value) if t.kind == "date" else None)
+    return found
+
+
+def _suffixes_of(node: object) -> list:
+    found: list = []
+    _walk(node, lambda t: found.append(t) if t.kind == "year-suffix" else None)
+    return found
+
+
+def _walk(node: object, fn) -> None:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current is None:
+            continue
+        cls = current.__class__
+        if cls is Tag:
+            fn(current)
+            stack.append(current.child)
+        elif cls is Fmt:
+            stack.extend(reversed(current.items))
+
+
+def _collapse_suffixes(members: list, delimiter: str, ranged: bool) -> list:
+    """Return `members` with repeated years reduced to their year suffixes."""
+    out: list = []
+    runs: list[list[object]] = []
+    for node in members:
+        if runs and _dates_of(node) and _dates_of(runs[-1][0]) == _dates_of(node) and \
+                _suffixes_of(node) and _suffixes_of(runs[-1][0]):
+            runs[-1].append(node)
+        else:
+            runs.append([node])
+    for run in runs:
+        if len(run) == 1:
+            out.append(run[0])
+            continue
+        first, rest = run[0], run[1:]
+        suffixes = [_suffixes_of(n)[0] for n in rest]
+        if ranged:
+            pieces = _suffix_ranges([_suffixes_of(first)[0]] + suffixes, delimiter)
+            # the first suffix stays inside the first cite's rendering
+            out.append(Fmt(EMPTY, [first] + pieces[1:]) if len(pieces) > 1 else first)
+        else:
+            pieces = [first]
+            for tag in suffixes:
+                pieces += [Lit([delimiter]), tag]
+            out.append(Fmt(EMPTY, pieces))
+    return out
+
+
+def _suffix_ranges(tags: list, delimiter: str) -> list:
+    runs: list[list[Tag]] = []
+    for tag in tags:
+        if runs and runs[-1][-1].value == tag.value - 1:
+            runs[-1].append(tag)
+        else:
+            runs.append([tag])
+    pieces: list = []
+    for index, run in enumerate(runs):
+        if index:
+            pieces.append(Lit([delimiter]))
+        if len(run) >= 3:
+            pieces += [run[0], Lit(["\u2013"]), run[-1]]
+        else:
+            for j, tag in enumerate(run):
+                if j:
+                    pieces.append(Lit([delimiter]))
+                pieces.append(tag)
+    # pieces[0] is the first cite's own suffix: the caller keeps the cite instead
+    return pieces
+
+
+def strip_names(node: object) -> object:
+    """Return `node` without its first names list (suppress-author)."""
+    done = [False]
+
+    def go(current: object) -> object:
+        if done[0] or current is None:
+            return current
+        cls = current.__class__
+        if cls is Tag:
+            if current.kind == "names":
+                done[0] = True
+                return None
+            child = go(current.child)
+            return None if child is None else Tag(current.kind, current.value, child)
+        if cls is Fmt:
+            items = [go(i) for i in current.items]
+            return formatted(current.f, items)
+        return current
+
+    return go(node)
+
+
+def names_only(node: object) -> object:
+    """Return the first names list of `node` (author-only), or None."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current is None:
+            continue
+        cls = current.__class__
+        if cls is Tag:
+            if current.kind == "names":
+                return current
+            stack.append(current.child)
+        elif cls is Fmt:
+            stack.extend(reversed(current.items))
+    return None
+
+
+def _capitalize_initial_term(node: object) -> object:
+    """Return `node` with a leading term ("ibid.") capitalized, as a note starts."""
+    cls = node.__class__
+    if cls is Tag:
+        if node.kind == "term":
+            return Fmt(EMPTY.replace(text_case="capitalize-first"), [node])
+        return Tag(node.kind, node.value, _capitalize_initial_term(node.child))
+    if cls is Fmt and node.items:
+        return Fmt(node.f, [_capitalize_initial_term(node.items[0])] + node.items[1:])
+    return node

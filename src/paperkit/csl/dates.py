@@ -1,0 +1,190 @@
+"""``cs:date``: localized (the locale's text or numeric format) and non-localized dates,
+ranges ("May 5–June 6, 2000", "2000–2001"), seasons, BC/AD years, and the year suffix a
+disambiguated item carries ("2000a").
+"""
+
+from __future__ import annotations
+
+from .context import Ctx
+from .nodes import apply_formatting, render_value, year_suffix_text
+from .output import EMPTY, Fmt, Formatting, Lit, Tag, formatted
+from .references import Date
+
+__all__ = ["DatePart", "DateNode", "date_sort_key"]
+
+
+class DatePart:
+    """One ``cs:date-part``: name (year, month, day), form, range delimiter, formatting."""
+
+    __slots__ = ("name", "form", "range_delimiter", "f")
+
+    def __init__(self, name: str, form: str, range_delimiter: str | None,
+                 f: Formatting) -> None:
+        self.name = name
+        self.form = form
+        self.range_delimiter = range_delimiter
+        self.f = f
+
+
+_ORDER = {"year": 0, "month": 1, "day": 2}
+
+
+class DateNode:
+    """``<date variable=... form=... date-parts=...>``."""
+
+    __slots__ = ("variable", "parts", "f", "delimiter")
+
+    def __init__(self, variable: str, parts: list[DatePart], f: Formatting,
+                 delimiter: str | None) -> None:
+        self.variable = variable
+        #: for a localized date: the locale's parts with the style's overrides applied
+        self.parts = parts
+        self.f = f
+        self.delimiter = EMPTY.replace(delimiter=delimiter) if delimiter else EMPTY
+
+    def ev(self, ctx: Ctx) -> object:
+        date = ctx.var(self.variable)
+        if not isinstance(date, Date):
+            return None
+        if ctx.in_substitute:
+            ctx.suppress([self.variable])
+        parts, f = self.parts, self.f
+        if ctx.in_sort:
+            key = date_sort_key(date, [p.name for p in parts])
+            return Lit([key]) if key else None
+        if date.literal and not date.parts:
+            return apply_formatting(f, Tag("date", date, Lit(render_value(date.literal))), ctx)
+        pieces = _render(date, parts, ctx)
+        if not pieces:
+            ctx.nonempty -= 1
+            return None
+        return apply_formatting(f, Tag("date", date, formatted(self.delimiter, pieces)), ctx)
+
+
+def _render(date: Date, parts: list[DatePart], ctx: Ctx) -> list:
+    start = date.parts[0]
+    month = start[1]
+    if month is None and date.season is not None:
+        start = (start[0], 12 + date.season, None)
+    if len(date.parts) < 2:
+        return [p for p in (_part(part, start, ctx) for part in parts) if p is not None]
+    end = date.parts[1]
+    if end[1] is None and date.season is not None and start[1] and start[1] > 12:
+        end = (end[0], start[1], None)
+    names = [p.name for p in parts]
+    value = {"year": 0, "month": 1, "day": 2}
+    same = set()
+    for name in sorted(names, key=_ORDER.__getitem__):
+        if start[value[name]] == end[value[name]]:
+            same.add(name)
+        else:
+            break
+    if len(same) == len(names):
+        return [p for p in (_part(part, start, ctx) for part in parts) if p is not None]
+    index = 0
+    while index < len(parts) and parts[index].name in same:
+        index += 1
+    first_same = parts[:index]
+    rest = parts[index:]
+    index = 0
+    while index < len(rest) and rest[index].name not in same:
+        index += 1
+    diffs, last_same = rest[:index], rest[index:]
+    left = [p for p in (_part(part, start, ctx) for part in diffs) if p is not None]
+    right = [p for p in (_part(part, end, ctx) for part in diffs) if p is not None]
+    largest = min(diffs, key=lambda p: _ORDER[p.name])
+    delimiter = largest.range_delimiter if largest.range_delimiter is not None else "\u2013"
+    out = [p for p in (_part(part, start, ctx) for part in first_same) if p is not None]
+    out += _drop_last_suffix(left)
+    out.append(Lit([delimiter]))
+    out += _drop_first_prefix(right)
+    out += [p for p in (_part(part, start, ctx) for part in last_same) if p is not None]
+    return _drop_last_suffix(out)
+
+
+def _drop_last_suffix(items: list) -> list:
+    if items and items[-1].__class__ is Fmt and items[-1].f.suffix:
+        last = items[-1]
+        return items[:-1] + [Fmt(last.f.replace(suffix=""), last.items)]
+    return items
+
+
+def _drop_first_prefix(items: list) -> list:
+    if items and items[0].__class__ is Fmt and items[0].f.prefix:
+        first = items[0]
+        return [Fmt(first.f.replace(prefix=""), first.items)] + items[1:]
+    return items
+
+
+def _part(part: DatePart, ymd: tuple, ctx: Ctx) -> object:
+    name = part.name
+    locale = ctx.locale
+    if name == "year":
+        year = ymd[0]
+        if year is None:
+            return None
+        if year == 0:
+            return Lit([""])
+        text = str(abs(year)) if part.form != "short" else f"{abs(year) % 100:02d}"
+        pieces: list = [Lit([text])]
+        if year < 0:
+            pieces.append(Lit([locale.term("bc") or "BC"]))
+        elif year < 1000:
+            pieces.append(Lit([locale.term("ad") or "AD"]))
+        if ctx.disamb.year_suffix is not None and not ctx.style.uses_year_suffix and \
+                not ctx.used_year_suffix and not ctx.in_sort:
+            ctx.used_year_suffix = True
+            suffix = ctx.disamb.year_suffix
+            pieces.append(Tag("year-suffix", suffix, Lit([year_suffix_text(suffix)])))
+        return apply_formatting(part.f, Fmt(EMPTY, pieces) if len(pieces) > 1 else pieces[0],
+                                ctx)
+    if name == "month":
+        month = ymd[1]
+        if month is None:
+            return None
+        if month > 12:
+            season = month - 12 if month <= 16 else month - 20
+            text = locale.term(f"season-{season:02d}") or ""
+            # a season never prints as a number
+        elif part.form == "numeric":
+            text = str(month)
+        elif part.form == "numeric-leading-zeros":
+            text = f"{month:02d}"
+        else:
+            text = locale.term(f"month-{month:02d}", "short" if part.form == "short"
+                               else "long") or str(month)
+        if not text:
+            return None
+        return apply_formatting(part.f, Lit([text]), ctx)
+    day = ymd[2]
+    if day is None:
+        return None
+    if part.form == "numeric-leading-zeros":
+        text = f"{day:02d}"
+    elif part.form == "ordinal":
+        if locale.limit_day_ordinals and day != 1:
+            text = str(day)
+        else:
+            gender = locale.gender(f"month-{ymd[1]:02d}") if ymd[1] else ""
+            text = locale.ordinal(day, gender)
+    else:
+        text = str(day)
+    return apply_formatting(part.f, Lit([text]), ctx)
+
+
+def date_sort_key(date: Date, shown: list[str] | None = None) -> str:
+    """Return a string that sorts dates in time order ("" for a literal-only date)."""
+    if not date.parts:
+        return ""
+    pieces = []
+    for year, month, day in date.parts:
+        y = year or 0
+        text = f"{y + 500000:07d}" if y >= 0 else f"-{500000 + y:06d}"
+        m = month or (12 + date.season if date.season else 0)
+        if shown is not None and "month" not in shown:
+            m = 0
+        d = day or 0
+        if shown is not None and "day" not in shown:
+            d = 0
+        pieces.append(f"{text}{m:02d}{d:02d}")
+    return "".join(pieces) if len(pieces) == 1 else pieces[0] + "-" + pieces[1]

@@ -1,0 +1,295 @@
+"""Disambiguation: make cites of different works read differently.
+
+Two cites are ambiguous when they render to the same text (without locators and affixes).
+The style's methods are tried in CSL's order on each set of colliding works:
+
+1. ``disambiguate-add-names``: show more names before "et al.", the fewest that help;
+2. ``disambiguate-add-givenname`` (``by-cite``): add initials, then full given names, to
+   the names that differ; the global rules (``all-names``, ``primary-name``, with or
+   without initials) expand every name that shares its family name with another first;
+3. ``disambiguate="true"`` conditions of ``cs:choose`` are switched on;
+4. ``disambiguate-add-year-suffix``: "2000a", "2000b", in the order of the bibliography.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .context import FIRST
+from .names import initialize
+from .output import Tag, render
+from .references import Name
+from .richtext import plain
+
+if TYPE_CHECKING:
+    from .processor import Processor
+
+__all__ = ["disambiguate"]
+
+
+def disambiguate(proc: Processor, cites: list[Any], ids: list[str],
+                 bib_order: list[str]) -> None:
+    """Set the disambiguation state of every work so that no two cites collide."""
+    style = proc.style
+    layout = style.citation
+    opts = layout.options
+    add_names = opts.get("disambiguate-add-names") == "true"
+    add_given = opts.get("disambiguate-add-givenname") == "true"
+    rule = opts.get("givenname-disambiguation-rule", "by-cite")
+    add_year = opts.get("disambiguate-add-year-suffix") == "true"
+    condition = any(n.get("disambiguate") == "true" for n in style.root.iter()
+                    if isinstance(n.tag, str))
+    if not (add_names or add_given or add_year or condition):
+        return
+    pairs: list[tuple[str, frozenset[str]]] = []
+    seen: set[tuple[str, frozenset[str]]] = set()
+    cited = set()
+    for cite in cites:
+        if cite.item.id not in proc.refs or cite.item.mode == "author-only":
+            continue
+        pair = (cite.item.id, cite.position - {"near-note"})
+        cited.add(cite.item.id)
+        if pair not in seen:
+            seen.add(pair)
+            pairs.append(pair)
+    for ident in ids:
+        if ident not in cited:
+            pair = (ident, frozenset({FIRST}))
+            seen.add(pair)
+            pairs.append(pair)
+    run = _Run(proc, pairs)
+    if add_given and rule != "by-cite":
+        run.global_names(rule)
+    order = {ident: index for index, ident in enumerate(bib_order)}
+    for group in run.groups(pairs):
+        amb = group
+        if add_names:
+            amb = run.add_names(amb, rule if add_given else None)
+        if add_given and rule == "by-cite" and amb:
+            amb = run.add_given(amb)
+        if condition and amb:
+            for ident in amb:
+                proc.disamb[ident].condition = True
+            amb = run.ambiguous(amb)
+        if add_year and amb:
+            for part in run.groups([p for p in pairs if p[0] in amb]):
+                ranked = sorted(part, key=lambda i: order.get(i, len(order)))
+                for number, ident in enumerate(ranked, 1):
+                    proc.disamb[ident].year_suffix = number
+
+
+class _Run:
+    def __init__(self, proc: Processor, pairs: list[tuple[str, frozenset[str]]]) -> None:
+        self.proc = proc
+        self.pairs = pairs
+        self.by_id: dict[str, list[frozenset[str]]] = {}
+        for ident, position in pairs:
+            self.by_id.setdefault(ident, []).append(position)
+
+    def render(self, ident: str, position: frozenset[str]) -> object:
+        return self.proc.render_item(ident, self.proc.style.citation, position=position)
+
+    def text(self, ident: str, position: frozenset[str]) -> str:
+        return plain(render(self.render(ident, position)))
+
+    def groups(self, pairs: list[tuple[str, frozenset[str]]]) -> list[list[str]]:
+        """Return the sets of works whose cites collide (connected through shared texts)."""
+        by_text: dict[str, list[str]] = {}
+        for ident, position in pairs:
+            text = self.text(ident, position)
+            if not text.strip():
+                continue
+            owners = by_text.setdefault(text, [])
+            if ident not in owners:
+                owners.append(ident)
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.get(x, x) != x:
+                x = parent[x]
+            return x
+
+        for owners in by_text.values():
+            if len(owners) > 1:
+                for other in owners[1:]:
+                    a, b = find(owners[0]), find(other)
+                    if a != b:
+                        parent[b] = a
+        members: dict[str, list[str]] = {}
+        for owners in by_text.values():
+            if len(owners) > 1:
+                for ident in owners:
+                    root = find(ident)
+                    if ident not in members.setdefault(root, []):
+                        members[root].append(ident)
+        return list(members.values())
+
+    def ambiguous(self, ids: list[str]) -> list[str]:
+        """Return the works among `ids` that still share a rendering with another."""
+        by_text: dict[str, set[str]] = {}
+        for ident in ids:
+            for position in self.by_id.get(ident, [frozenset({FIRST})]):
+                text = self.text(ident, position)
+                if text.strip():
+                    by_text.setdefault(text, set()).add(ident)
+        out: list[str] = []
+        for owners in by_text.values():
+            if len(owners) > 1:
+                out += [i for i in owners if i not in out]
+        return [i for i in ids if i in out]
+
+    # ------------------------------------------------------------------ add names
+
+    def _name_count(self, ident: str) -> int:
+        ref = self.proc.refs[ident]
+        counts = [len(v) for v in ref.vars.values()
+                  if isinstance(v, list) and v and isinstance(v[0], Name)]
+        return max(counts, default=0)
+
+    def add_names(self, amb: list[str], rule: str | None) -> list[str]:
+        disamb = self.proc.disamb
+        most = max((self._name_count(i) for i in amb), default=0)
+        best_n, best_left = None, amb
+        for n in range(1, most + 1):
+            for ident in amb:
+                disamb[ident].et_al_names = n
+            left = self.ambiguous(amb)
+            if len(left) < len(best_left):
+                best_n, best_left = n, left
+            if not left:
+                break
+        for ident in amb:
+            disamb[ident].et_al_names = best_n if best_n is not None and \
+                ident not in best_left else None
+        if best_n is not None and best_left and rule == "by-cite":
+            # names still ambiguous may be told apart by given names at this length
+            for ident in best_left:
+                disamb[ident].et_al_names = best_n
+        return self.ambiguous(amb) if best_n is not None else amb
+
+    # ------------------------------------------------------------------ given names
+
+    def _shown_names(self, ident: str) -> list[Name]:
+        names: list[Name] = []
+        for position in self.by_id.get(ident, [frozenset({FIRST})]):
+            _collect(self.render(ident, position), names)
+        return names
+
+    def add_given(self, amb: list[str]) -> list[str]:
+        disamb = self.proc.disamb
+        shown = {i: self._shown_names(i) for i in amb}
+        initials_with = self._initialize_with()
+        for ident in amb:
+            others = [n for o in amb if o != ident for n in shown[o]]
+            for name in shown[ident]:
+                rivals = [o for o in others if _family(o) == _family(name) and o != name]
+                if not rivals or name.literal:
+                    continue
+                if initials_with is not None and all(
+                        _initials(o, initials_with) != _initials(name, initials_with)
+                        for o in rivals):
+                    hint = "initials"
+                else:
+                    hint = "given"
+                if disamb[ident].hints.get(name) != "given":
+                    disamb[ident].hints = {**disamb[ident].hints, name: hint}
+                left = self.ambiguous(amb)
+                if ident not in left:
+                    break
+        left = self.ambiguous(amb)
+        return left
+
+    def _initialize_with(self) -> str | None:
+        for node in self.proc.style.root.iter():
+            if isinstance(node.tag, str) and node.tag.endswith("}name") and \
+                    node.get("initialize-with") is not None:
+                return node.get("initialize-with")
+        return self.proc.style.root.find(
+            "{http://purl.org/net/xbiblio/csl}citation").get("initialize-with")
+
+    def global_names(self, rule: str) -> None:
+        """Expand names that share a family name with another, document-wide."""
+        disamb = self.proc.disamb
+        initials_with = self._initialize_with()
+        primary = rule.startswith("primary")
+        only_initials = rule.endswith("with-initials")
+        per_item: dict[str, list[tuple[int, Name]]] = {}
+        for ident in self.by_id:
+            found: list[Name] = []
+            for position in self.by_id[ident]:
+                _collect(self.render(ident, position), found, with_index=True)
+            per_item[ident] = found  # type: ignore[assignment]
+        everyone: list[Name] = []
+        for found in per_item.values():
+            for index, name in found:  # type: ignore[misc]
+                if primary and index:
+                    continue
+                if name not in everyone:
+                    everyone.append(name)
+        for ident, found in per_item.items():
+            for index, name in found:  # type: ignore[misc]
+                if (primary and index) or name.literal:
+                    continue
+                rivals = [o for o in everyone if o != name and _family(o) == _family(name)]
+                if not rivals:
+                    continue
+                same_initials = initials_with is not None and any(
+                    _initials(o, initials_with) == _initials(name, initials_with)
+                    for o in rivals)
+                if only_initials:
+                    hint = "initials"
+                elif initials_with is not None and not same_initials:
+                    hint = "initials"
+                else:
+                    hint = "given"
+                if primary:
+                    hint += "-primary"
+                disamb[ident].hints = {**disamb[ident].hints, name: hint}
+
+
+def _family(name: Name) -> tuple[str, str]:
+    return (name.non_dropping_particle, name.family or name.literal)
+
+
+def _initials(name: Name, initialize_with: str) -> str:
+    return initialize(name.given, initialize_with, True, True) if name.given else ""
+
+
+def _collect(node: object, out: list, with_index: bool = False) -> None:
+    """Collect the names shown in output `node` (with their index in their list)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current is None:
+            continue
+        cls = current.__class__
+        if cls is Tag:
+            if current.kind == "names" and with_index:
+                _, names = current.value
+                _names_in(current.child, out, list(names))
+                continue
+            if current.kind == "name":
+                if not with_index and current.value not in out:
+                    out.append(current.value)
+                continue
+            stack.append(current.child)
+        elif hasattr(current, "items"):
+            stack.extend(reversed(current.items))
+
+
+def _names_in(node: object, out: list, all_names: list) -> None:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current is None:
+            continue
+        if current.__class__ is Tag:
+            if current.kind == "name":
+                entry = (all_names.index(current.value) if current.value in all_names else 0,
+                         current.value)
+                if entry not in out:
+                    out.append(entry)
+                continue
+            stack.append(current.child)
+        elif hasattr(current, "items"):
+            stack.extend(reversed(current.items))

@@ -1,0 +1,261 @@
+"""The citation processor: one run over a document's citations and reference list.
+
+:meth:`Processor.process` does what a CSL processor does, in this order:
+
+1. number the cited works (first citation order), sort the bibliography (``cs:sort``) and
+   renumber by it;
+2. give every cite its position (first, subsequent, ibid, ibid-with-locator, near-note);
+3. sort the cites inside each citation;
+4. disambiguate (:mod:`~paperkit.csl.disambiguation`);
+5. render each citation, grouping and collapsing cites (:mod:`~paperkit.csl.collapse`);
+6. render the bibliography (subsequent-author-substitute, second-field-align).
+
+Renderings are cached per item, locator, position and disambiguation state, so a document
+citing a work a hundred times renders it a few times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .collapse import assemble
+from .context import FIRST, IBID, IBID_WITH_LOCATOR, NEAR_NOTE, SUBSEQUENT, Ctx, Disamb
+from .disambiguation import disambiguate
+from .output import EMPTY, Fmt, Lit, Tag, formatted, render
+from .references import Reference, make_reference
+from .richtext import Span, parse_markup
+from .sorting import sort_values, sorted_ids
+from .style import Layout, Style
+from .bibliography import render_bibliography
+
+__all__ = ["Processor", "CiteInput", "CitationInput", "Result", "CitationResult"]
+
+
+@dataclass
+class CiteInput:
+    """One cite of a citation: the work, its locator, affixes and mode.
+
+    `mode` is ``normal``, ``suppress-author`` ("(2022)") or ``author-only`` ("Buzan"); a
+    first cite in ``author-in-text`` mode prints "Buzan (2022)". `prefix` and `suffix`
+    may hold CSL-JSON markup. `position` forces a position (for test fixtures).
+    """
+
+    id: str
+    locator: str | None = None
+    label: str | None = None
+    prefix: str = ""
+    suffix: str = ""
+    mode: str = "normal"
+    position: str | None = None
+
+
+@dataclass
+class CitationInput:
+    """A citation: its cites and the number of the note it stands in (None: in the text)."""
+
+    items: list[CiteInput]
+    note: int | None = None
+
+
+@dataclass
+class CitationResult:
+    """A rendered citation: rich text, and for an author-in-text first cite, the author
+    part apart (``author`` + " " + ``rich`` reads "Buzan (2022)")."""
+
+    rich: list
+    author: list | None = None
+
+
+@dataclass
+class Result:
+    """Rendered citations (in input order) and the bibliography (id, rich text) in order."""
+
+    citations: list[CitationResult]
+    bibliography: list[tuple[str, list]] = field(default_factory=list)
+
+
+@dataclass
+class _Cite:
+    """A cite as the processor tracks it."""
+
+    item: CiteInput
+    citation: int
+    index: int
+    position: frozenset[str] = frozenset()
+
+
+class Processor:
+    """A style and the works it may cite."""
+
+    def __init__(self, style: Style, references: list[Reference] | list[dict[str, Any]]) -> None:
+        self.style = style
+        self.locale = style.locale
+        self.refs: dict[str, Reference] = {}
+        for ref in references:
+            if isinstance(ref, dict):
+                ref = make_reference(ref)
+            self.refs.setdefault(ref.id, ref)
+        self.extra: dict[str, dict[str, Any]] = {ident: {} for ident in self.refs}
+        self.disamb: dict[str, Disamb] = {ident: Disamb() for ident in self.refs}
+        self._cache: dict[tuple, object] = {}
+        self._sort_cache: dict[tuple, list[Any]] = {}
+
+    # ------------------------------------------------------------------ rendering
+
+    def ctx(self, ident: str, *, locator: str | None = None, label: str | None = None,
+            position: frozenset[str] = frozenset(), in_bib: bool = False) -> Ctx:
+        """Return a fresh rendering context for `ident`."""
+        return Ctx(self.style, self.refs[ident], self.locale, extra=self.extra[ident],
+                   locator=locator, label=label, position=position,
+                   disamb=self.disamb[ident], in_bib=in_bib)
+
+    def render_item(self, ident: str, layout: Layout, *, locator: str | None = None,
+                    label: str | None = None, position: frozenset[str] = frozenset(),
+                    in_bib: bool = False) -> object:
+        """Return the output of `layout`'s children for one item (cached)."""
+        disamb = self.disamb[ident]
+        key = (ident, id(layout), locator, label, position, disamb.et_al_names,
+               disamb.year_suffix, disamb.condition,
+               tuple(disamb.hints.items()) if disamb.hints else (),
+               self.extra[ident].get("citation-number"),
+               self.extra[ident].get("first-reference-note-number"))
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        ctx = self.ctx(ident, locator=locator, label=label, position=position, in_bib=in_bib)
+        out = formatted(EMPTY, [child.ev(ctx) for child in layout.children])
+        self._cache[key] = out
+        return out
+
+    def sort_key(self, ident: str, layout: Layout) -> list[Any]:
+        """Return `ident`'s sort values under `layout`'s ``cs:sort``."""
+        disamb = self.disamb[ident]
+        key = (ident, id(layout), self.extra[ident].get("citation-number"),
+               disamb.year_suffix)
+        found = self._sort_cache.get(key)
+        if found is None:
+            found = self._sort_cache[key] = sort_values(
+                layout.sort, lambda: self.ctx(ident, in_bib=layout is self.style.bibliography),
+                self.style.demote_non_dropping_particle)
+        return found
+
+    # ------------------------------------------------------------------ the run
+
+    def process(self, citations: list[CitationInput], *, uncited: list[str] = (),
+                bibliography: bool = True) -> Result:
+        """Return every citation rendered, and the bibliography of the cited works plus
+        `uncited` ones (in the style's order)."""
+        style = self.style
+        known = [c for c in citations]
+        cited: list[str] = []
+        seen: set[str] = set()
+        for citation in known:
+            for item in citation.items:
+                if item.id in self.refs and item.id not in seen:
+                    seen.add(item.id)
+                    cited.append(item.id)
+        for ident in uncited:
+            if ident in self.refs and ident not in seen:
+                seen.add(ident)
+                cited.append(ident)
+        for number, ident in enumerate(cited, 1):
+            self.extra[ident]["citation-number"] = str(number)
+        bib_order = cited
+        if style.bibliography is not None:
+            bib = style.bibliography
+            if bib.sort:
+                values = {i: self.sort_key(i, bib) for i in cited}
+                bib_order = sorted_ids(cited, values, bib.sort)
+                if bib.sort[0].variable == "citation-number" and bib.sort[0].descending:
+                    numbered = list(reversed(bib_order))
+                else:
+                    numbered = bib_order
+                for number, ident in enumerate(numbered, 1):
+                    self.extra[ident]["citation-number"] = str(number)
+        cites = self._positions(known)
+        self._sort_citations(known, cites)
+        all_cites = [c for group in cites for c in group]
+        disambiguate(self, all_cites, [i for i in self.refs], bib_order)
+        results = [assemble(self, citation, group) for citation, group in zip(known, cites)]
+        entries: list[tuple[str, list]] = []
+        if bibliography and style.bibliography is not None:
+            entries = render_bibliography(self, bib_order)
+        return Result(results, entries)
+
+    def _positions(self, citations: list[CitationInput]) -> list[list[_Cite]]:
+        """Return the cites of every citation with their positions."""
+        near = int(self.style.citation.options.get("near-note-distance", "5") or 5)
+        last: dict[str, tuple[int, int, int, bool, str | None]] = {}
+        previous_citation: list[_Cite] = []
+        out: list[list[_Cite]] = []
+        is_note = self.style.is_note
+        for number, citation in enumerate(citations, 1):
+            note = citation.note if citation.note else number
+            group: list[_Cite] = []
+            for index, item in enumerate(citation.items, 1):
+                cite = _Cite(item, number - 1, index - 1)
+                if item.id not in self.refs:
+                    group.append(cite)
+                    continue
+                position: set[str] = set()
+                before = last.get(item.id)
+                if before is None:
+                    position.add(FIRST)
+                    if is_note:
+                        self.extra[item.id].setdefault("first-reference-note-number",
+                                                       str(note))
+                else:
+                    prev_group, prev_note, prev_index, prev_alone, prev_locator = before
+                    position.add(SUBSEQUENT)
+                    if is_note and note - prev_note < near:
+                        position.add(NEAR_NOTE)
+                    immediately = (number == prev_group and index == prev_index + 1) or (
+                        index == 1 and prev_alone and
+                        (note == prev_note + 1 or (note == prev_note and
+                                                   number == prev_group + 1)))
+                    if immediately and number != prev_group:
+                        # the previous citation must have been this item alone
+                        immediately = bool(previous_citation) and \
+                            previous_citation[-1].item.id == item.id
+                    if immediately:
+                        if prev_locator is None and item.locator is None:
+                            position.add(IBID)
+                        elif item.locator is not None and item.locator != prev_locator:
+                            position.update((IBID, IBID_WITH_LOCATOR))
+                        elif item.locator is not None and item.locator == prev_locator:
+                            position.add(IBID)
+                if item.position:
+                    position = _forced(item.position)
+                cite.position = frozenset(position)
+                if item.mode != "author-only":
+                    last[item.id] = (number, note, index, len(citation.items) == 1,
+                                     item.locator)
+                group.append(cite)
+            previous_citation = group
+            out.append(group)
+        return out
+
+    def _sort_citations(self, citations: list[CitationInput], cites: list[list[_Cite]]) -> None:
+        layout = self.style.citation
+        if not layout.sort:
+            return
+        for group in cites:
+            if len(group) < 2:
+                continue
+            known = [c for c in group if c.item.id in self.refs]
+            if len(known) < 2 or known[0].item.mode == "author-in-text":
+                continue
+            values = {str(i): self.sort_key(c.item.id, layout) for i, c in enumerate(known)}
+            order = sorted_ids([str(i) for i in range(len(known))], values, layout.sort)
+            ordered = [known[int(i)] for i in order]
+            unknown = [c for c in group if c.item.id not in self.refs]
+            group[:] = ordered + unknown
+
+
+def _forced(position: str) -> set[str]:
+    names = {"0": {FIRST}, "first": {FIRST}, "1": {SUBSEQUENT}, "subsequent": {SUBSEQUENT},
+             "2": {SUBSEQUENT, IBID}, "ibid": {SUBSEQUENT, IBID},
+             "3": {SUBSEQUENT, IBID, IBID_WITH_LOCATOR},
+             "ibid-with-locator": {SUBSEQUENT, IBID, IBID_WITH_LOCATOR}}
+    return set(names.get(str(position), {FIRST}))

@@ -1,0 +1,443 @@
+"""Rich text: what the CSL engine renders to, and what CSL-JSON fields may hold.
+
+A rich text is a list of pieces; a piece is a ``str`` or a :class:`Span` (a kind, its
+children, and for links and divs an argument). The kinds are those of CSL-JSON's in-field
+markup (``<i>``, ``<b>``, ``<sc>``, ``<sup>``, ``<sub>``, ``<span class="nocase">``, quotes)
+plus what styles add: ``normal`` (font-style normal), ``underline``, ``nodecor``,
+``baseline``, ``div`` and ``link``. Italics, bold and small caps "flip-flop": inside an
+italic span, italic prints as roman; the writers see the result of that through
+:func:`resolve_flipflop`.
+
+Functions here are small and allocation-light: the engine calls them for every piece of
+every entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+__all__ = ["Span", "Rich", "parse_markup", "plain", "first_char", "last_char",
+           "drop_start", "drop_end", "map_text", "concat", "fix_punct", "add_delimiters",
+           "quotes_inside", "is_empty"]
+
+
+class Span:
+    """A formatted run: `kind` is one of :data:`KINDS`; `arg` is a link target or div class."""
+
+    __slots__ = ("kind", "children", "arg")
+
+    def __init__(self, kind: str, children: list[str | Span], arg: str = "") -> None:
+        self.kind = kind
+        self.children = children
+        self.arg = arg
+
+    def __repr__(self) -> str:
+        return f"Span({self.kind!r}, {self.children!r}{', ' + repr(self.arg) if self.arg else ''})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Span) and self.kind == other.kind and \
+            self.arg == other.arg and self.children == other.children
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+Rich = list  # list[str | Span]
+
+KINDS = frozenset({"italic", "normal", "bold", "underline", "nodecor", "smallcaps",
+                   "baseline", "sup", "sub", "nocase", "quoted", "div", "link"})
+
+
+def plain(rich: list) -> str:
+    """Return the text of `rich` without formatting (quotes not added)."""
+    if len(rich) == 1 and rich[0].__class__ is str:
+        return rich[0]
+    out: list[str] = []
+    _plain(rich, out)
+    return "".join(out)
+
+
+def _plain(rich: list, out: list[str]) -> None:
+    for piece in rich:
+        if piece.__class__ is str:
+            out.append(piece)
+        else:
+            _plain(piece.children, out)
+
+
+def is_empty(rich: list) -> bool:
+    """Return whether `rich` holds no text."""
+    for piece in rich:
+        if piece.__class__ is str:
+            if piece:
+                return False
+        elif not is_empty(piece.children):
+            return False
+    return True
+
+
+def first_char(rich: list) -> str:
+    """Return the first character of `rich`'s text ("" if none)."""
+    for piece in rich:
+        if piece.__class__ is str:
+            if piece:
+                return piece[0]
+        else:
+            found = first_char(piece.children)
+            if found:
+                return found
+    return ""
+
+
+def last_char(rich: list) -> str:
+    """Return the last character of `rich`'s text ("" if none)."""
+    for piece in reversed(rich):
+        if piece.__class__ is str:
+            if piece:
+                return piece[-1]
+        else:
+            found = last_char(piece.children)
+            if found:
+                return found
+    return ""
+
+
+def drop_start(rich: list, pred: Callable[[str], bool]) -> list:
+    """Return `rich` without the leading characters `pred` accepts (in its first text)."""
+    out = list(rich)
+    for index, piece in enumerate(out):
+        if piece.__class__ is str:
+            if not piece:
+                continue
+            stripped = _lstrip(piece, pred)
+            out[index] = stripped
+            if stripped:
+                return out
+            continue
+        inner = drop_start(piece.children, pred)
+        out[index] = Span(piece.kind, inner, piece.arg)
+        if not is_empty(inner):
+            return out
+    return out
+
+
+def drop_end(rich: list, pred: Callable[[str], bool]) -> list:
+    """Return `rich` without the trailing characters `pred` accepts."""
+    out = list(rich)
+    for index in range(len(out) - 1, -1, -1):
+        piece = out[index]
+        if piece.__class__ is str:
+            if not piece:
+                continue
+            stripped = _rstrip(piece, pred)
+            out[index] = stripped
+            if stripped:
+                return out
+            continue
+        inner = drop_end(piece.children, pred)
+        out[index] = Span(piece.kind, inner, piece.arg)
+        if not is_empty(inner):
+            return out
+    return out
+
+
+def _lstrip(text: str, pred: Callable[[str], bool]) -> str:
+    index = 0
+    while index < len(text) and pred(text[index]):
+        index += 1
+    return text[index:]
+
+
+def _rstrip(text: str, pred: Callable[[str], bool]) -> str:
+    index = len(text)
+    while index > 0 and pred(text[index - 1]):
+        index -= 1
+    return text[:index]
+
+
+def map_text(rich: list, fn: Callable[[str], str]) -> list:
+    """Return `rich` with `fn` applied to every text."""
+    return [fn(p) if p.__class__ is str else Span(p.kind, map_text(p.children, fn), p.arg)
+            for p in rich]
+
+
+def concat(parts: list[list]) -> list:
+    """Return the rich texts `parts` joined (adjacent strings merged)."""
+    out: list = []
+    for part in parts:
+        for piece in part:
+            if piece.__class__ is str:
+                if not piece:
+                    continue
+                if out and out[-1].__class__ is str:
+                    out[-1] = out[-1] + piece
+                    continue
+            out.append(piece)
+    return out
+
+
+def add_delimiters(parts: list[list], delimiter: list) -> list[list]:
+    """Return `parts` with `delimiter` between them (not before a part that starts with
+    ``,``, ``;`` or ``.``)."""
+    if len(parts) < 2:
+        return parts
+    out = [parts[0]]
+    for part in parts[1:]:
+        if first_char(part) not in (",", ";", "."):
+            out.append(delimiter)
+        out.append(part)
+    return out
+
+
+# What to do where two pieces meet (citeproc-js's punctuation table): 1 = keep the first
+# mark, 2 = keep the second, absent = keep both.
+_COLLISIONS: dict[tuple[str, str], int] = {
+    ("!", "."): 1, ("!", ":"): 1, ("?", "."): 1, ("?", ":"): 1,
+    (":", "!"): 2, (":", "?"): 2, (":", "."): 1,
+    (";", "!"): 2, (";", "?"): 2, (";", ":"): 1, (";", "."): 1,
+    ("!", "!"): 1, ("?", "?"): 1, (".", "."): 1, (":", ":"): 1, (";", ";"): 1,
+    (",", ","): 1, (" ", " "): 2, (" ", ","): 2, (" ", "."): 2,
+}
+_QUOTE_LIKE = frozenset("\"'\u201d\u2019\u00bb\u203a")
+
+
+def fix_punct(parts: list[list]) -> list[list]:
+    """Return `parts` with doubled punctuation removed where one part meets the next.
+
+    "Title." followed by ". " keeps one period; "?" followed by "." keeps the question
+    mark; a space meeting a space keeps one.
+    """
+    if len(parts) < 2:
+        return parts
+    out = list(parts)
+    index = 0
+    while index < len(out) - 1:
+        x, y = out[index], out[index + 1]
+        y_start = first_char(y)
+        x_last = last_char(x)
+        if not y_start or not x_last:
+            index += 1
+            continue
+        x_end = x_last
+        if y_start == ".":
+            before = _terminal_before_quote(plain(x))
+            if before:
+                x_end = before
+        rule = _COLLISIONS.get((x_end, y_start))
+        if rule == 1:
+            trimmed = drop_start(y, lambda c, s=y_start: c == s)
+            if _same(trimmed, y):
+                index += 1
+            else:
+                out[index + 1] = trimmed
+            continue
+        if rule == 2:
+            trimmed = drop_end(x, lambda c, e=x_end: c == e)
+            if _same(trimmed, x):
+                index += 1
+            else:
+                out[index] = trimmed
+            continue
+        index += 1
+    return out
+
+
+def _same(a: list, b: list) -> bool:
+    return plain(a) == plain(b)
+
+
+def _terminal_before_quote(text: str) -> str:
+    trimmed = text.rstrip()
+    if not trimmed or trimmed[-1] not in _QUOTE_LIKE:
+        return ""
+    inner = trimmed.rstrip("".join(_QUOTE_LIKE) + " ")
+    return inner[-1:] if inner else ""
+
+
+def quotes_inside(rich: list) -> list:
+    """Return `rich` with a period or comma that follows a quoted run moved inside it.
+
+    American usage (the locale's ``punctuation-in-quote``): “Title,” not “Title”,.
+    """
+    out: list = [p if p.__class__ is str else Span(p.kind, quotes_inside(p.children), p.arg)
+                 for p in rich]
+    index = 0
+    while index < len(out) - 1:
+        piece, nxt = out[index], out[index + 1]
+        if piece.__class__ is Span and piece.kind == "quoted" and nxt.__class__ is str \
+                and nxt[:1] in (".", ","):
+            out[index] = Span("quoted", concat([piece.children, [nxt[0]]]), piece.arg)
+            out[index + 1] = nxt[1:]
+        index += 1
+    return [p for p in out if p != ""]
+
+
+# ---------------------------------------------------------------------- markup parsing
+
+_TAG = re.compile(
+    r'<(/?)(i|b|u|sc|sup|sub)>|<span\s+(?:class="(nocase|nodecor)"|style="([^"]*)")\s*>'
+    r'|</span>|"|\'|\u2018|\u2019|\u201c|\u201d')
+_STYLE_KIND = {"font-variant:small-caps;": "smallcaps", "font-variant: small-caps;":
+               "smallcaps", "font-style:italic;": "italic", "font-weight:bold;": "bold",
+               "baseline": "baseline", "vertical-align:baseline;": "baseline"}
+_TAG_KIND = {"i": "italic", "b": "bold", "u": "underline", "sc": "smallcaps", "sup": "sup",
+             "sub": "sub"}
+_WORDCHAR = re.compile(r"\w", re.UNICODE)
+
+
+def parse_markup(text: str) -> list:
+    """Return the rich text of a CSL-JSON field value with in-field markup.
+
+    Understands ``<i>``, ``<b>``, ``<u>``, ``<sc>``, ``<sup>``, ``<sub>``,
+    ``<span class="nocase">``, ``<span class="nodecor">``,
+    ``<span style="font-variant:small-caps;">`` and quotation marks (straight or curly
+    double quotes, and single quotes that open after a space and close before one); an
+    apostrophe inside a word becomes "’". Unbalanced markup stays as text.
+    """
+    if "<" not in text and '"' not in text and "'" not in text and "\u201c" not in text \
+            and "\u2018" not in text and "\u2019" not in text:
+        return [text] if text else []
+    return _Parser(text).parse()
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def parse(self) -> list:
+        text = self.text
+        # a stack of (kind, closing token, children)
+        stack: list[tuple[str, str, list]] = [("", "", [])]
+        pos = 0
+        for match in _TAG.finditer(text):
+            start, end = match.span()
+            if start < pos:
+                continue
+            if start > pos:
+                _add(stack[-1][2], text[pos:start])
+            token = match.group(0)
+            pos = end
+            closing, tag, cls, style = match.group(1), match.group(2), match.group(3), \
+                match.group(4)
+            if tag and not closing:
+                stack.append((_TAG_KIND[tag], f"</{tag}>", []))
+            elif tag and closing:
+                if not self._close(stack, token):
+                    _add(stack[-1][2], token)
+            elif cls:
+                stack.append((cls, "</span>", []))
+            elif style is not None:
+                kind = _STYLE_KIND.get(style.strip().replace(" ", ""), "") or \
+                    _STYLE_KIND.get(style.strip(), "")
+                stack.append((kind or "plainspan", "</span>", []))
+            elif token == "</span>":
+                if not self._close(stack, token):
+                    _add(stack[-1][2], token)
+            else:
+                self._quote(stack, token, start, end)
+        if pos < len(text):
+            _add(stack[-1][2], text[pos:])
+        while len(stack) > 1:  # unclosed: its opening mark stays as text
+            kind, closer, children = stack.pop()
+            _add(stack[-1][2], _opener(kind, closer))
+            for child in children:
+                _add(stack[-1][2], child)
+        return stack[0][2]
+
+    def _close(self, stack: list, token: str) -> bool:
+        for depth in range(len(stack) - 1, 0, -1):
+            if stack[depth][1] == token:
+                while len(stack) - 1 > depth:  # close inner unclosed runs as text
+                    kind, closer, children = stack.pop()
+                    _add(stack[-1][2], _opener(kind, closer))
+                    for child in children:
+                        _add(stack[-1][2], child)
+                kind, _, children = stack.pop()
+                if kind == "plainspan":
+                    for child in children:
+                        _add(stack[-1][2], child)
+                else:
+                    stack[-1][2].append(Span(kind, children))
+                return True
+        return False
+
+    def _quote(self, stack: list, token: str, start: int, end: int) -> None:
+        text = self.text
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if token in ("'", "\u2019"):
+            if _WORDCHAR.match(before) and (after == " " or not _WORDCHAR.match(after)) \
+                    and self._open_quote(stack, ("'", "\u2019")):
+                self._close_quote(stack, ("'", "\u2019"))
+                return
+            if _WORDCHAR.match(before) or (token == "\u2019" and not _WORDCHAR.match(after)
+                                           and not self._open_quote(stack, ("\u2019",))):
+                _add(stack[-1][2], "\u2019")
+                return
+            if not after.isspace():
+                stack.append(("quoted", "'", []))
+                return
+            _add(stack[-1][2], "\u2019" if token == "'" else token)
+            return
+        if token == "\u2018":
+            stack.append(("quoted", "'", []))
+            return
+        if token == "\u201c":
+            stack.append(("quoted", '"', []))
+            return
+        if token == "\u201d":
+            if self._open_quote(stack, ('"',)):
+                self._close_quote(stack, ('"',))
+            else:
+                _add(stack[-1][2], token)
+            return
+        # a straight double quote: closes an open one, else opens
+        if self._open_quote(stack, ('"',)) and (before != " " or after in " .,;:!?"):
+            self._close_quote(stack, ('"',))
+        elif not after.isspace():
+            stack.append(("quoted", '"', []))
+        else:
+            _add(stack[-1][2], token)
+
+    @staticmethod
+    def _open_quote(stack: list, closers: tuple[str, ...]) -> bool:
+        return any(kind == "quoted" and closer in closers for kind, closer, _ in stack[1:])
+
+    def _close_quote(self, stack: list, closers: tuple[str, ...]) -> None:
+        for depth in range(len(stack) - 1, 0, -1):
+            kind, closer, _ = stack[depth]
+            if kind == "quoted" and closer in closers:
+                self._close(stack, closer)
+                return
+
+    # _close matches on the closing token, which for quotes is the quote character
+
+
+def _opener(kind: str, closer: str) -> str:
+    if kind == "quoted":
+        return "\u201c" if closer == '"' else "\u2018"
+    tags = {v: k for k, v in _TAG_KIND.items()}
+    if kind in tags and closer.startswith("</") and closer != "</span>":
+        return f"<{tags[kind]}>"
+    if kind in ("nocase", "nodecor"):
+        return f'<span class="{kind}">'
+    return ""
+
+
+def _add(children: list, piece: str | Span) -> None:
+    if piece.__class__ is str:
+        if not piece:
+            return
+        if children and children[-1].__class__ is str:
+            children[-1] = children[-1] + piece
+            return
+    children.append(piece)
+
+
+def iter_text(rich: list) -> Iterator[str]:
+    """Yield the texts of `rich` in order."""
+    for piece in rich:
+        if piece.__class__ is str:
+            yield piece
+        else:
+            yield from iter_text(piece.children)
