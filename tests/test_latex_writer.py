@@ -306,7 +306,8 @@ def test_preamble_follows_the_template(sample_tex):
     assert "\\setlength\\parskip{6pt}" in sample_tex
     assert "\\usepackage{tgtermes}" in sample_tex and "\\setmainfont{TeX Gyre Termes}" in \
         sample_tex
-    assert "\\fontsize{14}{17.3091}\\selectfont \\bfseries" in sample_tex
+    # Headings keep the PDF writer's 1.2 leading: 14pt * 1.2 / 1.011 stretch.
+    assert "\\fontsize{14}{16.6167}\\selectfont \\color{pkheading}\\bfseries" in sample_tex
     assert "pdftitle={Japan’s Strategic Expansion in Central Asia: The First Summit}" in \
         sample_tex
     assert "pdflang={en-US}" in sample_tex
@@ -323,12 +324,14 @@ def test_font_expansion_only_for_scalable_encodings(sample_tex):
 
 
 def test_title_block(sample_tex):
-    assert "\\bfseries Japan’s Strategic Expansion in Central Asia: The First Summit\\par}" \
+    assert "\\bfseries \\color{pkheading}Japan’s Strategic Expansion in Central Asia: The First " \
+        "Summit\\par}" \
         in sample_tex
     assert "Ada Lovelace\\textsuperscript{1}, Sei Shōnagon\\textsuperscript{2}" in sample_tex
     assert "\\textsuperscript{2}Kyoto University\\par" in sample_tex
     assert "\\href{mailto:ada@example.org}{ada@example.org}" in sample_tex
-    assert "{\\centering\\bfseries Abstract\\par}\nThis abstract has \\emph{emphasis}." in \
+    assert "{\\centering\\fontsize{10}{12.8582}\\selectfont \\bfseries Abstract\\par}\n" \
+        "This abstract has \\emph{emphasis}." in \
         sample_tex
     assert "\\textbf{Keywords:} Japan, Central Asia, diplomacy" in sample_tex
 
@@ -350,17 +353,18 @@ def test_body_structure(sample_tex):
         "\\hyperref[tbl:trade]{Table 1}",
         "$E = mc^2$", "H\\textsubscript{2}O, x\\textsuperscript{2}, \\textsc{Small Caps}"
         "\\pkbreak{}after a line break.",
-        "\\begin{itemize}\n\\item{} First bullet", "\\begin{itemize}\n\\item{} Nested bullet",
-        "\\begin{enumerate}\n\\item{} First step", "\\begin{quote}",
+        "\\begin{itemize}[label=\\textbullet]\n\\item{} First bullet",
+        "\\begin{itemize}[label=\\textendash]\n\\item{} Nested bullet",
+        "\\begin{enumerate}[label=\\arabic*.]\n\\item{} First step", "\\begin{quote}",
         "\\subsection*{1.1\\quad Background}", "\\label{sec:background}",
         "\\subsubsection*{1.1.1\\quad Detail}",
         "\\Needspace", "\\section*{2\\quad Method}", "\\label{sec:method}",
         "\\pkanchor{tbl:trade}", "\\begin{longtable}{lrc}",
-        "\\caption*{\\pkcaptionlabel{Table 1}Trade with Japan}",
+        "\\caption*{\\pkcaption{Table 1}{Trade with Japan}}",
         "\\textbf{Country} & \\textbf{Trade} & \\textbf{Share} \\\\", "\\endhead",
         "Kazakhstan & 1,200 & 40\\% \\\\",
         "\\pkanchor{fig:map}", "\\pkgraphic{figures/fig1.png}",
-        "\\pkfigurecaption{\\pkcaptionlabel{Figure 1}A map of the region}",
+        "\\pkfigurecaption{\\pkcaption{Figure 1}{A map of the region}}",
         "\\pkcodeline{\\ \\ \\ \\ return\\ x\\ \\&\\ 1\\ \\ \\#\\ \\{braces\\}\\ "
         "\\textbackslash{}backslash}",
         "\\[ \\int_0^1 x^2 \\, dx = \\frac{1}{3} \\]", "\\pkrule", "After the break.",
@@ -648,7 +652,7 @@ def test_stress_paper_renders(article):
     log = Log()
     out = write_latex(stress_paper(), article, BuildOptions(), log=log)
     tex = out["paper.tex"].decode()
-    assert "\\begin{enumerate}[start=3]" in tex
+    assert "\\begin{enumerate}[label=\\arabic*., start=3]" in tex
     assert " (outer (inner))" not in tex and "outer (inner)" in tex
     assert "\\begin{tabular}" in tex and tex.count("\\begin{longtable}") == 2
     assert "\\href{https://e.org/a\\%20b?q=1\\&r=2\\#top}{a url with spaces}" in tex

@@ -94,6 +94,7 @@ class HeadingStyle:
     italic: bool
     space_before: float
     space_after: float
+    align: str = "left"             # left | center
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,17 @@ class Template:
     references_size: float
     citation_style: str
     files: dict[str, Path] = field(default_factory=dict)
+    # Added with the policy-brief and apa-student templates (docs/templates.md); the
+    # defaults are the article look, so code that builds a Template by hand keeps working.
+    heading_color: str = "#000000"          # headings and the title (outside a cover band)
+    accent_color: str = "#000000"           # the cover band's fill, the box's rule
+    box_color: str = "#F2F2F2"              # the box's fill
+    abstract_style: str = "plain"           # plain | box | page
+    page_number_position: str = "bottom-center"  # bottom-center | bottom-right | top-right
+    caption_layout: str = "inline"          # inline ("Table 1: Text") | stacked (two lines)
+    caption_align: str = "center"           # center | left
+    figure_caption_position: str = "below"  # below | above (table captions: always above)
+    references_new_page: bool = False
 
     def heading(self, level: int) -> HeadingStyle:
         """Return the style of heading `level` (levels past the deepest reuse the deepest)."""
@@ -168,6 +180,13 @@ def _flag(value: Any) -> str | None:
     return None if isinstance(value, bool) else "must be true or false"
 
 
+def _color(value: Any) -> str | None:
+    if isinstance(value, str) and len(value) == 7 and value[0] == "#" and \
+            all(c in "0123456789abcdefABCDEF" for c in value[1:]):
+        return None
+    return 'must be a colour "#RRGGBB" (such as "#1F4E79")'
+
+
 def _page_size(value: Any) -> str | None:
     if isinstance(value, str) and value.lower() in PAGE_SIZES:
         return None
@@ -179,7 +198,8 @@ def _page_size(value: Any) -> str | None:
 
 _FAMILY = _choice(*FONT_FAMILIES)
 _HEADING = {"size": _number(5, 72), "bold": _flag, "italic": _flag,
-            "space-before": _number(0, 144), "space-after": _number(0, 144)}
+            "space-before": _number(0, 144), "space-after": _number(0, 144),
+            "align": _choice("left", "center")}
 
 #: The template.yaml schema: nested dicts of key -> check (or a nested schema).
 SCHEMA: dict[str, Any] = {
@@ -192,17 +212,23 @@ SCHEMA: dict[str, Any] = {
               "size": _number(6, 24), "line-spacing": _number(0.8, 3)},
     "paragraph": {"align": _choice("justify", "left"), "indent": _number(0, 50),
                   "space-after": _number(0, 72)},
-    "headings": {"numbering": _choice("1.1", "I.A", "none"),
+    "headings": {"numbering": _choice("1.1", "I.A", "none"), "color": _color,
                  "levels": {"1": _HEADING, "2": _HEADING, "3": _HEADING}},
-    "title": {"layout": _choice("header", "page"), "size": _number(6, 72),
+    "title": {"layout": _choice("header", "page", "cover"), "size": _number(6, 72),
               "subtitle-size": _number(6, 72), "author-size": _number(6, 72),
               "align": _choice("center", "left")},
-    "abstract": {"label": _text, "size": _number(6, 24), "indent": _number(0, 80)},
+    "abstract": {"label": _text, "size": _number(6, 24), "indent": _number(0, 80),
+                 "style": _choice("plain", "box", "page")},
     "keywords": {"label": _text},
     "running-header": _choice("none", "title", "short-title"),
     "footer": _choice("none", "page", "page-of"),
-    "captions": {"size": _number(6, 24), "table-label": _text, "figure-label": _text},
-    "references": {"title": _text, "hanging-indent": _number(0, 50), "size": _number(6, 24)},
+    "page-number-position": _choice("bottom-center", "bottom-right", "top-right"),
+    "captions": {"size": _number(6, 24), "table-label": _text, "figure-label": _text,
+                 "layout": _choice("inline", "stacked"), "align": _choice("center", "left"),
+                 "figure-position": _choice("below", "above")},
+    "colors": {"accent": _color, "box": _color},
+    "references": {"title": _text, "hanging-indent": _number(0, 50), "size": _number(6, 24),
+                   "new-page": _flag},
     "citation-style": _text,
 }
 
@@ -329,7 +355,8 @@ def _build(folder: Path, raw: dict[str, Any]) -> Template:
     levels = raw["headings"]["levels"]
     headings = {
         int(level): HeadingStyle(float(v["size"]), bool(v["bold"]), bool(v["italic"]),
-                                 float(v["space-before"]), float(v["space-after"]))
+                                 float(v["space-before"]), float(v["space-after"]),
+                                 str(v["align"]))
         for level, v in levels.items()
     }
     files = {p.name: p for p in sorted(folder.iterdir())
@@ -369,4 +396,13 @@ def _build(folder: Path, raw: dict[str, Any]) -> Template:
         references_size=float(raw["references"]["size"]),
         citation_style=raw["citation-style"],
         files=files,
+        heading_color=raw["headings"]["color"].upper(),
+        accent_color=raw["colors"]["accent"].upper(),
+        box_color=raw["colors"]["box"].upper(),
+        abstract_style=raw["abstract"]["style"],
+        page_number_position=raw["page-number-position"],
+        caption_layout=raw["captions"]["layout"],
+        caption_align=raw["captions"]["align"],
+        figure_caption_position=raw["captions"]["figure-position"],
+        references_new_page=bool(raw["references"]["new-page"]),
     )

@@ -64,6 +64,7 @@ class _State:
     deferred: list[str] | None = None
     in_note: bool = False
     in_box: bool = False
+    list_depth: int = 0
     #: unsupported characters -> where first seen
     unsupported: dict[str, Pos | None] = field(default_factory=dict)
 
@@ -113,7 +114,7 @@ def _context(paper: Paper, template: Template, state: _State) -> dict[str, Any]:
             blocks.emails + paper.keywords + [paper.date]:
         state.text(value, paper.pos)
     body = render_body(paper, state)
-    abstract = _blocks(paper.abstract, state)
+    abstract, abstract_notes = _abstract(paper, state)
     values.update({
         "title": title,
         "subtitle": subtitle,
@@ -124,6 +125,7 @@ def _context(paper: Paper, template: Template, state: _State) -> dict[str, Any]:
                    for e in blocks.emails],
         "date": paper.date,
         "abstract": abstract,
+        "abstract_notes": abstract_notes,
         "keywords": list(paper.keywords),
         "running_title": layout.running_title(paper, template),
         "meta": {
@@ -139,6 +141,25 @@ def _context(paper: Paper, template: Template, state: _State) -> dict[str, Any]:
         "bibliography": _bibliography(paper, state),
     })
     return values
+
+
+def _abstract(paper: Paper, state: _State) -> tuple[Latex, Latex]:
+    """Return the abstract's LaTeX and the texts of its footnotes when they must follow it.
+
+    A boxed abstract is set in a minipage, which would keep its footnotes inside the box
+    (numbered a, b, ...); its notes become marks whose texts follow the box, and its code
+    and tables take their unboxed forms.
+    """
+    if state.template.abstract_style != "box":
+        return _blocks(paper.abstract, state), Latex("")
+    saved = state.in_box
+    state.in_box = True
+    try:
+        with _deferring(state) as notes:
+            text = _blocks(paper.abstract, state)
+    finally:
+        state.in_box = saved
+    return text, Latex(_note_texts(notes))
 
 
 def _collect_anchors(paper: Paper) -> set[str]:
@@ -290,10 +311,9 @@ def _block(block: Block, state: _State) -> str:
             text = _inlines(content, state)
             return f"{text}\n" if text.strip() else ""
         case BulletList(items=items):
-            return _list("itemize", "", items, state)
+            return _list("itemize", None, items, state)
         case OrderedList(items=items, start=start):
-            option = f"[start={start}]" if start != 1 else ""
-            return _list("enumerate", option, items, state)
+            return _list("enumerate", start, items, state)
         case BlockQuote(blocks=blocks):
             return f"\\begin{{quote}}\\pkquotefont\n{_blocks(blocks, state)}\\end{{quote}}\n"
         case Table():
@@ -320,11 +340,25 @@ def _block(block: Block, state: _State) -> str:
             raise TypeError(f"not a block: {block!r}")
 
 
-def _list(env: str, option: str, items: list[list[Block]], state: _State) -> str:
-    lines = [f"\\begin{{{env}}}{option}"]
-    for item in items:
-        # "\item{}" so that an item starting with "[" is not read as \item's label.
-        lines.append("\\item{} " + _blocks(item, state).strip())
+#: List marks by nesting depth, bullet and numbered lists counted together (as the PDF and
+#: Word writers do): a bullet list inside a numbered list gets the depth-2 dash.
+_BULLETS = ("\\textbullet", "\\textendash", "\\ensuremath{\\ast}")
+_ORDINALS = ("\\arabic*.", "(\\alph*)", "\\roman*.")
+
+
+def _list(env: str, start: int | None, items: list[list[Block]], state: _State) -> str:
+    marks = _BULLETS if env == "itemize" else _ORDINALS
+    option = f"label={marks[state.list_depth % 3]}"
+    if start is not None and start != 1:
+        option += f", start={start}"
+    lines = [f"\\begin{{{env}}}[{option}]"]
+    state.list_depth += 1
+    try:
+        for item in items:
+            # "\item{}" so that an item starting with "[" is not read as \item's label.
+            lines.append("\\item{} " + _blocks(item, state).strip())
+    finally:
+        state.list_depth -= 1
     lines.append(f"\\end{{{env}}}")
     return "\n".join(lines) + "\n"
 
@@ -358,7 +392,7 @@ def _table(table: Table, state: _State) -> str:
     cap = _caption(label_text, caption)
     head = f"\\toprule\n{header}\n\\midrule\n" if header else "\\toprule\n"
     if state.in_box:
-        return (f"\\par{target}{{\\centering\\pkcaptionfont {cap}\\par}}\n"
+        return (f"\\par{target}{{\\pkcaptionalign\\pkcaptionfont {cap}\\par}}\n"
                 f"{{\\pktablefont\\noindent\\begin{{tabular}}{{{spec}}}\n{head}{body}\n"
                 f"\\bottomrule\n\\end{{tabular}}\\par}}\n{_note_texts(notes)}")
     cont = f"\\toprule\n{header}\n\\midrule\n" if header else ""
@@ -383,16 +417,19 @@ def _figure(figure: Figure, state: _State) -> str:
                                         f"{problem}")
         graphic = f"\\pkmissingfigure{{{state.text(figure.alt or figure.src, figure.pos)}}}"
     target = f"\\pkanchor{{{anchor(figure.label)}}}" if figure.label else ""
-    cap = _caption(label_text, caption)
-    return (f"\\begin{{pkfigure}}{target}\n{graphic}\n\\pkfigurecaption{{{cap}}}\n"
+    cap = f"\\pkfigurecaption{{{_caption(label_text, caption)}}}"
+    parts = [graphic, cap] if state.template.figure_caption_position == "below" else \
+        [cap, graphic]
+    return (f"\\begin{{pkfigure}}{target}\n{parts[0]}\n{parts[1]}\n"
             f"\\end{{pkfigure}}\n{_note_texts(notes)}")
 
 
 def _caption(label: str, caption: Latex) -> str:
-    """Return "**Table 1:** caption", or just the bold label when there is no caption."""
+    """Return the label and caption as the template lays them out (``\\pkcaption``: "**Table
+    1:** caption", or the label above the caption), or just the bold label without one."""
     if not caption.strip():
         return f"\\textbf{{{escape(label)}}}"
-    return f"\\pkcaptionlabel{{{escape(label)}}}{caption}"
+    return f"\\pkcaption{{{escape(label)}}}{{{caption}}}"
 
 
 # --------------------------------------------------------------------------- inlines

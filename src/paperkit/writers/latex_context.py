@@ -45,16 +45,33 @@ def _stretch(template: Template) -> float:
     return size * template.fonts.line_spacing / base
 
 
-def _size_switch(size: float, template: Template) -> Latex:
+def _size_switch(size: float, template: Template, leading: float | None = None) -> Latex:
     """Return ``\\fontsize{size}{skip}\\selectfont`` whose skip, once setspace stretches it,
-    is `size` times the template's line spacing."""
-    skip = size * template.fonts.line_spacing / _stretch(template)
+    is `size` times `leading` (default: the template's line spacing).
+
+    Headings, the title block, captions and table cells keep a fixed leading of their own
+    (1.2 to 1.3, as the PDF writer sets them), so a double-spaced paper does not
+    double-space its captions' second lines.
+    """
+    factor = template.fonts.line_spacing if leading is None else leading
+    skip = size * factor / _stretch(template)
     # The trailing space ends the control word, so text may follow directly.
     return Latex(f"\\fontsize{{{number(size)}}}{{{number(skip)}}}\\selectfont ")
 
 
 def _family(family: FontFamily) -> dict[str, str]:
     return {"latex": family.latex, "fontspec": family.fontspec}
+
+
+def _page_number(template: Template) -> dict[str, Any] | None:
+    """Return where fancyhdr puts the page number (``head``/``foot``, ``C``/``R``) and how
+    it reads, or None for no page numbers."""
+    if template.footer == "none":
+        return None
+    text = "\\thepage" if template.footer == "page" else "\\thepage\\ of \\pageref*{LastPage}"
+    where, side = {"bottom-center": ("foot", "C"), "bottom-right": ("foot", "R"),
+                   "top-right": ("head", "R")}[template.page_number_position]
+    return {"where": where, "side": side, "text": Latex(text)}
 
 
 def template_values(template: Template) -> dict[str, Any]:
@@ -78,7 +95,7 @@ def template_values(template: Template) -> dict[str, Any]:
         # make the heading run into the paragraph).
         after = max(style.space_after - template.paragraph_space_after, 0.01)
         font = ["\\sffamily " if head_family == "sans" else "\\rmfamily ",
-                _size_switch(style.size, template)]
+                _size_switch(style.size, template, 1.2), "\\color{pkheading}"]
         if style.bold:
             font.append("\\bfseries ")
         if style.italic:
@@ -89,6 +106,7 @@ def template_values(template: Template) -> dict[str, Any]:
             "before": number(before),
             "after": number(after),
             "font": Latex("".join(font)),
+            "align": Latex("\\centering" if style.align == "center" else "\\raggedright"),
         })
     return {
         "page": {key: number(getattr(template.page, key))
@@ -114,20 +132,32 @@ def template_values(template: Template) -> dict[str, Any]:
         },
         "headings": headings,
         "sizes": {
-            "title": _size_switch(template.title_size, template),
-            "subtitle": _size_switch(template.subtitle_size, template),
-            "author": _size_switch(template.author_size, template),
+            "title": _size_switch(template.title_size, template, 1.2),
+            "subtitle": _size_switch(template.subtitle_size, template, 1.2),
+            "author": _size_switch(template.author_size, template, 1.3),
             "abstract": _size_switch(template.abstract_size, template),
-            "caption": _size_switch(template.caption_size, template),
+            "abstract_label": _size_switch(template.abstract_size, template, 1.3),
+            "caption": _size_switch(template.caption_size, template, 1.2),
             "references": _size_switch(template.references_size, template),
-            "small": _size_switch(max(template.fonts.size - 2, 6), template),
-            "footer": _size_switch(max(template.fonts.size - 1.5, 6), template),
+            "small": _size_switch(max(template.fonts.size - 2, 6), template, 1.2),
+            "footer": _size_switch(max(template.fonts.size - 1.5, 6), template, 1.2),
             "quote": _size_switch(max(template.fonts.size - 1, 6), template),
-            "affiliation": _size_switch(max(template.author_size - 1, 6), template),
+            "affiliation": _size_switch(max(template.author_size - 1, 6), template, 1.25),
         },
+        "colors": {"heading": template.heading_color[1:], "accent": template.accent_color[1:],
+                   "box": template.box_color[1:]},
+        "abstract_style": template.abstract_style,
+        "captions": {"layout": template.caption_layout, "align": template.caption_align,
+                     "figure_position": template.figure_caption_position},
+        "page_number": _page_number(template),
+        "references_new_page": template.references_new_page,
         "title_block": {
             "layout": template.title_layout,
             "align": template.title_align,
+            # A title page shows no page number at its foot; one in the header stays.
+            "numbered": template.title_layout != "page" or
+            template.page_number_position == "top-right",
+            "gap": number(3 * template.fonts.size * template.fonts.line_spacing),
             "heading_family": Latex("\\sffamily " if head_family == "sans" else "\\rmfamily "),
         },
         "abstract_indent": number(template.abstract_indent),
