@@ -37,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("sources", nargs="*", metavar="SOURCE",
                        help="a paper folder (holding paper.md) or a .md file; "
                             "default: every folder under ./sources")
+        p.add_argument("--allow-outside", action="append", default=[], metavar="PATH",
+                       help="also let papers read images, bibliographies and .csl files "
+                            "from the folder PATH (repeatable); by default only files inside "
+                            "a paper's own folder")
 
     b = sub.add_parser("build", help="build papers into pdf, docx and tex")
     sources(b)
@@ -133,13 +137,14 @@ def _print_diagnostics(diags: list[Diagnostic], fmt: str, err: TextIO) -> None:
 def _cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     formats = _formats(args.to)
     options = BuildOptions.from_env(formats=formats, template=args.template, csl=args.csl,
-                                    strict=args.strict)
+                                    strict=args.strict,
+                                    allow_outside=tuple(args.allow_outside))
     status = 0
     all_diags: list[Diagnostic] = []
     for source in _discover(args.sources):
         try:
-            result = build(load(source), formats, args.out, strict=args.strict,
-                           options=options)
+            result = build(load(source, allow_outside=args.allow_outside), formats, args.out,
+                           strict=args.strict, options=options)
         except PaperkitError as exc:
             all_diags.extend(_unique(exc.diagnostics))
             _print_diagnostics(_unique(exc.diagnostics), args.format, err)
@@ -155,12 +160,13 @@ def _cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    options = BuildOptions.from_env(template=args.template, csl=args.csl, strict=args.strict)
+    options = BuildOptions.from_env(template=args.template, csl=args.csl, strict=args.strict,
+                                    allow_outside=tuple(args.allow_outside))
     status = 0
     all_diags: list[Diagnostic] = []
     for source in _discover(args.sources):
         try:
-            report = check(load(source), options)
+            report = check(load(source, allow_outside=args.allow_outside), options)
         except PaperkitError as exc:
             all_diags.extend(_unique(exc.diagnostics))
             _print_diagnostics(_unique(exc.diagnostics), args.format, err)
@@ -218,7 +224,7 @@ def _cmd_count(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     results: dict[str, object] = {}
     for source in _discover(args.sources):
         try:
-            paper = load(source)
+            paper = load(source, allow_outside=args.allow_outside)
             report = check(paper)
         except PaperkitError as exc:
             _print_diagnostics(_unique(exc.diagnostics), "text", err)

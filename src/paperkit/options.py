@@ -26,6 +26,10 @@ class BuildOptions:
     strict: bool = False
     latex_citations: str = "rendered"
     source_date_epoch: int = 0
+    #: folders outside the paper's own from which its images, bibliographies and .csl
+    #: styles may be read (``--allow-outside PATH``); by default a source can only name
+    #: files inside its folder
+    allow_outside: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, **values: object) -> BuildOptions:

@@ -14,6 +14,7 @@ from .model import Cite, Paper
 from .options import FORMATS, BuildOptions
 from .output import write_outputs
 from .readers import load
+from .resources import check_images
 from .templates import Template, load_template
 from .transforms import apply_transforms
 from .walk import iter_blocks, block_inlines, iter_inlines
@@ -67,8 +68,10 @@ class BuildResult:
         return bool(self.paths)
 
 
-def _as_paper(source: Paper | str | Path) -> Paper:
-    return source if isinstance(source, Paper) else load(source)
+def _as_paper(source: Paper | str | Path, options: BuildOptions | None = None) -> Paper:
+    if isinstance(source, Paper):
+        return source
+    return load(source, allow_outside=options.allow_outside if options else ())
 
 
 def _count_cites(paper: Paper) -> tuple[int, set[str]]:
@@ -108,7 +111,7 @@ def resolve(paper: Paper, options: BuildOptions | None = None
 
 def check(source: Paper | str | Path, options: BuildOptions | None = None) -> Report:
     """Return the report for `source` (a Paper, a paper folder or a .md file); write nothing."""
-    return resolve(_as_paper(source), options)[2]
+    return resolve(_as_paper(source, options), options)[2]
 
 
 def count(source: Paper | str | Path, options: BuildOptions | None = None) -> WordCounts:
@@ -125,8 +128,8 @@ def build(source: Paper | str | Path, formats: Iterable[str] = FORMATS,
     never for invalid input, never under `strict` with any finding. A refused build leaves
     earlier outputs untouched. Returns the report, the paths written and the exit status.
     """
-    paper = _as_paper(source)
     base = options or BuildOptions.from_env()
+    paper = _as_paper(source, base)
     formats = tuple(formats)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -134,11 +137,14 @@ def build(source: Paper | str | Path, formats: Iterable[str] = FORMATS,
     options = BuildOptions(
         formats=formats, template=template or base.template, csl=base.csl,
         strict=strict or base.strict, latex_citations=base.latex_citations,
-        source_date_epoch=base.source_date_epoch)
+        source_date_epoch=base.source_date_epoch, allow_outside=base.allow_outside)
     resolved, tmpl, report = resolve(paper, options)
     status = report.exit_code("build", options.strict)
     if not writes_outputs(report.diagnostics, options.strict):
         return BuildResult(report, [], status)
+    # a Paper made in code was never loaded: its images are checked (and any allowed
+    # outside the folder read) here, all at once, before any writer runs
+    resolved = check_images(resolved, options.allow_outside)
     outputs: dict[str, bytes] = {}
     log = Log()
     for fmt in options.formats:

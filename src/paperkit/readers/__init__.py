@@ -7,6 +7,7 @@ recorded in the paper's ``findings`` and reported by the checks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..bibliography import load_references
@@ -14,6 +15,7 @@ from ..diagnostics import Log
 from ..errors import InputError, PaperkitError
 from ..templates import locate_template
 from ..model import Paper, Pos
+from ..resources import check_images, confine
 from .frontmatter import read_front_matter, split_front_matter
 from .markdown import read_blocks, read_body, read_inlines
 
@@ -64,11 +66,14 @@ def decode_source(data: bytes, file: str) -> str:
     return text
 
 
-def load(path: str | Path, *, log: Log | None = None) -> Paper:
+def load(path: str | Path, *, log: Log | None = None,
+         allow_outside: Sequence[str | Path] = ()) -> Paper:
     """Return the paper at `path` (a paper folder or a ``.md`` file), with its references.
 
     The bibliography is the front matter's ``bibliography`` (relative to the paper's folder),
     or ``references.bib`` beside the paper when the key is absent and the file exists.
+    Images, bibliographies and .csl files must lie in the paper's folder or in one of the
+    `allow_outside` folders.
     """
     file = paper_file(path)
     try:
@@ -76,15 +81,18 @@ def load(path: str | Path, *, log: Log | None = None) -> Paper:
     except OSError as exc:
         raise InputError.make("PK104", Pos(str(file), 0), what="paper", path=str(file),
                               hint=f" ({exc.strerror})") from None
-    return loads(decode_source(data, str(file)), file=str(file), log=log)
+    return loads(decode_source(data, str(file)), file=str(file), log=log,
+                 allow_outside=allow_outside)
 
 
 def loads(text: str, *, file: str = "paper.md", base_dir: str | Path | None = None,
-          log: Log | None = None) -> Paper:
+          log: Log | None = None, allow_outside: Sequence[str | Path] = ()) -> Paper:
     """Return the paper in the Markdown `text`; `file` names it in diagnostics.
 
-    Relative paths (bibliography, images) resolve against `base_dir`, by default the folder
-    of `file`.
+    Relative paths (bibliography, images, a .csl style) resolve against `base_dir`, by default
+    the folder of `file`, and must stay inside it (or inside an `allow_outside` folder);
+    every image must exist (PK104 at its figure). An unknown citation style is PK107 at its
+    front-matter line.
     """
     log = log if log is not None else Log()
     base = Path(base_dir) if base_dir is not None else Path(file).parent
@@ -98,6 +106,8 @@ def loads(text: str, *, file: str = "paper.md", base_dir: str | Path | None = No
             locate_template(meta.template, base)
         except PaperkitError as exc:
             raise exc.at(meta.template_pos) from None
+    if meta.csl:
+        _check_style(meta.csl, meta.csl_pos, base, allow_outside)
     blocks, sections = read_body(body, file=file, first_line=body_line, log=log)
     title = read_inlines(meta.title, file=file, first_line=meta.title_line, log=log)
     subtitle = read_inlines(meta.subtitle, file=file, first_line=meta.subtitle_line, log=log)
@@ -105,18 +115,16 @@ def loads(text: str, *, file: str = "paper.md", base_dir: str | Path | None = No
         if meta.abstract.strip() else []
     bib_paths: list[Path] = []
     for name, pos in meta.bibliography:
-        candidate = base / name
-        if not candidate.is_file():
-            raise InputError.make("PK104", pos, what="bibliography", path=name,
-                                  hint=f" (looked in {base or '.'})")
-        bib_paths.append(candidate)
+        bib_paths.append(confine(name, base, pos, "bibliography", allow_outside,
+                                 missing=f" (looked in {base or '.'})"))
     if not meta.bibliography and (base / "references.bib").is_file():
-        bib_paths.append(base / "references.bib")
+        bib_paths.append(confine("references.bib", base, Pos(str(base / "references.bib"), 0),
+                                 "bibliography", allow_outside))
     references = load_references(bib_paths, log=log)
     file_path = Path(file)
     name = file_path.parent.name if file_path.stem == "paper" and file_path.parent.name \
         else file_path.stem
-    return Paper(
+    paper = Paper(
         title=title, subtitle=subtitle, authors=meta.authors, date=meta.date,
         abstract=abstract, keywords=meta.keywords, lang=meta.lang, sections=sections,
         blocks=blocks, references=references, csl=meta.csl, template=meta.template,
@@ -125,3 +133,18 @@ def loads(text: str, *, file: str = "paper.md", base_dir: str | Path | None = No
         nocite=meta.nocite, limits=meta.limits, source_dir=str(base), source_file=file,
         name=name or "paper", findings=list(log.items), pos=Pos(file, 1, 1),
     )
+    return check_images(paper, allow_outside)
+
+
+def _check_style(style: str, pos: Pos | None, base: Path,
+                 allow_outside: Sequence[str | Path]) -> None:
+    """Refuse the front matter's `style` now, at its line: unknown, missing or outside."""
+    from ..transforms.csl_styles import resolve_style_path
+
+    if style.endswith(".csl") or "/" in style or "\\" in style:
+        confine(style, base, pos, "citation style", allow_outside)
+        return
+    try:
+        resolve_style_path(style, base_dir=base)
+    except PaperkitError as exc:
+        raise exc.at(pos) from None
