@@ -77,8 +77,14 @@ def parse_fixture(path: Path) -> Fixture:
     citations = json.loads(sections["CITATIONS"]) if "CITATIONS" in sections else None
     return Fixture(name=name, category=name.split("_", 1)[0],
                    mode=sections.get("MODE", "").strip(), result=sections.get("RESULT", ""),
-                   csl=sections.get("CSL", ""), input=json.loads(sections.get("INPUT", "[]")),
+                   csl=sections.get("CSL", ""), input=_with_ids(json.loads(sections.get("INPUT", "[]"))),
                    citation_items=items, citations=citations)
+
+
+def _with_ids(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return `items` with an id each (citeproc-js's runner numbers items without one)."""
+    return [item if "id" in item else {**item, "id": f"ITEM-{index}"}
+            for index, item in enumerate(items, 1)]
 
 
 def load_fixtures(root: Path) -> list[Fixture]:

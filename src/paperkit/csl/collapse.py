@@ -83,46 +83,61 @@ def _item_span(ident: str, rich: list) -> object:
 
 
 def _join(proc: Processor, entries: list[tuple[Any, object]]) -> list:
+    """Return the cites' outputs with the delimiters the style's collapsing asks for."""
     layout = proc.style.citation
     opts = layout.options
     delimiter = layout.f.delimiter
     delim_text = "".join(p for p in (delimiter or []) if isinstance(p, str))
     collapse = opts.get("collapse")
     group_delim = opts.get("cite-group-delimiter")
-    if group_delim is None and collapse in ("year", "year-suffix", "year-suffix-ranged"):
-        group_delim = ", "
     after = opts.get("after-collapse-delimiter", delim_text)
     nodes = [node for _, node in entries]
     if collapse == "citation-number":
         return _number_ranges(nodes, delim_text, after)
-    if group_delim is None:
+    years = collapse in ("year", "year-suffix", "year-suffix-ranged")
+    if group_delim is None and not years:
         return _delimited(nodes, delim_text)
-    groups: list[list[object]] = []
-    for node in nodes:
-        if groups and _same_names(groups[-1][-1], node):
-            groups[-1].append(node)
+    year_delim = opts.get("year-suffix-delimiter", group_delim or delim_text)
+    if group_delim is None:
+        group_delim = ", "
+    groups: list[list[tuple[Any, object]]] = []
+    for cite, node in entries:
+        if groups and _same_names(groups[-1][-1][1], node):
+            groups[-1].append((cite, node))
         else:
-            groups.append([node])
+            groups.append([(cite, node)])
     out: list = []
-    year_delim = opts.get("year-suffix-delimiter", delim_text)
-    previous_delim = delim_text
+    previous_collapsed = False
     for group in groups:
-        collapsed = False
-        if len(group) > 1 and collapse in ("year", "year-suffix", "year-suffix-ranged"):
-            rest = [strip_names(n) for n in group[1:]]
-            members = [group[0]] + [n for n in rest if n is not None]
-            if collapse != "year":
-                members = _collapse_suffixes(members, year_delim, collapse ==
-                                             "year-suffix-ranged")
-            piece = _delimited_node(members, group_delim)
-            collapsed = True
-        else:
-            piece = _delimited_node(group, group_delim)
         if out:
-            out.append(Lit([previous_delim]))
-        out.append(piece)
-        previous_delim = after if collapsed else delim_text
+            between = after if (collapse == "year" or previous_collapsed) and years \
+                else delim_text
+            out.append(Lit([between]))
+        # (node, whether it ends a collapsed run, whether it prints a locator or suffix)
+        members: list[tuple[object, bool, bool]] = [
+            (group[0][1] if index == 0 or not years else strip_names(node), False,
+             _has_extra(cite)) for index, (cite, node) in enumerate(group)]
+        if years and collapse != "year":
+            members = _collapse_suffixes(members, year_delim,
+                                         collapse == "year-suffix-ranged")
+        pieces: list = []
+        previous: tuple[object, bool, bool] | None = None
+        for member in members:
+            if member[0] is None:
+                continue
+            if previous is not None:
+                pieces.append(Lit([after if years and (previous[1] or previous[2])
+                                   else group_delim]))
+            pieces.append(member[0])
+            previous = member
+        previous_collapsed = len(group) > 1
+        out.append(pieces[0] if len(pieces) == 1 else Fmt(EMPTY, pieces))
     return out
+
+
+def _has_extra(cite: Any) -> bool:
+    """Return whether a cite prints more than names and date (a locator or suffix)."""
+    return bool(cite.item.locator or cite.item.suffix)
 
 
 def _delimited(nodes: list, delimiter: str) -> list:
@@ -203,17 +218,29 @@ def _same_names(a: object, b: object) -> bool:
     if x.__class__ is not Tag or y.__class__ is not Tag or x.kind != "names" or \
             y.kind != "names":
         return False
-    if x.value[1] != y.value[1]:
-        return False
-    if not x.value[1]:
-        return render(x) == render(y)
-    return x.value[0] == y.value[0] or True
+    return render(x) == render(y)
 
 
 def _dates_of(node: object) -> list:
     found: list = []
-    _walk(node, lambda t: found.append(t.value) if t.kind == "date" else None)
+    _walk(node, lambda t: found.append(_without_suffix(t)) if t.kind == "date" else None)
     return found
+
+
+def _without_suffix(tag: Tag) -> str:
+    from .richtext import plain
+
+    return plain(render(_drop_kind(tag.child, "year-suffix")))
+
+
+def _drop_kind(node: object, kind: str) -> object:
+    cls = node.__class__
+    if cls is Tag:
+        return None if node.kind == kind else Tag(node.kind, node.value,
+                                                  _drop_kind(node.child, kind))
+    if cls is Fmt:
+        return Fmt(node.f, [_drop_kind(i, kind) for i in node.items if i is not None])
+    return node
 
 
 def _suffixes_of(node: object) -> list:
@@ -236,31 +263,34 @@ def _walk(node: object, fn) -> None:
             stack.extend(reversed(current.items))
 
 
-def _collapse_suffixes(members: list, delimiter: str, ranged: bool) -> list:
-    """Return `members` with repeated years reduced to their year suffixes."""
-    out: list = []
-    runs: list[list[object]] = []
-    for node in members:
-        if runs and _dates_of(node) and _dates_of(runs[-1][0]) == _dates_of(node) and \
-                _suffixes_of(node) and _suffixes_of(runs[-1][0]):
-            runs[-1].append(node)
+def _collapse_suffixes(members: list[tuple[object, bool, bool]], delimiter: str,
+                       ranged: bool) -> list[tuple[object, bool, bool]]:
+    """Return `members` with repeated years reduced to their year suffixes ("2000a, b")."""
+    out: list[tuple[object, bool, bool]] = []
+    runs: list[list[tuple[object, bool, bool]]] = []
+    for member in members:
+        node = member[0]
+        if runs and not runs[-1][-1][2] and _dates_of(node) and \
+                _dates_of(runs[-1][0][0]) == _dates_of(node) and _suffixes_of(node) and \
+                _suffixes_of(runs[-1][0][0]):
+            runs[-1].append(member)
         else:
-            runs.append([node])
+            runs.append([member])
     for run in runs:
         if len(run) == 1:
             out.append(run[0])
             continue
-        first, rest = run[0], run[1:]
-        suffixes = [_suffixes_of(n)[0] for n in rest]
+        first = run[0][0]
+        suffixes = [_suffixes_of(m[0])[0] for m in run[1:]]
         if ranged:
             pieces = _suffix_ranges([_suffixes_of(first)[0]] + suffixes, delimiter)
-            # the first suffix stays inside the first cite's rendering
-            out.append(Fmt(EMPTY, [first] + pieces[1:]) if len(pieces) > 1 else first)
+            node = Fmt(EMPTY, [first] + pieces[1:]) if len(pieces) > 1 else first
         else:
             pieces = [first]
             for tag in suffixes:
                 pieces += [Lit([delimiter]), tag]
-            out.append(Fmt(EMPTY, pieces))
+            node = Fmt(EMPTY, pieces)
+        out.append((node, True, run[-1][2]))
     return out
 
 

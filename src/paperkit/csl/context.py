@@ -29,7 +29,8 @@ class Disamb:
         #: name -> "initials" | "given" | "initials-primary" | "given-primary"
         self.hints: dict[Any, str] = {}
         self.year_suffix: int | None = None
-        self.condition = False
+        #: how many ``disambiguate="true"`` tests hold (counted in rendering order)
+        self.condition = 0
 
     def key(self) -> tuple:
         """Return a hashable summary (for caches of renderings)."""
@@ -45,7 +46,8 @@ class Ctx:
 
     __slots__ = ("ref", "vars", "extra", "locale", "style", "locator", "label", "position",
                  "disamb", "in_sort", "in_bib", "in_substitute", "subst_names", "total",
-                 "nonempty", "used_year_suffix", "suppressed", "is_english", "mode")
+                 "nonempty", "used_year_suffix", "suppressed", "is_english", "mode",
+                 "disamb_tests")
 
     def __init__(self, style: Any, ref: Reference, locale: Locale, *,
                  extra: dict[str, Any] | None = None, locator: str | None = None,
@@ -75,6 +77,7 @@ class Ctx:
         else:
             self.is_english = locale.language == "en"
         self.mode = "normal"
+        self.disamb_tests = 0
 
     def lookup(self, name: str) -> Any:
         """Return variable `name` without counting it (conditions use this)."""

@@ -37,8 +37,8 @@ def disambiguate(proc: Processor, cites: list[Any], ids: list[str],
     add_given = opts.get("disambiguate-add-givenname") == "true"
     rule = opts.get("givenname-disambiguation-rule", "by-cite")
     add_year = opts.get("disambiguate-add-year-suffix") == "true"
-    condition = any(n.get("disambiguate") == "true" for n in style.root.iter()
-                    if isinstance(n.tag, str))
+    condition = sum(1 for n in style.root.iter()
+                    if isinstance(n.tag, str) and n.get("disambiguate") == "true")
     if not (add_names or add_given or add_year or condition):
         return
     pairs: list[tuple[str, frozenset[str]]] = []
@@ -52,11 +52,19 @@ def disambiguate(proc: Processor, cites: list[Any], ids: list[str],
         if pair not in seen:
             seen.add(pair)
             pairs.append(pair)
-    for ident in ids:
-        if ident not in cited:
+    for ident in ids:  # works listed but not cited (nocite) must differ from cited ones
+        if ident not in cited and ident in proc.refs:
             pair = (ident, frozenset({FIRST}))
             seen.add(pair)
             pairs.append(pair)
+    if any(k in opts or k in style.root.attrib for k in ("et-al-subsequent-min",
+                                                         "et-al-subsequent-use-first")):
+        # cites may later print in their subsequent form: that form must differ too
+        for ident in list(dict.fromkeys(p[0] for p in pairs)):
+            pair = (ident, frozenset({"subsequent"}))
+            if pair not in seen:
+                seen.add(pair)
+                pairs.append(pair)
     run = _Run(proc, pairs)
     if add_given and rule != "by-cite":
         run.global_names(rule)
@@ -64,13 +72,11 @@ def disambiguate(proc: Processor, cites: list[Any], ids: list[str],
     for group in run.groups(pairs):
         amb = group
         if add_names:
-            amb = run.add_names(amb, rule if add_given else None)
-        if add_given and rule == "by-cite" and amb:
+            amb = run.add_names(amb, add_given and rule == "by-cite")
+        elif add_given and rule == "by-cite":
             amb = run.add_given(amb)
         if condition and amb:
-            for ident in amb:
-                proc.disamb[ident].condition = True
-            amb = run.ambiguous(amb)
+            amb = run.conditions(amb, condition)
         if add_year and amb:
             for part in run.groups([p for p in pairs if p[0] in amb]):
                 ranked = sorted(part, key=lambda i: order.get(i, len(order)))
@@ -146,28 +152,38 @@ class _Run:
                   if isinstance(v, list) and v and isinstance(v[0], Name)]
         return max(counts, default=0)
 
-    def add_names(self, amb: list[str], rule: str | None) -> list[str]:
+    def add_names(self, amb: list[str], by_cite: bool) -> list[str]:
+        """Show more names (and, `by_cite`, given names) until the works differ.
+
+        A work that becomes distinct keeps the count that made it so; works that stay
+        ambiguous keep the count of the last step that told any of them apart (none when
+        no step did: a year suffix will do it).
+        """
         disamb = self.proc.disamb
         most = max((self._name_count(i) for i in amb), default=0)
-        best_n, best_left = None, amb
+        unresolved = list(amb)
+        last_split: int | None = None
+        classes = self.classes(amb)
         for n in range(1, most + 1):
-            for ident in amb:
+            for ident in unresolved:
                 disamb[ident].et_al_names = n
+            if by_cite:
+                self.hint(unresolved)
+            now = self.classes(amb)
+            if now > classes:
+                last_split = n
+                classes = now
             left = self.ambiguous(amb)
-            if len(left) < len(best_left):
-                best_n, best_left = n, left
-            if not left:
+            unresolved = [i for i in unresolved if i in left]
+            if not unresolved:
                 break
-        for ident in amb:
-            disamb[ident].et_al_names = best_n if best_n is not None and \
-                ident not in best_left else None
-        if best_n is not None and best_left and rule == "by-cite":
-            # names still ambiguous may be told apart by given names at this length
-            for ident in best_left:
-                disamb[ident].et_al_names = best_n
-        return self.ambiguous(amb) if best_n is not None else amb
+        for ident in unresolved:
+            disamb[ident].et_al_names = last_split
+        return self.ambiguous(amb)
 
-    # ------------------------------------------------------------------ given names
+    def classes(self, ids: list[str]) -> int:
+        """Return how many different renderings `ids` have."""
+        return len({self.text(i, p) for i in ids for p in self.by_id.get(i, [])})
 
     def _shown_names(self, ident: str) -> list[Name]:
         names: list[Name] = []
@@ -175,14 +191,31 @@ class _Run:
             _collect(self.render(ident, position), names)
         return names
 
-    def add_given(self, amb: list[str]) -> list[str]:
+    def conditions(self, amb: list[str], most: int) -> list[str]:
+        """Switch on the style's ``disambiguate="true"`` tests one more at a time (in the
+        order a rendering meets them) until the works differ."""
         disamb = self.proc.disamb
-        shown = {i: self._shown_names(i) for i in amb}
+        unresolved = list(amb)
+        for level in range(1, most + 1):
+            for ident in unresolved:
+                disamb[ident].condition = level
+            left = self.ambiguous(amb)
+            unresolved = [i for i in unresolved if i in left]
+            if not unresolved:
+                break
+        return self.ambiguous(amb)
+
+    def hint(self, ids: list[str]) -> None:
+        """Give the shown names of `ids` that share a family name with a different name
+        shown by another of them initials (when those differ) or full given names."""
+        disamb = self.proc.disamb
+        shown = {i: self._shown_names(i) for i in ids}
         initials_with = self._initialize_with()
-        for ident in amb:
-            others = [n for o in amb if o != ident for n in shown[o]]
+        for ident in ids:
+            others = [n for o in ids if o != ident for n in shown[o]]
             for name in shown[ident]:
-                rivals = [o for o in others if _family(o) == _family(name) and o != name]
+                rivals = [o for o in others if _family(o) == _family(name) and
+                          _given_key(o) != _given_key(name)]
                 if not rivals or name.literal:
                     continue
                 if initials_with is not None and all(
@@ -193,11 +226,10 @@ class _Run:
                     hint = "given"
                 if disamb[ident].hints.get(name) != "given":
                     disamb[ident].hints = {**disamb[ident].hints, name: hint}
-                left = self.ambiguous(amb)
-                if ident not in left:
-                    break
-        left = self.ambiguous(amb)
-        return left
+
+    def add_given(self, amb: list[str]) -> list[str]:
+        self.hint(amb)
+        return self.ambiguous(amb)
 
     def _initialize_with(self) -> str | None:
         for node in self.proc.style.root.iter():
@@ -215,9 +247,12 @@ class _Run:
         only_initials = rule.endswith("with-initials")
         per_item: dict[str, list[tuple[int, Name]]] = {}
         for ident in self.by_id:
-            found: list[Name] = []
+            found: list[tuple[int, Name]] = []
             for position in self.by_id[ident]:
-                _collect(self.render(ident, position), found, with_index=True)
+                for names in _name_lists(self.render(ident, position)):
+                    for index, name in enumerate(names):
+                        if (index, name) not in found:
+                            found.append((index, name))
             per_item[ident] = found  # type: ignore[assignment]
         everyone: list[Name] = []
         for found in per_item.values():
@@ -230,13 +265,16 @@ class _Run:
             for index, name in found:  # type: ignore[misc]
                 if (primary and index) or name.literal:
                     continue
-                rivals = [o for o in everyone if o != name and _family(o) == _family(name)]
+                rivals = [o for o in everyone if _family(o) == _family(name) and
+                          _given_key(o) != _given_key(name)]
                 if not rivals:
                     continue
                 same_initials = initials_with is not None and any(
                     _initials(o, initials_with) == _initials(name, initials_with)
                     for o in rivals)
                 if only_initials:
+                    if same_initials:
+                        continue
                     hint = "initials"
                 elif initials_with is not None and not same_initials:
                     hint = "initials"
@@ -249,6 +287,10 @@ class _Run:
 
 def _family(name: Name) -> tuple[str, str]:
     return (name.non_dropping_particle, name.family or name.literal)
+
+
+def _given_key(name: Name) -> str:
+    return name.given.replace(".", "").replace(" ", "").casefold()
 
 
 def _initials(name: Name, initialize_with: str) -> str:
@@ -293,3 +335,22 @@ def _names_in(node: object, out: list, all_names: list) -> None:
             stack.append(current.child)
         elif hasattr(current, "items"):
             stack.extend(reversed(current.items))
+
+
+def _name_lists(node: object) -> list[tuple]:
+    """Return the full name lists of the names tags in output `node`."""
+    found: list[tuple] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current is None:
+            continue
+        if current.__class__ is Tag:
+            if current.kind == "names":
+                if current.value[1]:
+                    found.append(current.value[1])
+                continue
+            stack.append(current.child)
+        elif hasattr(current, "items"):
+            stack.extend(reversed(current.items))
+    return found

@@ -236,7 +236,8 @@ def _test(test: str, value: str, ctx: Ctx) -> bool:
         label = ctx.label or "page"
         return label == value or (value == "sub-verbo" and label == "sub verbo")
     if test == "disambiguate":
-        return ctx.disamb.condition == (value == "true")
+        ctx.disamb_tests += 1
+        return (ctx.disamb_tests <= ctx.disamb.condition) == (value == "true")
     if test == "is-uncertain-date":
         found = ctx.lookup(value)
         return isinstance(found, Date) and found.circa

@@ -99,7 +99,8 @@ class Style:
         if layout is None:
             raise StyleError(f"<{element.tag.replace(NS, '')}> has no <layout>")
         children = [self._element(c, inherited) for c in layout]
-        f = Formatting.from_attrs(layout.attrib, delimiter=True)
+        # a layout's affixes go inside its formatting: "<b>([1]–[3])</b>"
+        f = Formatting.from_attrs(layout.attrib, delimiter=True).replace(affixes_inside=True)
         keys: list[SortKey] = []
         sort = element.find(NS + "sort")
         if sort is not None:
