@@ -114,12 +114,15 @@ def loads(text: str, *, file: str = "paper.md", base_dir: str | Path | None = No
     abstract = read_blocks(meta.abstract, file=file, first_line=meta.abstract_line, log=log) \
         if meta.abstract.strip() else []
     bib_paths: list[Path] = []
+    # confined (symlinks resolved), but read under the name the user wrote, for messages
     for name, pos in meta.bibliography:
-        bib_paths.append(confine(name, base, pos, "bibliography", allow_outside,
-                                 missing=f" (looked in {base or '.'})"))
+        confine(name, base, pos, "bibliography", allow_outside,
+                missing=f" (looked in {base or '.'})")
+        bib_paths.append(base / name)
     if not meta.bibliography and (base / "references.bib").is_file():
-        bib_paths.append(confine("references.bib", base, Pos(str(base / "references.bib"), 0),
-                                 "bibliography", allow_outside))
+        confine("references.bib", base, Pos(str(base / "references.bib"), 0), "bibliography",
+                allow_outside)
+        bib_paths.append(base / "references.bib")
     references = load_references(bib_paths, log=log)
     file_path = Path(file)
     name = file_path.parent.name if file_path.stem == "paper" and file_path.parent.name \
@@ -129,7 +132,7 @@ def loads(text: str, *, file: str = "paper.md", base_dir: str | Path | None = No
         abstract=abstract, keywords=meta.keywords, lang=meta.lang, sections=sections,
         blocks=blocks, references=references, csl=meta.csl, template=meta.template,
         link_citations=meta.link_citations, number_sections=meta.number_sections,
-        toc=meta.toc,
+        toc=meta.toc, latex_citations=meta.latex_citations,
         nocite=meta.nocite, limits=meta.limits, source_dir=str(base), source_file=file,
         name=name or "paper", findings=list(log.items), pos=Pos(file, 1, 1),
     )
@@ -142,7 +145,9 @@ def _check_style(style: str, pos: Pos | None, base: Path,
     from ..transforms.csl_styles import resolve_style_path
 
     if style.endswith(".csl") or "/" in style or "\\" in style:
-        confine(style, base, pos, "citation style", allow_outside)
+        confine(style, base, pos, "citation style", allow_outside,
+                missing="; put the .csl file in the paper's folder or give a style name "
+                        "such as 'apa'")
         return
     try:
         resolve_style_path(style, base_dir=base)
