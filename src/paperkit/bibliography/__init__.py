@@ -1,7 +1,8 @@
-"""Bibliographies: BibTeX/BibLaTeX files in, CSL-shaped :class:`~paperkit.model.Reference` out.
+"""Bibliographies: BibTeX/BibLaTeX, CSL-JSON and CSL-YAML files in, CSL-shaped references out.
 
-:func:`load_references` reads every file of a paper's ``bibliography`` list and merges them;
-a key defined twice (in one file or across files) keeps its first definition and logs PK203.
+:func:`load_references` reads every file of a paper's ``bibliography`` list (by suffix:
+``.bib``/``.bibtex``, ``.json``, ``.yaml``/``.yml``) and merges them; a key defined twice (in
+one file or across files) keeps its first definition and logs PK203.
 """
 
 from __future__ import annotations
@@ -12,20 +13,25 @@ from pathlib import Path
 from ..diagnostics import Log
 from ..errors import InputError
 from ..model import Pos, Reference
-from .bibtex import parse_bibtex, read_bibtex
 from .bibtex import _display as _display_file
+from .bibtex import parse_bibtex, read_bibtex
+from .csljson import read_csl_json, read_csl_yaml
 
 __all__ = ["load_references", "parse_bibtex", "READERS"]
 
 #: Bibliography readers by file suffix.
-READERS = {".bib": read_bibtex, ".bibtex": read_bibtex}
+READERS = {".bib": read_bibtex, ".bibtex": read_bibtex, ".json": read_csl_json,
+           ".yaml": read_csl_yaml, ".yml": read_csl_yaml}
 
 
-def load_references(paths: Sequence[Path], *, log: Log) -> list[Reference]:
+def load_references(paths: Sequence[Path], *, log: Log, lang: str = "en-US"
+                    ) -> list[Reference]:
     """Return the references of every file in `paths`, in file order.
 
-    Raises :class:`InputError`: PK104 for a missing file, PK105 for a file that is not
-    UTF-8, PK110 for BibTeX syntax errors, PK109 for a format paperkit cannot read.
+    `lang` is the paper's language (English BibTeX titles are read into sentence case for
+    an English paper). Raises :class:`InputError`: PK104 for a missing file, PK105 for a
+    file that is not UTF-8, PK110 for BibTeX syntax errors, PK109 for a format paperkit
+    cannot read or a CSL-JSON/YAML file that is not valid.
     """
     references: list[Reference] = []
     seen: dict[str, Reference] = {}
@@ -36,11 +42,11 @@ def load_references(paths: Sequence[Path], *, log: Log) -> list[Reference]:
             raise InputError.make(
                 "PK109", Pos(str(path), 0),
                 detail=f"cannot read the bibliography {path}: paperkit reads BibTeX "
-                       f"({', '.join(sorted(READERS))}) files")
+                       f"(.bib, .bibtex), CSL-JSON (.json) and CSL-YAML (.yaml, .yml) files")
         if not path.is_file():
             raise InputError.make("PK104", Pos(str(path), 0), what="bibliography",
                                   path=str(path))
-        for reference in reader(path, log=log):
+        for reference in reader(path, log=log, lang=lang):
             first = seen.get(reference.key)
             if first is not None:
                 where = first.pos

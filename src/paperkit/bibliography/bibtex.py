@@ -10,13 +10,18 @@ predefined month macros, crossref):
    ``dec`` predefined as BibTeX does);
 2. duplicate keys keep the first entry and log PK203; syntax errors log PK110 for every bad
    block, then raise the first (the file cannot be trusted);
-3. ``crossref`` children inherit their parent's missing fields (the parent's ``title``
-   becomes the child's ``booktitle``, as biber does);
+3. ``crossref`` and ``xdata`` children inherit their parents' missing fields, renamed as
+   BibLaTeX's manual prescribes (appendix B: a ``@book`` parent's ``title`` is an ``@inbook``
+   child's ``booktitle``, an ``@mvbook``'s is a ``@book``'s ``maintitle``); ``@xdata``
+   entries only lend fields and are no references themselves;
 4. :func:`~paperkit.bibliography.bibtex_to_csl.to_csl` maps types and fields and decodes
    LaTeX to Unicode.
 
 Title fields keep BibTeX's case protection as ``<span class="nocase">…</span>`` (CSL-JSON's
 convention), so ``{NATO}`` survives a style's sentence or title case.
+
+bibtexparser reads any block whose type starts with ``comment`` as a comment, which would
+lose BibLaTeX's ``@commentary`` entries; such blocks are split again under another name.
 """
 
 from __future__ import annotations
@@ -27,8 +32,8 @@ import re
 from pathlib import Path
 
 from bibtexparser.exceptions import BlockAbortedException
-from bibtexparser.model import (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry,
-                                ParsingFailedBlock, String)
+from bibtexparser.model import (Block, DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry,
+                                ExplicitComment, ParsingFailedBlock, String)
 from bibtexparser.splitter import Splitter
 
 from ..diagnostics import Diagnostic, Log
@@ -49,17 +54,21 @@ MONTH_MACROS: dict[str, str] = {
     "nov": "November", "dec": "December",
 }
 
-# Fields a crossref child never takes from its parent (biber's defaults).
+# Fields a child never takes from its parent (BibLaTeX's manual, appendix B).
 _NOT_INHERITED = frozenset({
-    "crossref", "xref", "ids", "entryset", "entrysubtype", "execute", "label", "options",
-    "presort", "related", "relatedoptions", "relatedstring", "relatedtype", "shorthand",
-    "shorthandintro", "sortkey", "shorttitle", "sorttitle",
+    "ids", "crossref", "xref", "xdata", "entryset", "entrysubtype", "execute", "label",
+    "options", "presort", "related", "relatedoptions", "relatedstring", "relatedtype",
+    "shorthand", "shorthandintro", "sortkey",
 })
-# A parent's title fields become the child's container fields.
-_PERIODICAL_TITLES = {"title": "journaltitle", "subtitle": "journalsubtitle"}
+_MAIN_TITLES = {"title": "maintitle", "subtitle": "mainsubtitle",
+                "titleaddon": "maintitleaddon"}
 _BOOK_TITLES = {"title": "booktitle", "subtitle": "booksubtitle",
                 "titleaddon": "booktitleaddon"}
-_PERIODICALS = {"periodical", "journal"}
+_JOURNAL_TITLES = {"title": "journaltitle", "subtitle": "journalsubtitle"}
+_NEVER_RENAMED = ("shorttitle", "sorttitle", "indextitle", "indexsorttitle")
+_INBOOKS = ("inbook", "bookinbook", "suppbook")
+_INCOLLECTIONS = ("collection", "reference", "incollection", "inreference", "suppcollection")
+_COMMENT_LOOKALIKE = re.compile(r"@\s*(comment[a-z]+)", re.IGNORECASE)
 
 
 def _display(file: str) -> str:
@@ -70,8 +79,8 @@ def _display(file: str) -> str:
     return file if rel.startswith("..") else rel
 
 
-def read_bibtex(path: Path, *, log: Log) -> list[Reference]:
-    """Return the references in the BibTeX file at `path`.
+def read_bibtex(path: Path, *, log: Log, lang: str = "en-US") -> list[Reference]:
+    """Return the references in the BibTeX file at `path` (`lang`: the paper's language).
 
     Raises :class:`InputError` PK104 when the file is missing, PK105 when it is not UTF-8
     (naming the line of the first bad byte) and PK110 on a syntax error.
@@ -82,7 +91,7 @@ def read_bibtex(path: Path, *, log: Log) -> list[Reference]:
     except OSError as exc:
         raise InputError.make("PK104", Pos(file, 0), what="bibliography", path=file,
                               hint=f" ({exc.strerror})" if exc.strerror else "") from None
-    return parse_bibtex(_decode(data, file), file=file, log=log)
+    return parse_bibtex(_decode(data, file), file=file, log=log, lang=lang)
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -101,8 +110,11 @@ def _decode(data: bytes, file: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse_bibtex(text: str, *, file: str, log: Log) -> list[Reference]:
+def parse_bibtex(text: str, *, file: str, log: Log, lang: str = "en-US") -> list[Reference]:
     """Return the references in the BibTeX `text`; `file` names it in positions.
+
+    `lang` is the paper's language: English titles are read into sentence case for an
+    English paper (see :mod:`~paperkit.bibliography.titles`).
 
     Every reference gets ``pos = Pos(file, line of its @, 1)``. A duplicate key keeps the
     first entry and logs PK203. Syntax errors are all logged (PK110, at the bad block's
@@ -113,7 +125,7 @@ def parse_bibtex(text: str, *, file: str, log: Log) -> list[Reference]:
     entries: list[tuple[str, str, dict[str, str], int]] = []
     problems: list[Diagnostic] = []
     first_line: dict[str, int] = {}
-    for block in library.blocks:
+    for block in _blocks(library.blocks):
         line = (block.start_line or 0) + 1
         if isinstance(block, String):
             macros[block.key.lower()] = _expand(block.value, macros)
@@ -149,7 +161,9 @@ def parse_bibtex(text: str, *, file: str, log: Log) -> list[Reference]:
     entries = _inherit_crossrefs(entries)
     references = []
     for entry_type, key, fields, line in entries:
-        csl_type, csl_fields = to_csl(entry_type, fields)
+        if entry_type == "xdata":
+            continue  # a container of fields for other entries, not a work
+        csl_type, csl_fields = to_csl(entry_type, fields, lang=lang)
         references.append(Reference(key, csl_type, csl_fields, pos=Pos(file, line, 1)))
     return references
 
@@ -206,23 +220,99 @@ def _expand(raw: object, macros: dict[str, str]) -> str:
     return "".join(out)
 
 
+def _blocks(blocks: list[Block]) -> list[Block]:
+    """Return `blocks` with each ``@commentary``-like entry bibtexparser took for a comment
+    parsed again as the entry it is."""
+    out: list[Block] = []
+    for block in blocks:
+        match = _COMMENT_LOOKALIKE.match(block.raw or "") if isinstance(block, ExplicitComment) \
+            else None
+        if match is None:
+            out.append(block)
+            continue
+        kind = match.group(1)
+        # padded with the lines before it, so that the entry keeps its line in the file
+        renamed = "\n" * (block.start_line or 0) + "@x" + (block.raw or "")[match.start(1):]
+        for inner in Splitter(bibstr=renamed).split().blocks:
+            if isinstance(inner, Entry):
+                inner.entry_type = kind
+            out.append(inner)
+    return out
+
+
+def transform_key(parent_type: str, child_type: str, field: str) -> list[str]:
+    """Return the names the field `field` of a `parent_type` parent takes in a child.
+
+    BibLaTeX's manual, appendix B (as pandoc applies it): titles become ``booktitle``
+    (a ``@book`` or ``@collection`` parent), ``maintitle`` (a multi-volume parent) or
+    ``journaltitle`` (a ``@periodical``); a ``@book``'s author is also the ``bookauthor``
+    of an ``@inbook``; other fields keep their names.
+    """
+    if field in _NOT_INHERITED:
+        return []
+    if field == "author" and ((parent_type in ("mvbook", "book") and child_type in _INBOOKS)
+                              or (parent_type == "mvbook" and child_type == "book")):
+        return ["bookauthor", "author"]
+    renames: dict[str, str] | None = None
+    if parent_type == "mvbook" and child_type in ("book", *_INBOOKS):
+        renames = _MAIN_TITLES
+    elif parent_type in ("mvcollection", "mvreference") and child_type in _INCOLLECTIONS:
+        renames = _MAIN_TITLES
+    elif parent_type == "mvproceedings" and child_type in ("proceedings", "inproceedings"):
+        renames = _MAIN_TITLES
+    elif parent_type == "book" and child_type in _INBOOKS:
+        renames = _BOOK_TITLES
+    elif parent_type in ("collection", "reference") and child_type in (
+            "incollection", "inreference", "suppcollection"):
+        renames = _BOOK_TITLES
+    elif parent_type == "proceedings" and child_type == "inproceedings":
+        renames = _BOOK_TITLES
+    elif parent_type == "periodical" and child_type in ("article", "suppperiodical"):
+        renames = _JOURNAL_TITLES
+    if renames is None:
+        return [field]
+    if field in _NEVER_RENAMED:
+        return []
+    return [renames.get(field, field)]
+
+
+def _split_keys(value: str) -> list[str]:
+    return [key for key in re.split(r"[\s,]+", value) if key]
+
+
 def _inherit_crossrefs(entries: list[tuple[str, str, dict[str, str], int]]
                        ) -> list[tuple[str, str, dict[str, str], int]]:
-    """Return `entries` with each crossref child given its parent's missing fields."""
+    """Return `entries` with each ``crossref``/``xdata`` child given its parents' fields.
+
+    A child's own fields win; a parent's own ``crossref``/``xdata`` parents lend theirs
+    too (once: a cycle stops).
+    """
     by_key = {key.lower(): (entry_type, fields) for entry_type, key, fields, _ in entries}
+
+    def lent(child_type: str, child: dict[str, str], keys: str,
+             seen: frozenset[str]) -> list[tuple[str, str]]:
+        pairs: list[tuple[str, str]] = []
+        for key in _split_keys(keys):
+            parent = by_key.get(key.lower())
+            if parent is None or key.lower() in seen:
+                continue
+            parent_type, parent_fields = parent
+            for name, value in parent_fields.items():
+                if name in ("crossref", "xdata"):
+                    pairs += [(n, v) for n, v in lent(child_type, child, value,
+                                                      seen | {key.lower()})
+                              if n not in parent_fields]
+                    continue
+                pairs += [(target, value) for target in
+                          transform_key(parent_type, child_type, name) if target not in child]
+        return pairs
+
     out = []
     for entry_type, key, fields, line in entries:
-        parent_key = fields.get("crossref", "").strip().lower()
-        if parent_key and parent_key in by_key:
-            parent_type, parent_fields = by_key[parent_key]
-            titles = _PERIODICAL_TITLES if parent_type in _PERIODICALS else _BOOK_TITLES
-            merged = dict(fields)
-            for name, value in parent_fields.items():
-                if name in _NOT_INHERITED:
-                    continue
-                target = titles.get(name, name if name not in _BOOK_TITLES else None)
-                if target is not None:
-                    merged.setdefault(target, value)
-            fields = merged
-        out.append((entry_type, key, fields, line))
+        merged = dict(fields)
+        for link in ("xdata", "crossref"):
+            if fields.get(link, "").strip():
+                inherited = dict(lent(entry_type, fields, fields[link], frozenset({key.lower()})))
+                merged = {**inherited, **merged}
+        out.append((entry_type, key, merged, line))
     return out

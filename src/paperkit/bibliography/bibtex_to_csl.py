@@ -1,24 +1,29 @@
 """The BibTeX/BibLaTeX to CSL mapping: entry types and fields as data, and :func:`to_csl`.
 
-The tables follow BibLaTeX's manual (section 2.1, entry types; 2.2, fields) and the CSL 1.0.2
-variable list, the way pandoc's BibTeX reader and biber's CSL export pair them. Nothing is
-dropped: a field with no CSL variable is kept under its own (lower-case BibTeX) name, and a
-field that loses a contest for a CSL variable (``organization`` when ``publisher`` is set)
-keeps its own name too. The original entry type is kept as ``bibtex-type`` so that checks
-can speak BibTeX ("a techreport needs an institution").
+The mapping follows BibLaTeX's manual (section 2.1, entry types; 2.2, fields) and CSL
+1.0.2's variables, field for field as pandoc's BibTeX reader (``Text.Pandoc.Citeproc.BibTeX``)
+maps them, so that a .bib file reads the same in paperkit and in pandoc. Where the two
+differ it is on purpose, and ``benchmarks/ORACLE.md`` says why (CSL 1.0.2 types pandoc does
+not use yet: ``software``, ``standard``, ``performance``, ``periodical``; ``@conference`` as
+the alias of ``@inproceedings`` it is; a DOI given as a URL; a ``howpublished`` URL).
+
+Nothing is dropped: a field with no CSL variable is kept under its own (lower-case BibTeX)
+name. The original entry type is kept as ``bibtex-type`` so that checks can speak BibTeX
+("a techreport needs an institution").
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from typing import Any
 
+from .biblatex_keys import resolve_key
+from .dates import date_from_parts, parse_date
 from .latex_text import decode_latex, decode_verbatim
 from .names import parse_names
+from .titles import TitleText, read_title
 
-__all__ = ["CSL_TYPES", "DEFAULT_TYPE", "NAME_FIELDS", "TITLE_FIELDS", "TEXT_FIELDS",
-           "VERBATIM_FIELDS", "DATE_FIELDS", "PREFERENCE", "IGNORED_FIELDS", "to_csl",
-           "parse_date", "parse_month"]
+__all__ = ["CSL_TYPES", "DEFAULT_TYPE", "IGNORED_FIELDS", "LANGUAGES", "to_csl", "language_tag"]
 
 #: BibTeX and BibLaTeX entry types to CSL types.
 CSL_TYPES: dict[str, str] = {
@@ -30,7 +35,7 @@ CSL_TYPES: dict[str, str] = {
     "inbook": "chapter",
     "incollection": "chapter",
     "inproceedings": "paper-conference",
-    "manual": "report",
+    "manual": "book",
     "mastersthesis": "thesis",
     "misc": "document",
     "phdthesis": "thesis",
@@ -41,7 +46,6 @@ CSL_TYPES: dict[str, str] = {
     "bookinbook": "chapter",
     "collection": "book",
     "dataset": "dataset",
-    "incollection-ext": "chapter",
     "inreference": "entry-encyclopedia",
     "mvbook": "book",
     "mvcollection": "book",
@@ -75,9 +79,12 @@ CSL_TYPES: dict[str, str] = {
     "review": "review",
     "standard": "standard",
     "video": "motion_picture",
-    # aliases BibLaTeX accepts
+    # aliases BibLaTeX accepts, and biblatex-apa's types
     "electronic": "webpage",
     "www": "webpage",
+    "data": "dataset",
+    "letters": "personal_communication",
+    "newsarticle": "article-newspaper",
     "customa": "document", "customb": "document", "customc": "document",
     "customd": "document", "custome": "document", "customf": "document",
 }
@@ -85,306 +92,412 @@ CSL_TYPES: dict[str, str] = {
 #: The CSL type of an entry type not in :data:`CSL_TYPES`.
 DEFAULT_TYPE = "document"
 
-#: Name-list fields.
-NAME_FIELDS: dict[str, str] = {
-    "author": "author",
-    "editor": "editor",
-    "translator": "translator",
-    "bookauthor": "container-author",
-    "director": "director",
-    "holder": "author",          # patents: the holder when no inventor is named
-    "commentator": "contributor",
-    "annotator": "contributor",
-    "introduction": "contributor",
-    "foreword": "contributor",
-    "afterword": "contributor",
-    "organizer": "organizer",
-    "recipient": "recipient",
-    "interviewer": "interviewer",
-    "illustrator": "illustrator",
-    "composer": "composer",
-}
-
-#: Title-like fields: decoded with brace protection kept as ``nocase`` spans.
-TITLE_FIELDS: dict[str, str] = {
-    "title": "title",
-    "journaltitle": "container-title",
-    "journal": "container-title",
-    "booktitle": "container-title",
-    "maintitle": "collection-title",
-    "series": "collection-title",
-    "shorttitle": "title-short",
-    "shortjournal": "container-title-short",
-    "journalsubtitle": "journalsubtitle",
-    "eventtitle": "event-title",
-    "origtitle": "original-title",
-    "reprinttitle": "reprinttitle",
-}
-
-#: Plain text fields.
-TEXT_FIELDS: dict[str, str] = {
-    "publisher": "publisher",
-    "institution": "publisher",
-    "school": "publisher",
-    "organization": "publisher",
-    "address": "publisher-place",
-    "location": "publisher-place",
-    "edition": "edition",
-    "volume": "volume",
-    "volumes": "number-of-volumes",
-    "issue": "issue",
-    "pages": "page",
-    "pagetotal": "number-of-pages",
-    "chapter": "chapter-number",
-    "note": "note",
-    "annote": "annote",
-    "annotation": "annote",
-    "abstract": "abstract",
-    "keywords": "keyword",
-    "language": "language",
-    "langid": "language",
-    "type": "genre",
-    "version": "version",
-    "venue": "event-place",
-    "isbn": "ISBN",
-    "issn": "ISSN",
-    "pmid": "PMID",
-    "pmcid": "PMCID",
-    "origpublisher": "original-publisher",
-    "origlocation": "original-publisher-place",
-    "archive": "archive",
-    "library": "archive_location",
-    "howpublished": "medium",
-    "number": "number",
-}
-
-#: Fields copied as written (no LaTeX decoding): URLs and identifiers.
-VERBATIM_FIELDS: dict[str, str] = {"url": "URL", "doi": "DOI", "eprint": "eprint"}
-
-#: Date fields (ISO 8601 / EDTF ranges as BibLaTeX writes them).
-DATE_FIELDS: dict[str, str] = {
-    "date": "issued",
-    "urldate": "accessed",
-    "eventdate": "event-date",
-    "origdate": "original-date",
-}
-
-#: When several fields map to one CSL variable, the first one present wins; the others are
-#: kept under their own names.
-PREFERENCE: dict[str, tuple[str, ...]] = {
-    "container-title": ("journaltitle", "journal", "booktitle"),
-    "publisher": ("publisher", "institution", "school", "organization"),
-    "publisher-place": ("location", "address"),
-    "collection-title": ("series", "maintitle"),
-    "annote": ("annotation", "annote"),
-    "language": ("langid", "language"),
-    "author": ("author", "holder"),
-}
-
 #: Fields that are instructions to BibTeX/biber rather than data about the work.
 IGNORED_FIELDS = frozenset({"crossref", "xref", "xdata", "options", "presort", "sortkey",
                             "sortname", "sorttitle", "sortyear", "execute", "entryset",
-                            "ids", "related", "relatedtype", "relatedoptions"})
+                            "related", "relatedtype", "relatedoptions", "entrysubtype",
+                            "langidopts", "editortype", "eprintclass", "primaryclass"})
 
-_THESIS_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
-_ISSUE_TYPES = {"article-journal", "article-magazine", "article-newspaper", "periodical"}
-_NUMBER_TYPES = {"report", "patent", "standard", "legislation", "bill", "legal_case"}
+#: babel language names (``langid``) to IETF tags, as pandoc maps them.
+LANGUAGES: dict[str, str] = {
+    "english": "en-US", "usenglish": "en-US", "american": "en-US", "british": "en-GB",
+    "ukenglish": "en-GB", "canadian": "en-US", "australian": "en-GB", "newzealand": "en-GB",
+    "afrikaans": "af-ZA", "arabic": "ar", "basque": "eu", "bulgarian": "bg-BG",
+    "catalan": "ca-AD", "croatian": "hr-HR", "czech": "cs-CZ", "danish": "da-DK",
+    "dutch": "nl-NL", "estonian": "et-EE", "finnish": "fi-FI", "canadien": "fr-CA",
+    "acadian": "fr-CA", "french": "fr-FR", "francais": "fr-FR", "austrian": "de-AT",
+    "naustrian": "de-AT", "german": "de-DE", "germanb": "de-DE", "ngerman": "de-DE",
+    "greek": "el-GR", "polutonikogreek": "el-GR", "hebrew": "he-IL", "hungarian": "hu-HU",
+    "icelandic": "is-IS", "italian": "it-IT", "japanese": "ja-JP", "latvian": "lv-LV",
+    "lithuanian": "lt-LT", "magyar": "hu-HU", "mongolian": "mn-MN", "norsk": "nb-NO",
+    "nynorsk": "nn-NO", "farsi": "fa-IR", "polish": "pl-PL", "brazil": "pt-BR",
+    "brazilian": "pt-BR", "portugues": "pt-PT", "portuguese": "pt-PT", "romanian": "ro-RO",
+    "russian": "ru-RU", "serbian": "sr-RS", "serbianc": "sr-RS", "slovak": "sk-SK",
+    "slovene": "sl-SL", "spanish": "es-ES", "swedish": "sv-SE", "thai": "th-TH",
+    "turkish": "tr-TR", "ukrainian": "uk-UA", "vietnamese": "vi-VN", "latin": "la",
+}
+_ENGLISH_VARIANTS = {"british": "en-GB", "uk": "en-GB", "american": "en-US", "us": "en-US",
+                     "usmax": "en-US", "australian": "en-GB", "newzealand": "en-GB"}
+
+# Entry types whose ``number`` is a series number, and those whose ``number`` is an issue.
+_SERIES_NUMBERED = {"book", "collection", "proceedings", "reference", "mvbook", "mvcollection",
+                    "mvproceedings", "mvreference", "bookinbook", "inbook", "incollection",
+                    "inproceedings", "inreference", "suppbook", "suppcollection"}
+_ARTICLES = {"article", "periodical", "suppperiodical", "review"}
+# Parts of a larger work: their booktitle (or maintitle) is the container. pandoc leaves
+# out @suppbook and @suppcollection, whose booktitle then got lost; BibLaTeX's manual
+# makes them kinds of @inbook and @incollection.
+_CHAPTERS = {"inbook", "incollection", "inproceedings", "inreference", "bookinbook",
+             "suppbook", "suppcollection"}
 _SUBTYPES = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
-
-_MONTHS = {name: i + 1 for i, names in enumerate([
-    ("jan", "january", "janvier", "januar"), ("feb", "february", "février", "februar"),
-    ("mar", "march", "mars", "märz"), ("apr", "april", "avril"),
-    ("may", "mai"), ("jun", "june", "juin", "juni"), ("jul", "july", "juillet", "juli"),
-    ("aug", "august", "août"), ("sep", "sept", "september", "septembre"),
-    ("oct", "october", "octobre", "oktober"), ("nov", "november", "novembre"),
-    ("dec", "december", "décembre", "dezember"),
-]) for name in names}
-_ISO_DATE = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+_EPRINT_URLS = {"arxiv": "https://arxiv.org/abs/", "jstor": "https://www.jstor.org/stable/",
+                "pubmed": "https://www.ncbi.nlm.nih.gov/pubmed/",
+                "googlebooks": "https://books.google.com?id="}
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+# Name fields with a CSL variable (pandoc's, plus CSL 1.0.2 roles BibLaTeX has).
+_NAMES = {"author": "author", "bookauthor": "container-author", "translator": "translator",
+          "director": "director", "organizer": "organizer", "recipient": "recipient",
+          "interviewer": "interviewer", "illustrator": "illustrator", "composer": "composer"}
+_PLAIN = {"pagetotal": "number-of-pages", "volumes": "number-of-volumes",
+          "chapter": "chapter-number", "edition": "edition", "version": "version",
+          "origpublisher": "original-publisher", "venue": "event-place",
+          "abstract": "abstract", "keywords": "keyword"}
+_VERBATIM = {"isbn": "ISBN", "issn": "ISSN", "pmid": "PMID", "pmcid": "PMCID",
+             "library": "call-number", "ids": "other-ids"}
 
 
-def parse_month(text: str) -> int | None:
-    """Return the month number of `text` (``5``, ``"05"``, ``"may"``, ``"May."``), or None."""
-    value = text.strip().rstrip(".").lower()
-    if value.isdigit():
-        number = int(value)
-        return number if 1 <= number <= 12 else None
-    return _MONTHS.get(value)
-
-
-def _date_parts(text: str) -> list[int] | None:
-    match = _ISO_DATE.match(text.strip())
-    if not match:
+def language_tag(fields: dict[str, str]) -> str | None:
+    """Return the IETF tag of an entry's ``langid`` (or ``hyphenation``), or None."""
+    langid = fields.get("langid", fields.get("hyphenation", "")).strip().lower()
+    if not langid:
         return None
-    parts = [int(p) for p in match.groups() if p is not None]
-    if len(parts) > 1 and not 1 <= parts[1] <= 12:
-        return None
-    return parts
+    if langid == "english":
+        variant = fields.get("langidopts", "").strip().lower()
+        if variant.startswith("variant="):
+            return _ENGLISH_VARIANTS.get(variant[len("variant="):].strip(), "en-US")
+    return LANGUAGES.get(langid, langid)
 
 
-def parse_date(text: str) -> dict[str, Any]:
-    """Return the CSL date for `text`: ``2022``, ``2022-05-17``, ``2020/2022``, ``2020--2022``.
+class _Entry:
+    """An entry's raw fields, remembering which ones the mapping used."""
 
-    A value that is not a date (``in press``, ``forthcoming``) becomes ``{"literal": ...}``.
-    """
-    value = text.strip().replace("\u2013", "/").replace("--", "/")
-    if value.startswith("c.") or value.startswith("ca."):
-        inner = parse_date(value.split(".", 1)[1])
-        if "date-parts" in inner:
-            return {**inner, "circa": True}
-    ranges = [p for p in value.split("/")]
-    if 1 <= len(ranges) <= 2:
-        parsed = [_date_parts(p) for p in ranges if p.strip()]
-        if parsed and all(p is not None for p in parsed):
-            return {"date-parts": parsed}
-    return {"literal": text.strip()}
+    def __init__(self, entry_type: str, fields: dict[str, str], lang: str) -> None:
+        self.type = entry_type
+        self.fields = {k: v for k, v in fields.items() if v.strip()}
+        self.used: set[str] = set()
+        self.lang = lang
+        language = language_tag(fields)
+        # English titles are stored in sentence case (see titles.py)
+        self.sentence_case = lang.lower().startswith("en") and (
+            language is None or language.lower().startswith("en-"))
+        self.language = language
 
+    def raw(self, name: str) -> str | None:
+        value = self.fields.get(name)
+        if value is not None:
+            self.used.add(name)
+        return value
 
-def _issued(fields: dict[str, str]) -> dict[str, Any] | None:
-    """Return the issue date from ``date`` or ``year``/``month``/``day``, or None."""
-    if "date" in fields:
-        return parse_date(decode_latex(fields["date"]))
-    if "year" not in fields:
-        return None
-    year = decode_latex(fields["year"])
-    date = parse_date(year)
-    if "date-parts" in date and len(date["date-parts"]) == 1 and len(date["date-parts"][0]) == 1:
-        month = parse_month(decode_latex(fields.get("month", "")).split()[0]) \
-            if fields.get("month", "").strip() else None
-        if month is not None:
-            date["date-parts"][0].append(month)
-            day = decode_latex(fields.get("day", "")).strip()
-            if day.isdigit():
-                date["date-parts"][0].append(int(day))
-    return date
+    def has(self, name: str) -> bool:
+        return name in self.fields
 
+    def text(self, name: str) -> str | None:
+        raw = self.raw(name)
+        return decode_latex(raw) if raw is not None else None
 
-def _decode_page(latex: str) -> str:
-    return decode_latex(latex).replace("\u2013", "-").replace("\u2014", "-")
+    def title(self, name: str, *, cased: bool = True) -> TitleText | None:
+        raw = self.raw(name)
+        if raw is None:
+            return None
+        return read_title(raw, sentence_case=cased and self.sentence_case)
 
-
-def _decode_doi(latex: str) -> str:
-    return _DOI_PREFIX.sub("", decode_verbatim(latex))
+    def literal_list(self, name: str) -> str | None:
+        """Return a BibLaTeX literal list (``London and New York``) joined by "; "."""
+        raw = self.raw(name)
+        if raw is None:
+            return None
+        return "; ".join(decode_latex(item) for item in _split_and(raw))
 
 
-_SPECIAL: dict[str, Callable[[str], str]] = {"pages": _decode_page, "doi": _decode_doi}
+def _split_and(raw: str) -> list[str]:
+    """Return the items of a literal list, split at ``and`` outside braces."""
+    items, current, depth = [], [], 0
+    words = re.split(r"(\s+)", raw)
+    for word in words:
+        depth += word.count("{") - word.count("}")
+        if depth == 0 and word == "and" and current:
+            items.append("".join(current).strip())
+            current = []
+        else:
+            current.append(word)
+    items.append("".join(current).strip())
+    return [item for item in items if item]
 
 
-def _subtitled(fields: dict[str, str], field: str, decoded: str) -> str:
-    """Return `decoded` (a title) with its ``subtitle``/``titleaddon`` companions joined."""
-    stem = field[:-5] if field.endswith("title") else field
-    if field == "title":
-        stem = ""
-    subtitle = fields.get(f"{stem}subtitle")
-    if subtitle:
-        decoded = f"{decoded}: {decode_latex(subtitle, protect=True)}"
-    addon = fields.get(f"{stem}titleaddon")
-    if addon:
-        decoded = f"{decoded}. {decode_latex(addon, protect=True)}"
-    return decoded
+def _concat(parts: list[TitleText | None], separator: str) -> TitleText | None:
+    out: TitleText | None = None
+    for part in parts:
+        if part is None:
+            continue
+        out = part if out is None else out.join(part, separator)
+    return out
 
 
-def _companion(field: str) -> bool:
-    """Return whether `field` is a subtitle/addon joined to its title by :func:`_subtitled`."""
-    return field.endswith("subtitle") or field.endswith("titleaddon")
+def _join_text(parts: list[str | None], separator: str) -> str | None:
+    """Return `parts` joined as pandoc's ``concatWith``: "A. B", but "A? B"."""
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        if not out:
+            out = part
+        elif out[-1] in "!?.,:;":
+            out = f"{out} {part}"
+        else:
+            out = f"{out}{separator} {part}"
+    return out or None
 
 
-def _decode(field: str, raw: str, fields: dict[str, str]) -> Any:
-    if field in NAME_FIELDS:
-        return parse_names(raw)
-    if field in TITLE_FIELDS:
-        return _subtitled(fields, field, decode_latex(raw, protect=True))
-    if field in VERBATIM_FIELDS:
-        return _SPECIAL.get(field, decode_verbatim)(raw)
-    if field in DATE_FIELDS:
-        return parse_date(decode_verbatim(raw))
-    if field in _SPECIAL:
-        return _SPECIAL[field](raw)
-    return decode_latex(raw)
-
-
-def _target(field: str, csl_type: str) -> str | None:
-    """Return the CSL variable `field` maps to for an entry of `csl_type`, or None."""
-    if field == "number":
-        if csl_type in _ISSUE_TYPES:
-            return "issue"
-        return "number" if csl_type in _NUMBER_TYPES else "collection-number"
-    for table in (NAME_FIELDS, TITLE_FIELDS, TEXT_FIELDS, VERBATIM_FIELDS, DATE_FIELDS):
-        if field in table:
-            return table[field]
-    return None
-
-
-def to_csl(entry_type: str, fields: dict[str, str]) -> tuple[str, dict[str, Any]]:
+def to_csl(entry_type: str, fields: dict[str, str], *, lang: str = "en-US"
+           ) -> tuple[str, dict[str, Any]]:
     """Return the CSL type and CSL variables of a BibTeX entry.
 
     `entry_type` is the BibTeX type (any case); `fields` maps lower-case field names to raw
-    LaTeX values (delimiters removed, @string macros expanded). Names become CSL name
-    lists, dates CSL dates, everything else Unicode text. The result also holds
-    ``bibtex-type`` and every field without a CSL variable under its own name.
+    LaTeX values (delimiters removed, @string macros expanded, crossref and xdata
+    inherited). `lang` is the paper's language: English titles are converted to sentence
+    case when the paper is English (see :mod:`~paperkit.bibliography.titles`). Names become
+    CSL name lists, dates CSL dates, titles CSL-JSON text with ``nocase`` spans, everything
+    else Unicode text. The result also holds ``bibtex-type`` and every field without a CSL
+    variable under its own name.
     """
     bib_type = entry_type.lower()
-    csl_type = CSL_TYPES.get(bib_type, DEFAULT_TYPE)
-    subtype = fields.get("entrysubtype", "").strip().lower()
-    if csl_type == "article-journal" and subtype in _SUBTYPES:
-        csl_type = _SUBTYPES[subtype]
+    entry = _Entry(bib_type, fields, lang)
+    options = _options(entry.raw("options") or "")
     out: dict[str, Any] = {}
-    kept: dict[str, Any] = {"bibtex-type": bib_type}
-    taken: set[str] = set()
-    order = sorted(fields, key=lambda f: _rank(f, csl_type))
-    for field in order:
-        raw = fields[field]
-        if field in IGNORED_FIELDS or field in ("year", "month", "day", "entrysubtype"):
+    csl_type = _csl_type(entry)
+    _names(entry, options, out)
+    _dates(entry, out)
+    _numbers(entry, out)
+    _titles(entry, out)
+    _publication(entry, out)
+    _identifiers(entry, options, out)
+    _notes(entry, out)
+    genre = _genre(entry)
+    if genre:
+        out["genre"] = genre
+    if entry.language:
+        entry.raw("langid")
+        entry.raw("hyphenation")
+        out["language"] = entry.language
+    out = {k: v for k, v in out.items() if v not in (None, "", [])}
+    out["bibtex-type"] = bib_type
+    for name, raw in entry.fields.items():
+        if name in entry.used or name in IGNORED_FIELDS or name in out:
             continue
-        if _companion(field) and _title_of(field) in fields:
-            continue
-        if not raw.strip():
-            continue
-        target = _target(field, csl_type)
-        if field == "howpublished":
-            target = _howpublished_target(raw, fields)
-        value = _decode(field, raw, fields) if target != "URL" else decode_verbatim(raw)
-        if target is None or target in taken:
-            kept[field] = value
-            continue
-        out[target] = value
-        taken.add(target)
-    issued = _issued(fields)
-    if issued is not None and "issued" not in out:
-        out["issued"] = issued
-    else:  # no date to build, or `date` already gave it: keep the parts as written
-        for part in ("year", "month", "day"):
-            if fields.get(part, "").strip():
-                kept[part] = decode_latex(fields[part])
-    if "genre" not in out and bib_type in _THESIS_GENRES:
-        out["genre"] = _THESIS_GENRES[bib_type]
-    eprint_type = fields.get("eprinttype", fields.get("archiveprefix", "")).strip().lower()
-    if "URL" not in out and "eprint" in kept and eprint_type == "arxiv":
-        out["URL"] = f"https://arxiv.org/abs/{kept['eprint']}"
-    for field, value in kept.items():
-        out.setdefault(field, value)
+        out[name] = decode_latex(raw)
     return csl_type, out
 
 
-def _title_of(companion: str) -> str:
-    stem = companion[:-len("subtitle")] if companion.endswith("subtitle") \
-        else companion[:-len("titleaddon")]
-    return f"{stem}title" if stem else "title"
+def _options(raw: str) -> dict[str, str]:
+    out = {}
+    for part in raw.split(","):
+        key, _, value = part.partition("=")
+        if key.strip():
+            out[key.strip().lower()] = value.strip().lower() or "true"
+    return out
 
 
-def _rank(field: str, csl_type: str) -> tuple[int, str]:
-    """Return a sort key putting each CSL variable's preferred BibTeX field first."""
-    target = _target(field, csl_type)
-    if target in PREFERENCE and field in PREFERENCE[target]:
-        return (PREFERENCE[target].index(field), field)
-    return (0, field)
+def _csl_type(entry: _Entry) -> str:
+    csl_type = CSL_TYPES.get(entry.type, DEFAULT_TYPE)
+    subtype = entry.fields.get("entrysubtype", "").strip().lower()
+    if entry.type in ("article", "periodical", "suppperiodical") and subtype in _SUBTYPES:
+        return _SUBTYPES[subtype]
+    if entry.type == "unpublished" and any(entry.has(f) for f in ("eventdate", "eventtitle",
+                                                                   "venue")):
+        return "speech"  # a talk: CSL's "speech" is a speech or other presentation
+    return csl_type
 
 
-def _howpublished_target(raw: str, fields: dict[str, str]) -> str:
-    """Return where ``howpublished`` goes: a URL if it is one, else the publisher or medium."""
-    value = decode_verbatim(raw)
-    if value.startswith(("http://", "https://")) and "url" not in fields:
-        return "URL"
-    if "publisher" not in fields:
-        return "publisher"
-    return "medium"
+def _genre(entry: _Entry) -> str | None:
+    kind = entry.text("type")
+    if kind:
+        return resolve_key(kind, lang=entry.lang)
+    if entry.type == "mastersthesis":
+        return resolve_key("mathesis", lang=entry.lang)
+    if entry.type == "phdthesis":
+        return resolve_key("phdthesis", lang=entry.lang)
+    return None
+
+
+def _names(entry: _Entry, options: dict[str, str], out: dict[str, Any]) -> None:
+    useprefix = options.get("useprefix") == "true"
+    for field, variable in _NAMES.items():
+        raw = entry.raw(field)
+        if raw is not None:
+            out[variable] = parse_names(raw, useprefix=useprefix)
+    editor = entry.raw("editor")
+    if editor is not None:
+        role = (entry.fields.get("editortype") or "").strip().lower()
+        out["director" if role == "director" else "editor"] = \
+            parse_names(editor, useprefix=useprefix)
+    holder = entry.fields.get("holder")
+    if holder is not None and "author" not in out:
+        entry.raw("holder")  # a patent's holder stands in for a missing inventor
+        out["author"] = parse_names(holder, useprefix=useprefix)
+
+
+def _date(entry: _Entry, field: str, prefix: str) -> dict[str, Any] | None:
+    raw = entry.raw(field)
+    if raw is not None:
+        return parse_date(decode_verbatim(raw))
+    parts = [entry.text(prefix + name) for name in ("year", "month", "day", "endyear",
+                                                    "endmonth", "endday")]
+    return date_from_parts(*parts)
+
+
+def _dates(entry: _Entry, out: dict[str, Any]) -> None:
+    out["issued"] = _date(entry, "date", "")
+    out["event-date"] = _date(entry, "eventdate", "event")
+    out["original-date"] = _date(entry, "origdate", "orig")
+    out["accessed"] = _date(entry, "urldate", "url")
+
+
+def _numbers(entry: _Entry, out: dict[str, Any]) -> None:
+    page = entry.text("pages")
+    if page is not None:
+        out["page"] = page.replace("\u2013", "-").replace("\u2014", "-")
+    for field, variable in _PLAIN.items():
+        value = entry.text(field)
+        if value is not None:
+            out[variable] = value
+    volume, part = entry.text("volume"), entry.text("part")
+    if volume and part:
+        out["volume"] = f"{volume}.{part}"
+    elif volume or part:
+        out["volume"] = volume or part
+    number = entry.text("number")
+    issue = entry.text("issue")
+    if number is not None and entry.type in _SERIES_NUMBERED:
+        out["collection-number"] = number
+    elif number is not None and entry.type in _ARTICLES:
+        out["issue"] = _join_text([number, issue], ",")
+    elif number is not None:
+        out["number"] = number
+    if "issue" not in out and issue is not None:
+        out["issue"] = issue
+
+
+def _titles(entry: _Entry, out: dict[str, Any]) -> None:
+    periodical = entry.type == "periodical"
+    chapter = entry.type in _CHAPTERS
+    main = entry.has("maintitle")
+    whole = main and not chapter  # the entry is one volume of a multi-volume work
+
+    def first(*names: str, cased: bool = True) -> TitleText | None:
+        for name in names:
+            if entry.has(name):
+                return entry.title(name, cased=cased)
+        return None
+
+    title = first(*(["issuetitle"] if periodical else []),
+                  *(["maintitle"] if whole else []), "title")
+    subtitle = first(*(["issuesubtitle"] if periodical else []),
+                     *(["mainsubtitle"] if whole else []), "subtitle")
+    addon = first(*(["maintitleaddon"] if whole else []), "titleaddon")
+    full = _concat([_concat([title, subtitle], ":"), addon], ".")
+    if full is not None:
+        out["title"] = full.markup()
+    if main:
+        volume = _concat([_concat([first("title" if whole else "booktitle"),
+                                   first("subtitle" if whole else "booksubtitle")], ":"),
+                          first("titleaddon" if whole else "booktitleaddon")], ".")
+        if volume is not None:
+            out["volume-title"] = volume.markup()
+    container = None
+    if periodical:
+        container = _concat([_concat([entry.title("title", cased=False),
+                                      entry.title("subtitle", cased=False)], ":"),
+                             entry.title("titleaddon", cased=False)], ".")
+    elif chapter and (main or entry.has("booktitle")):
+        stem = "main" if main else "book"
+        container = _concat([_concat([first(f"{stem}title"), first(f"{stem}subtitle")], ":"),
+                             first(f"{stem}titleaddon")], ".")
+    if container is None:
+        container = _concat([first("journaltitle", "journal", cased=False),
+                             first("journalsubtitle", cased=False)], ":")
+    if container is not None:
+        out["container-title"] = container.markup()
+    short_container = (entry.title("shorttitle", cased=False) if periodical and not main
+                       else None) or first("shortjournal", cased=False)
+    if short_container is not None:
+        out["container-title-short"] = short_container.markup()
+    series = entry.title("series")
+    if series is not None:
+        out["collection-title"] = _series(series, entry.lang)
+    short = None
+    plain_title = entry.title("title")
+    if entry.has("shorttitle") and (not main or chapter):
+        short = entry.title("shorttitle")
+    elif plain_title is not None:
+        short = (plain_title.before_colon() or plain_title) if (subtitle or addon) and not main \
+            else plain_title.before_colon()
+    if short is not None:
+        out["title-short"] = short.markup()
+    for field, variable in (("eventtitle", "event"), ("origtitle", "original-title")):
+        value = entry.title(field)
+        if value is not None:
+            out[variable] = value.markup()
+
+
+def _series(series: TitleText, lang: str) -> str:
+    """Return a series title; a bare number is "3rd series" (BibLaTeX's ``jourser``)."""
+    text = series.plain()
+    if text.isdigit() and lang.lower().startswith("en"):
+        number = int(text)
+        suffix = "th" if 10 <= number % 100 <= 13 else \
+            {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+        return f"{text}{suffix} {resolve_key('jourser', lang=lang)}"
+    return resolve_key(series.markup(), lang=lang)
+
+
+def _publication(entry: _Entry, out: dict[str, Any]) -> None:
+    publishers: list[str] = []
+    for field in ("school", "institution", "organization", "howpublished", "publisher"):
+        if field == "howpublished":
+            raw = entry.fields.get(field)
+            if raw is None:
+                continue
+            url = decode_verbatim(raw)
+            if url.startswith(("http://", "https://")) and not entry.has("url"):
+                entry.raw(field)  # a URL given as howpublished is the URL
+                out["URL"] = url
+                continue
+            publishers.append(entry.text(field) or "")
+        else:
+            value = entry.literal_list(field)
+            if value:
+                publishers.append(value)
+    if publishers:
+        out["publisher"] = "; ".join(p for p in publishers if p)
+    address = entry.literal_list("address")
+    if address is None and entry.type != "patent":
+        address = entry.literal_list("location")
+    out["publisher-place"] = address
+    out["original-publisher-place"] = entry.literal_list("origlocation")
+    if entry.type == "patent" and entry.has("location"):
+        raw = entry.raw("location") or ""
+        out["jurisdiction"] = "; ".join(resolve_key(decode_latex(item), lang=entry.lang)
+                                        for item in _split_and(raw))
+
+
+def _identifiers(entry: _Entry, options: dict[str, str], out: dict[str, Any]) -> None:
+    url = entry.raw("url")
+    if url is not None and (entry.type == "online" or options.get("url") != "false"):
+        out["URL"] = decode_verbatim(url)
+    kind = (entry.fields.get("eprinttype") or entry.fields.get("archiveprefix") or "").strip()
+    eprint = entry.fields.get("eprint")
+    if eprint is not None and kind.lower() in _EPRINT_URLS and "URL" not in out:
+        entry.raw("eprint")
+        entry.raw("eprinttype")
+        entry.raw("archiveprefix")
+        out["URL"] = _EPRINT_URLS[kind.lower()] + decode_verbatim(eprint)
+    doi = entry.raw("doi")
+    if doi is not None and options.get("doi") != "false":
+        out["DOI"] = _DOI_PREFIX.sub("", decode_verbatim(doi))
+    for field, variable in _VERBATIM.items():
+        raw = entry.raw(field)
+        if raw is not None:
+            out[variable] = decode_verbatim(raw) if field != "library" else decode_latex(raw)
+
+
+def _notes(entry: _Entry, out: dict[str, Any]) -> None:
+    out["note"] = _join_text([entry.text("note"), entry.text("addendum")], ".")
+    annote = entry.text("annotation")
+    out["annote"] = annote if annote is not None else entry.text("annote")
+    status = entry.text("pubstate")
+    if status is None and isinstance(out.get("issued"), dict) and \
+            out["issued"].get("literal", "").lower() == "forthcoming":
+        status = "forthcoming"
+    if status is not None:
+        out["status"] = resolve_key(status, lang=entry.lang)
+
