@@ -102,13 +102,15 @@ def _substitute_authors(nodes: list[tuple[str, object]], text: str,
 
 def _replace(node: object, names: Tag, previous: Tag, text: str, rule: str) -> object | None:
     """Return `node` with its names substituted, or None when they do not match."""
-    current = tuple(names.value[1])
-    before = tuple(previous.value[1])
-    if rule in ("complete-all", "complete-each"):
-        if not current:
-            if render(names) != render(previous):
-                return None
-        elif current != before:
+    current = _name_texts(names)
+    before = _name_texts(previous)
+    if not current or not before:
+        # a substitute (a title) stands for the names: it must read the same
+        if current or before or plain(render(names)) != plain(render(previous)):
+            return None
+        count = 0
+    elif rule in ("complete-all", "complete-each"):
+        if current != before:
             return None
         count = len(current)
     else:
@@ -126,9 +128,31 @@ def _replace(node: object, names: Tag, previous: Tag, text: str, rule: str) -> o
         return _map(node, names, lambda tag: _map_kind(tag, "namelist", lambda t: Tag(
             "namelist", None, replacement)))
     limit = count if rule in ("partial-each", "complete-each") else 1
-    which = set(current[:limit])
-    return _map(node, names, lambda tag: _map_kind(tag, "name", lambda t: Tag(
-        "name", t.value, replacement) if t.value in which else t))
+    seen = [0]
+
+    def swap(tag: Tag) -> Tag:
+        seen[0] += 1
+        return Tag("name", tag.value, replacement) if seen[0] <= limit else tag
+
+    return _map(node, names, lambda tag: _map_kind(tag, "name", swap))
+
+
+def _name_texts(names: Tag) -> tuple[str, ...]:
+    """Return the rendered text of each name in a names tag."""
+    found: list[str] = []
+    stack = [names.child]
+    while stack:
+        current = stack.pop()
+        if current is None:
+            continue
+        if current.__class__ is Tag:
+            if current.kind == "name":
+                found.append(plain(render(current)))
+                continue
+            stack.append(current.child)
+        elif current.__class__ is Fmt:
+            stack.extend(reversed(current.items))
+    return tuple(found)
 
 
 def _map(node: object, target: object, fn) -> object:

@@ -100,10 +100,15 @@ def _join(proc: Processor, entries: list[tuple[Any, object]]) -> list:
     year_delim = opts.get("year-suffix-delimiter", group_delim or delim_text)
     if group_delim is None:
         group_delim = ", "
+    # cite grouping: in a sorted citation a cite joins the earlier group with the same
+    # names (CSL 1.0.1); unsorted, only neighbours group
     groups: list[list[tuple[Any, object]]] = []
     for cite, node in entries:
-        if groups and _same_names(groups[-1][-1][1], node):
-            groups[-1].append((cite, node))
+        candidates = groups if layout.sort else groups[-1:]
+        for group in candidates:
+            if _same_names(group[-1][1], node):
+                group.append((cite, node))
+                break
         else:
             groups.append([(cite, node)])
     out: list = []
@@ -115,7 +120,7 @@ def _join(proc: Processor, entries: list[tuple[Any, object]]) -> list:
             out.append(Lit([between]))
         # (node, whether it ends a collapsed run, whether it prints a locator or suffix)
         members: list[tuple[object, bool, bool]] = [
-            (group[0][1] if index == 0 or not years else strip_names(node), False,
+            (node if index == 0 or not years else strip_names(node), False,
              _has_extra(cite)) for index, (cite, node) in enumerate(group)]
         if years and collapse != "year":
             members = _collapse_suffixes(members, year_delim,

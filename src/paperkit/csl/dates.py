@@ -54,23 +54,26 @@ class DateNode:
             return Lit([key]) if key else None
         if date.literal and not date.parts:
             return apply_formatting(f, Tag("date", date, Lit(render_value(date.literal))), ctx)
-        pieces = _render(date, parts, ctx)
+        pieces = _render(date, parts, ctx, self.delimiter)
         if not pieces:
             ctx.nonempty -= 1
             return None
-        return apply_formatting(f, Tag("date", date, formatted(self.delimiter, pieces)), ctx)
+        out: object = Tag("date", date, formatted(self.delimiter, pieces))
+        if self.variable == "accessed":  # left out when telling cites apart
+            out = Tag("accessed", None, out)
+        return apply_formatting(f, out, ctx)
 
 
-def _render(date: Date, parts: list[DatePart], ctx: Ctx) -> list:
-    start = date.parts[0]
-    month = start[1]
-    if month is None and date.season is not None:
-        start = (start[0], 12 + date.season, None)
+def _render(date: Date, parts: list[DatePart], ctx: Ctx, delimiter: object) -> list:
+    """Return the date parts' outputs (a range as one piece: "2–4 January 1999")."""
+    start = _seasonal(date.parts[0], date.season)
+    if start is None:
+        return []
     if len(date.parts) < 2:
         return [p for p in (_part(part, start, ctx) for part in parts) if p is not None]
-    end = date.parts[1]
-    if end[1] is None and date.season is not None and start[1] and start[1] > 12:
-        end = (end[0], start[1], None)
+    end = _seasonal(date.parts[1], date.season)
+    if end is None:
+        return []
     names = [p.name for p in parts]
     value = {"year": 0, "month": 1, "day": 2}
     same = set()
@@ -93,13 +96,28 @@ def _render(date: Date, parts: list[DatePart], ctx: Ctx) -> list:
     left = [p for p in (_part(part, start, ctx) for part in diffs) if p is not None]
     right = [p for p in (_part(part, end, ctx) for part in diffs) if p is not None]
     largest = min(diffs, key=lambda p: _ORDER[p.name])
-    delimiter = largest.range_delimiter if largest.range_delimiter is not None else "\u2013"
+    range_delimiter = largest.range_delimiter if largest.range_delimiter is not None \
+        else "\u2013"
     out = [p for p in (_part(part, start, ctx) for part in first_same) if p is not None]
-    out += _drop_last_suffix(left)
-    out.append(Lit([delimiter]))
-    out += _drop_first_prefix(right)
+    middle = [formatted(delimiter, _drop_last_suffix(left)), Lit([range_delimiter]),
+              formatted(delimiter, _drop_first_prefix(right))]
+    out.append(Fmt(EMPTY, [m for m in middle if m is not None]))
     out += [p for p in (_part(part, start, ctx) for part in last_same) if p is not None]
     return _drop_last_suffix(out)
+
+
+def _seasonal(ymd: tuple, season: int | None) -> tuple | None:
+    """Return (year, month, day) with a season as pseudo-month 13-16 (None: invalid)."""
+    year, month, day = ymd
+    if month is None:
+        if season is not None and 1 <= season <= 4:
+            return (year, 12 + season, None)
+        return ymd
+    if month < 1 or month > 24:
+        return None
+    if month > 12:
+        return (year, 13 + (month - 13) % 4, None)
+    return ymd
 
 
 def _drop_last_suffix(items: list) -> list:
@@ -179,7 +197,8 @@ def date_sort_key(date: Date, shown: list[str] | None = None) -> str:
     pieces = []
     for year, month, day in date.parts:
         y = year or 0
-        text = f"{y + 500000:07d}" if y >= 0 else f"-{500000 + y:06d}"
+        # digits only (collation drops "-"): BC years sort before AD ones
+        text = f"1{y:06d}" if y >= 0 else f"0{500000 + y:06d}"
         m = month or (12 + date.season if date.season else 0)
         if shown is not None and "month" not in shown:
             m = 0
@@ -187,4 +206,4 @@ def date_sort_key(date: Date, shown: list[str] | None = None) -> str:
         if shown is not None and "day" not in shown:
             d = 0
         pieces.append(f"{text}{m:02d}{d:02d}")
-    return "".join(pieces) if len(pieces) == 1 else pieces[0] + "-" + pieces[1]
+    return pieces[0] if len(pieces) == 1 else pieces[0] + pieces[1]

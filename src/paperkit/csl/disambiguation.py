@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .context import FIRST
 from .names import initialize
-from .output import Tag, render
+from .output import Fmt, Tag, render
 from .references import Name
 from .richtext import plain
 
@@ -96,7 +96,7 @@ class _Run:
         return self.proc.render_item(ident, self.proc.style.citation, position=position)
 
     def text(self, ident: str, position: frozenset[str]) -> str:
-        return plain(render(self.render(ident, position)))
+        return plain(render(_without_accessed(self.render(ident, position))))
 
     def groups(self, pairs: list[tuple[str, frozenset[str]]]) -> list[list[str]]:
         """Return the sets of works whose cites collide (connected through shared texts)."""
@@ -354,3 +354,15 @@ def _name_lists(node: object) -> list[tuple]:
         elif hasattr(current, "items"):
             stack.extend(reversed(current.items))
     return found
+
+
+def _without_accessed(node: object) -> object:
+    """Return output `node` without its access dates (they never tell works apart)."""
+    cls = node.__class__
+    if cls is Tag:
+        if node.kind == "accessed":
+            return None
+        return Tag(node.kind, node.value, _without_accessed(node.child))
+    if cls is Fmt:
+        return Fmt(node.f, [_without_accessed(i) for i in node.items if i is not None])
+    return node

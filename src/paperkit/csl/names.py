@@ -12,7 +12,7 @@ from __future__ import annotations
 from .context import SUBSEQUENT, Ctx
 from .output import EMPTY, Fmt, Formatting, Lit, Tag, formatted
 from .nodes import apply_formatting, render_value
-from .references import Name
+from .references import Name, is_romanesque
 
 __all__ = ["NameOpts", "Names", "initialize", "name_sort_parts"]
 
@@ -124,9 +124,10 @@ class Names:
             for element in self.substitute:
                 out = element.ev(ctx)
                 if out is not None:
-                    if out.__class__ is Tag and out.kind == "names":  # type: ignore
-                        return out
-                    return Tag("names", ("", ()), out)
+                    if out.__class__ is not Tag or out.kind != "names":  # type: ignore
+                        out = Tag("names", ("", ()), out)
+                    # the substitute prints with the names element's own affixes
+                    return apply_formatting(own.f, out, ctx) if not ctx.in_sort else out
             return None
         finally:
             ctx.in_substitute = False
@@ -154,14 +155,19 @@ class Names:
                 items.append(node)
                 continue
             if index == shown - 1 and not truncated and and_term and not ctx.in_sort:
-                before = _precedes(opts.delimiter_precedes_last, opts, shown, index, delim)
+                before = _precedes(opts.delimiter_precedes_last, opts, shown, index, delim,
+                                   names[index - 1])
                 joiner = (before if before else " ") + and_term + " "
                 if before and before.endswith(" "):
                     joiner = before + and_term + " "
                 items.append(Fmt(EMPTY.replace(prefix=joiner), [node]))
             else:
                 items.append(Fmt(EMPTY.replace(prefix=delim), [node]))
-        if truncated and not ctx.in_sort:
+        if truncated and ctx.in_sort:
+            if use_last and count >= shown + 2:  # a sort key keeps the last name too
+                items.append(Fmt(EMPTY.replace(prefix=delim),
+                                 [Tag("name", names[-1], rendered[-1])]))
+        elif truncated:
             if use_last and count >= shown + 2:
                 items.append(Fmt(EMPTY.replace(prefix=delim + "\u2026 "),
                                  [Tag("name", names[-1], rendered[-1])]))
@@ -169,8 +175,11 @@ class Names:
                 term, et_al_f = own.et_al
                 text = ctx.locale.term(term)
                 if text:
-                    before = _precedes(opts.delimiter_precedes_et_al, opts, shown, shown, delim)
-                    joiner = before if before else " "
+                    before = _precedes(opts.delimiter_precedes_et_al, opts, shown, shown, delim,
+                                       names[shown - 1])
+                    # no space before a CJK "et al." (等)
+                    joiner = before if before else ("" if text and not is_romanesque(text[0])
+                                                    else " ")
                     et_al = apply_formatting(et_al_f, Lit(render_value(text)), ctx)
                     items.append(Fmt(EMPTY.replace(prefix=joiner), [et_al]))
         out: object = Tag("namelist", None, formatted(EMPTY, items))
@@ -202,7 +211,8 @@ def _et_al(opts: NameOpts, ctx: Ctx, count: int) -> tuple[int | None, bool]:
     return first, opts.et_al_use_last
 
 
-def _precedes(rule: str, opts: NameOpts, shown: int, index: int, delim: str) -> str:
+def _precedes(rule: str, opts: NameOpts, shown: int, index: int, delim: str,
+              previous: Name | None = None) -> str:
     """Return the delimiter before "and"/"et al." under `rule` ("" for none)."""
     if rule == "always":
         return delim
@@ -211,6 +221,8 @@ def _precedes(rule: str, opts: NameOpts, shown: int, index: int, delim: str) -> 
     if rule == "after-inverted-name":
         inverted = opts.name_as_sort_order == "all" or \
             (opts.name_as_sort_order == "first" and index - 1 == 0)
+        if previous is not None and (previous.literal or not previous.given):
+            inverted = False  # an organisation's name is never inverted
         return delim if inverted else ""
     # contextual: with three or more names (two or more before "et al.")
     if index == shown and shown >= 2:  # et al.
@@ -259,7 +271,7 @@ def _name(opts: NameOpts, name: Name, index: int, ctx: Ctx) -> object:
             if hint.startswith("given"):
                 initialize_on = False
     if name.literal:
-        rich = render_value(name.literal)
+        rich = name_rich(name.literal)
         out: object = Lit(rich)
         if opts.family_f is not None:
             out = Fmt(opts.family_f, [out])
@@ -267,10 +279,14 @@ def _name(opts: NameOpts, name: Name, index: int, ctx: Ctx) -> object:
     style = ctx.style
     inverted = ctx.in_sort or opts.name_as_sort_order == "all" or \
         (opts.name_as_sort_order == "first" and index == 0)
-    given = name.given
-    if given and opts.initialize_with is not None and name.family:
-        given = initialize(given, opts.initialize_with, initialize_on,
-                           style.initialize_with_hyphen)
+    given: str | list = name.given
+    if name.given and opts.initialize_with is not None and name.family:
+        if "<" in name.given:
+            given = _initialize_rich(name.given, opts.initialize_with, initialize_on,
+                                     style.initialize_with_hyphen)
+        else:
+            given = initialize(name.given, opts.initialize_with, initialize_on,
+                               style.initialize_with_hyphen)
     family_f = opts.family_f
     given_f = opts.given_f
     fam = _part(family_f, name.family)
@@ -310,10 +326,16 @@ def _name(opts: NameOpts, name: Name, index: int, ctx: Ctx) -> object:
     return apply_formatting(opts.f, out, ctx)
 
 
-def _part(f: Formatting | None, text: str) -> object:
+def name_rich(text: str) -> list:
+    """Return a name part as rich text: apostrophes are "’", never quotation marks."""
+    text = text.replace("'", "\u2019")
+    return render_value(text) if "<" in text else [text]
+
+
+def _part(f: Formatting | None, text: str | list) -> object:
     if not text:
         return None
-    out: object = Lit(render_value(text))
+    out: object = Lit(text if isinstance(text, list) else name_rich(text))
     if f is not None and not f.is_empty:
         inner = f.replace(prefix="", suffix="")
         if not inner.is_empty:
@@ -341,7 +363,7 @@ def _join(items: list, *texts: str) -> object:
     out: list = [present[0]]
     for previous, item in zip(present, present[1:]):
         tail = _last_text(previous)
-        if tail and tail[-1] in "'\u2019-\u2013":
+        if tail and (tail[-1] in "'\u2019-\u2013" or tail[-1].isspace()):
             out.append(item)
         else:
             out.append(Fmt(EMPTY.replace(prefix=" "), [item]))
@@ -387,7 +409,7 @@ def initialize(given: str, initialize_with: str, make_initials: bool, hyphen: bo
     for initial, word in words:
         if initial:
             out.append(word + initialize_with)
-        elif word.islower():
+        elif word.islower() and not word.startswith("-"):
             out.append(word + " " if initialize_with.endswith(" ") else " " + word + " ")
         elif make_initials:
             found = _initial(word, hyphen)
@@ -395,6 +417,26 @@ def initialize(given: str, initialize_with: str, make_initials: bool, hyphen: bo
         else:
             out.append(word + " ")
     return "".join(out).replace(" -", "-").strip()
+
+
+def _initialize_rich(given: str, initialize_with: str, make_initials: bool,
+                     hyphen: bool) -> list:
+    """Return initials of a given name holding markup ("<b>John</b> Q." → "<b>J.</b> Q.")."""
+    from .richtext import Span, parse_markup, plain
+
+    out: list = []
+    previous_ends_space = False
+    for piece in parse_markup(given.replace("'", "\u2019")):
+        text = piece if isinstance(piece, str) else plain(piece.children)
+        if not text.strip():
+            previous_ends_space = previous_ends_space or bool(text)
+            continue
+        done = initialize(text, initialize_with, make_initials, hyphen)
+        if out and (previous_ends_space or text[:1].isspace()):
+            out.append(" ")
+        out.append(done if isinstance(piece, str) else Span(piece.kind, [done], piece.arg))
+        previous_ends_space = text[-1:].isspace()
+    return out
 
 
 def _initial(word: str, hyphen: bool) -> str:

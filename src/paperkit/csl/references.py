@@ -163,17 +163,21 @@ def _family_particles(family: str) -> tuple[str, str]:
     """
     words = family.split(" ")
     particles: list[str] = []
-    while len(words) > 1 and words[0][:1].islower() and _PARTICLE_WORD.match(words[0]):
+    while len(words) > 1 and (words[0][:1].islower() or words[0][:1] in "'\u2019") and \
+            _PARTICLE_WORD.match(words[0].lstrip("'\u2019") or "x"):
         particles.append(words.pop(0))
     rest = " ".join(words)
     glued = _GLUED.match(rest)
     if glued:
         particles.append(glued.group(1))
         rest = glued.group(2)
+    elif particles and particles[-1][-1:] in "'\u2019":
+        # "de' Frinkle": the space after an apostrophe was written, so it stays
+        particles[-1] += " "
     return " ".join(particles), rest
 
 
-_GLUED = re.compile(r"^([a-z]{1,3}['\u2019])(\w.*)$")
+_GLUED = re.compile(r"^([a-z]{1,3}['\u2019]|[a-z]{1,3}-(?=[A-Z]))(\w.*)$")
 
 
 def _given_particles(given: str) -> tuple[str, str]:
@@ -259,12 +263,6 @@ def _date(value: Any) -> Date | None:
         return None
     if len(parts) == 2 and parts[0] == parts[1]:
         parts = parts[:1]
-    if season is None and parts and parts[0][1] is not None and 13 <= parts[0][1] <= 24:
-        month = parts[0][1]
-        season = (month - 12) if month <= 16 else (month - 20)
-        parts[0] = (parts[0][0], None, None)
-        if len(parts) > 1 and parts[1][1] is not None and parts[1][1] >= 13:
-            parts[1] = (parts[1][0], None, None)
     return Date(tuple(parts), season, circa, literal)
 
 

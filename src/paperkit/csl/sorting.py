@@ -38,7 +38,8 @@ def collation_key(text: str) -> tuple[str, str]:
     written (so "Wæver" sorts as "waever", before "World Bank")."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_COLLATION))
     base = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    base = _IGNORED.sub("", base).casefold().replace("-", " ")
+    base = _IGNORED.sub("", base).casefold().replace("-", "")
+    base = "".join(" " if unicodedata.category(c)[0] == "P" else c for c in base)
     return (" ".join(base.split()), text)
 
 
