@@ -62,7 +62,7 @@ def pages_text(data: bytes, layout: bool = True) -> list[str]:
 def page_of(texts: list[str], word: str) -> int:
     """Return the 1-based page whose text contains `word` (the first one)."""
     for number, text in enumerate(texts, 1):
-        if word in text:
+        if word in text or word in squash(text):
             return number
     raise AssertionError(f"{word!r} is on no page")
 
@@ -477,8 +477,8 @@ def test_page_of_footer_knows_the_total() -> None:
 
 def test_title_page_layout_puts_the_body_on_page_two() -> None:
     texts = pages_text(build(template=replace(load_template("article"), title_layout="page")))
-    assert "Abstract" in texts[0] and "1 Introduction" not in texts[0]
-    assert "1 Introduction" in texts[1]
+    assert "Abstract" in texts[0] and "1 Introduction" not in squash(texts[0])
+    assert "1 Introduction" in squash(texts[1])
 
 
 def font_sizes_of(data: bytes, word: str) -> set[float]:

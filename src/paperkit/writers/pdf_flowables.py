@@ -341,25 +341,37 @@ class FootnoteFrame(Frame):
 
         A hyphenated paragraph's first piece can wrap one line taller than reportlab's split
         promised (the word broken at the split re-flows); the split is then retried a line
-        shorter, since a piece that does not fit makes platypus fail the whole build.
+        shorter, since a piece that does not fit makes platypus fail the whole build. A
+        page that would end in a hyphenated word ends a line earlier when the paragraph
+        allows it (TeX's \\brokenpenalty), so no word is cut across a page turn.
         """
         width = self._getAvailableWidth()
         step = max(getattr(getattr(flowable, "style", None), "leading", 0) or 0, 6.0)
         flowable._frame = self
         flowable.canv = canv
         try:
-            for _ in range(4):
-                pieces = list(flowable.split(width, height))
-                if len(pieces) < 2 or not isinstance(pieces[0], Paragraph):
-                    return pieces
-                if pieces[0].wrap(width, height)[1] <= height + 1e-6:
-                    return pieces
-                height -= step
-                if height <= 0:
-                    break
-            return []
+            pieces = self._fitting_split(flowable, width, height, step)
+            if len(pieces) == 2 and _breaks_a_word(pieces):
+                shorter = self._fitting_split(flowable, width, height - step, step, tries=1)
+                if len(shorter) == 2 and not _breaks_a_word(shorter):
+                    return shorter
+            return pieces
         finally:
             _detach(flowable)
+
+    @staticmethod
+    def _fitting_split(flowable: Flowable, width: float, height: float, step: float,
+                       tries: int = 4) -> list[Flowable]:
+        for _ in range(tries):
+            if height <= 0:
+                break
+            pieces = list(flowable.split(width, height))
+            if len(pieces) < 2 or not isinstance(pieces[0], Paragraph):
+                return pieces
+            if pieces[0].wrap(width, height)[1] <= height + 1e-6:
+                return pieces
+            height -= step
+        return []
 
     # -- drawing
 
@@ -384,6 +396,32 @@ class FootnoteFrame(Frame):
         self.store.carry = self._carry_out + self.store.carry
         self._notes = []
         self._carry_out = []
+
+
+def _breaks_a_word(pieces: list[Flowable]) -> bool:
+    """Return whether a paragraph split into `pieces` breaks a word at a hyphen.
+
+    The first piece is wrapped already (its lines are known); the second is not, so its
+    first word is read from its fragments.
+    """
+    head, tail = pieces[0], pieces[1]
+    if not (isinstance(head, Paragraph) and isinstance(tail, Paragraph)):
+        return False
+    lines = getattr(getattr(head, "blPara", None), "lines", None)
+    if not lines:
+        return False
+    last = lines[-1]
+    words = last[1] if isinstance(last, tuple) else getattr(last, "words", [])
+    word = (words[-1] if isinstance(words[-1], str) else getattr(words[-1], "text", "")) \
+        if words else ""
+    if not word.rstrip().endswith("-"):
+        return False
+    # a plain paragraph's pieces keep their words in one fragment; a rich one's pieces
+    # hold split fragment words, which only getPlainText reads
+    first = tail.frags[0] if tail.frags else None
+    words = getattr(first, "words", None)
+    following = (words[0] if words else tail.getPlainText()).lstrip()
+    return following[:1].isalpha()
 
 
 def _detach(flowable: Flowable) -> None:

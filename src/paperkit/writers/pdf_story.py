@@ -38,7 +38,7 @@ from .pdf_styles import Styles
 __all__ = ["StoryBuilder", "anchors_of"]
 
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "default": TA_LEFT}
-BULLETS = ("•", "–", "∗")
+BULLETS = ("•", "–", "∗", "·")
 LIST_STEP = 6 * mm           # indent of each list level
 QUOTE_INDENT = 8 * mm
 
@@ -72,13 +72,19 @@ def anchors_of(paper: Paper) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class _Box:
-    """Where blocks go: the paragraph style to derive from, extra indents, list depth."""
+    """Where blocks go: the paragraph style to derive from, extra indents, list depth.
+
+    `bullets` and `numbers` count the enclosing bullet and numbered lists apart, since
+    LaTeX picks an item's mark from the nesting of its own kind of list.
+    """
 
     style: ParagraphStyle
     left: float = 0.0
     right: float = 0.0
     depth: int = 0
     in_note: bool = False
+    bullets: int = 0
+    numbers: int = 0
 
 
 class StoryBuilder:
@@ -166,7 +172,9 @@ class StoryBuilder:
         number = layout.heading_text_number(section, self.template)
         title = inline_markup(section.title, self.ctx)
         plain = plain_text(section.title)
-        text = f"{number}\u2003{title}" if number else title
+        # reportlab folds an em space into a plain one; no-break spaces keep LaTeX's
+        # one-em gap between a heading's number and its title
+        text = f"{number}\u00a0\u00a0\u00a0\u00a0{title}" if number else title
         self._unlabelled += 1
         key = section.label or f"pk-section-{self._unlabelled}"
         out: list[Flowable] = [self._heading(text, f"{number} {plain}".strip(), key,
@@ -244,9 +252,8 @@ class StoryBuilder:
             case OrderedList(items=items, start=start):
                 return self._list(items, box, start)
             case BlockQuote(blocks=inner):
-                quote = _Box(self.styles.quote if not box.in_note else box.style,
-                             box.left + QUOTE_INDENT, box.right + QUOTE_INDENT, box.depth,
-                             box.in_note)
+                quote = replace(box, style=self.styles.quote if not box.in_note else box.style,
+                                left=box.left + QUOTE_INDENT, right=box.right + QUOTE_INDENT)
                 return self._blocks(inner, quote)
             case CodeBlock(text=text):
                 return [self._code(text, box)]
@@ -265,14 +272,16 @@ class StoryBuilder:
     def _list(self, items: list[list[Block]], box: _Box, start: int | None
               ) -> list[Flowable]:
         out: list[Flowable] = []
-        inner = _Box(box.style, box.left + LIST_STEP, box.right, box.depth + 1, box.in_note)
+        inner = replace(box, left=box.left + LIST_STEP, depth=box.depth + 1,
+                        bullets=box.bullets + (start is None),
+                        numbers=box.numbers + (start is not None))
         item_style = self._style(inner, spaceAfter=2, firstLineIndent=0,
                                  bulletIndent=box.style.leftIndent + box.left + 1.5 * mm,
                                  bulletFontName=box.style.fontName,
                                  bulletFontSize=box.style.fontSize)
         for number, item in enumerate(items, start or 1):
-            mark = BULLETS[box.depth % len(BULLETS)] if start is None else \
-                _ordinal(number, box.depth)
+            mark = BULLETS[box.bullets % len(BULLETS)] if start is None else \
+                _ordinal(number, box.numbers)
             blocks = list(item)
             head = blocks[0] if blocks else None
             if isinstance(head, ParagraphNode):
@@ -293,8 +302,9 @@ class StoryBuilder:
         if typeset is None:            # mathtext cannot set it: readable text instead
             markup = math_markup(tex, lambda s: text_markup(s, self.ctx))
             return Paragraph(markup, style)
-        return MathFlowable(typeset, style.spaceBefore + 3, style.spaceAfter + 3,
-                            style.leftIndent, style.rightIndent)
+        # LaTeX's \abovedisplayskip and \belowdisplayskip: about the body size
+        space = max(style.spaceAfter, size * 0.9)
+        return MathFlowable(typeset, space, space, style.leftIndent, style.rightIndent)
 
     def _code(self, text: str, box: _Box) -> Flowable:
         if box.in_note:
@@ -468,7 +478,7 @@ class StoryBuilder:
 
 def _replace_box(box: _Box, style: ParagraphStyle) -> _Box:
     """Return `box` with its base style replaced by `style`."""
-    return _Box(style, box.left, box.right, box.depth, box.in_note)
+    return replace(box, style=style)
 
 
 def _ordinal(number: int, depth: int) -> str:
