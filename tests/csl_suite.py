@@ -139,7 +139,11 @@ def fixture_citations(fixture: Fixture) -> list[Any] | None:
             cid = citation.get("citationID") or f"anon-{len(by_id)}"
             note = (citation.get("properties") or {}).get("noteIndex")
             by_id[cid] = CitationInput([_cite(i) for i in citation["citationItems"]],
-                                       note=note or None)
+                                       note=note)
+            # the calls also renumber the notes of the citations around this one
+            for other, other_note in list(before) + list(after):
+                if other in by_id:
+                    by_id[other].note = other_note
             order = [b[0] for b in before] + [cid] + [a[0] for a in after]
             order = [o for o in order if o in by_id]
         return [by_id[cid] for cid in order]

@@ -50,8 +50,7 @@ def assemble(proc: Processor, citation: CitationInput, cites: list[Any]) -> Cita
             node = names_only(node)
         if node is None:
             continue
-        if style.is_note and (not item.prefix or (item.prefix.endswith(". ") and
-                                                  item.prefix.count(" ") > 1)):
+        if style.is_note and (not item.prefix or _ends_sentence(item.prefix)):
             node = _capitalize_initial_term(node)
         node = Tag("item", (mode, item.id), node)
         if item.prefix or item.suffix:
@@ -74,6 +73,13 @@ def assemble(proc: Processor, citation: CitationInput, cites: list[Any]) -> Cita
     if style.locale.punctuation_in_quote:
         rich = quotes_inside(rich)
     return CitationResult(rich, author)
+
+
+def _ends_sentence(prefix: str) -> bool:
+    """Return whether a cite prefix ends a sentence ("See the list. " but not "Cf. ")."""
+    text = prefix.rstrip().rstrip("\"'\u201d\u2019")
+    return prefix[-1:].isspace() and text[-1:] in (".", "?", "!") and \
+        prefix.strip().count(" ") >= 1
 
 
 def _item_span(ident: str, rich: list) -> object:
@@ -148,10 +154,18 @@ def _has_extra(cite: Any) -> bool:
 def _delimited(nodes: list, delimiter: str) -> list:
     out: list = []
     for node in nodes:
-        if out and delimiter:
+        if out and delimiter and _starts_with(node) not in (",", ";", "."):
             out.append(Lit([delimiter]))
         out.append(node)
     return out
+
+
+def _starts_with(node: object) -> str:
+    from .richtext import first_char
+
+    if node.__class__ is Tag and node.kind == "affixed" and node.value[0]:
+        return first_char(render(node))
+    return ""
 
 
 def _delimited_node(nodes: list, delimiter: str) -> object:

@@ -87,6 +87,8 @@ class Ctx:
             return self.locator
         found = self.extra.get(name)
         if found is not None:
+            if name == "first-reference-note-number" and FIRST in self.position:
+                return None  # a first cite has no earlier note to point to
             return found
         if name == "page-first":
             page = self.vars.get("page")

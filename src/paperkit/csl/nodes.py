@@ -104,6 +104,11 @@ class TextVariable:
             value = page_range(value, ctx.style.page_range_format, _range_delimiter(ctx))
         rich = render_value(value) if isinstance(value, str) else [str(value)]
         out: object = Lit(rich)
+        if var == "citation-label" and ctx.disamb.year_suffix is not None and \
+                not ctx.style.uses_year_suffix and not ctx.used_year_suffix:
+            ctx.used_year_suffix = True
+            suffix = ctx.disamb.year_suffix
+            out = Fmt(EMPTY, [out, Tag("year-suffix", suffix, Lit([year_suffix_text(suffix)]))])
         if var == "title":
             out = Tag("title", None, out)
         elif var in ("URL", "DOI", "PMID", "PMCID"):

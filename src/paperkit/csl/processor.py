@@ -97,6 +97,11 @@ class Processor:
                 ref = make_reference(ref)
             self.refs.setdefault(ref.id, ref)
         self.extra: dict[str, dict[str, Any]] = {ident: {} for ident in self.refs}
+        for ident, ref in self.refs.items():
+            if "citation-label" not in ref.vars:
+                label = trigraph(ref)
+                if label:
+                    self.extra[ident]["citation-label"] = label
         self.disamb: dict[str, Disamb] = {ident: Disamb() for ident in self.refs}
         self._cache: dict[tuple, object] = {}
         self._sort_cache: dict[tuple, list[Any]] = {}
@@ -184,55 +189,67 @@ class Processor:
         return Result(results, entries)
 
     def _positions(self, citations: list[CitationInput]) -> list[list[_Cite]]:
-        """Return the cites of every citation with their positions."""
+        """Return the cites of every citation with their positions.
+
+        "ibid" needs the immediately preceding cite to be the same work: the previous cite
+        of the same citation, or, for a citation's first cite, the last cite of the
+        previous citation, which must have been alone in its citation (same note) or in
+        its whole note (an earlier note). In a note style, citations in the text (note 0)
+        and in footnotes form separate sequences.
+        """
         near = int(self.style.citation.options.get("near-note-distance", "5") or 5)
-        last: dict[str, tuple[int, int, int, bool, str | None]] = {}
-        previous_citation: list[_Cite] = []
-        out: list[list[_Cite]] = []
         is_note = self.style.is_note
+        first_note: dict[str, int] = {}
+        last_note: dict[str, int] = {}
+        # per sequence: the last cite (id, locator, unit, citation number)
+        chain_last: dict[str, tuple[str, str | None, tuple, int]] = {}
+        unit_ids: dict[tuple, list[str]] = {}
+        sizes: dict[int, int] = {}
+        out: list[list[_Cite]] = []
         for number, citation in enumerate(citations, 1):
             note = citation.note if citation.note else number
+            chain = "text" if is_note and citation.note == 0 else "notes"
+            unit = (chain, note) if chain == "notes" and is_note else (chain, number)
+            sizes[number] = len(citation.items)
             group: list[_Cite] = []
             for index, item in enumerate(citation.items, 1):
                 cite = _Cite(item, number - 1, index - 1)
+                group.append(cite)
                 if item.id not in self.refs:
-                    group.append(cite)
                     continue
                 position: set[str] = set()
-                before = last.get(item.id)
-                if before is None:
+                if item.id not in first_note:
                     position.add(FIRST)
-                    if is_note:
-                        self.extra[item.id].setdefault("first-reference-note-number",
-                                                       str(note))
+                    first_note[item.id] = note
+                    if citation.note:
+                        self.extra[item.id]["first-reference-note-number"] = str(note)
                 else:
-                    prev_group, prev_note, prev_index, prev_alone, prev_locator = before
                     position.add(SUBSEQUENT)
-                    if is_note and note - prev_note < near:
+                    if is_note and note - last_note[item.id] <= near:
                         position.add(NEAR_NOTE)
-                    immediately = (number == prev_group and index == prev_index + 1) or (
-                        index == 1 and prev_alone and
-                        (note == prev_note + 1 or (note == prev_note and
-                                                   number == prev_group + 1)))
-                    if immediately and number != prev_group:
-                        # the previous citation must have been this item alone
-                        immediately = bool(previous_citation) and \
-                            previous_citation[-1].item.id == item.id
-                    if immediately:
-                        if prev_locator is None and item.locator is None:
-                            position.add(IBID)
-                        elif item.locator is not None and item.locator != prev_locator:
-                            position.update((IBID, IBID_WITH_LOCATOR))
-                        elif item.locator is not None and item.locator == prev_locator:
-                            position.add(IBID)
+                    previous = chain_last.get(chain)
+                    if previous is not None and previous[0] == item.id:
+                        _, prev_locator, prev_unit, prev_number = previous
+                        if index > 1:
+                            immediate = prev_number == number
+                        elif prev_unit == unit:
+                            immediate = sizes.get(prev_number) == 1
+                        else:
+                            immediate = unit_ids.get(prev_unit) == [item.id]
+                        if immediate:
+                            if item.locator is None and prev_locator is None:
+                                position.add(IBID)
+                            elif item.locator is not None and item.locator != prev_locator:
+                                position.update((IBID, IBID_WITH_LOCATOR))
+                            elif item.locator is not None:
+                                position.add(IBID)
                 if item.position:
                     position = _forced(item.position)
                 cite.position = frozenset(position)
                 if item.mode != "author-only":
-                    last[item.id] = (number, note, index, len(citation.items) == 1,
-                                     item.locator)
-                group.append(cite)
-            previous_citation = group
+                    last_note[item.id] = note
+                    chain_last[chain] = (item.id, item.locator, unit, number)
+                    unit_ids.setdefault(unit, []).append(item.id)
             out.append(group)
         return out
 
@@ -251,6 +268,28 @@ class Processor:
             ordered = [known[int(i)] for i in order]
             unknown = [c for c in group if c.item.id not in self.refs]
             group[:] = ordered + unknown
+
+
+def trigraph(ref: Reference) -> str:
+    """Return the label citeproc-js makes for a work without one: "Asth00" (one author),
+    "BrCh98" (two), "AbCD01" (three), "ABCD26" (four or more)."""
+    names = ref.vars.get("author")
+    if not names:
+        names = next((v for v in ref.vars.values() if isinstance(v, list) and v), None)
+    if not names:
+        return ""
+    families = [n.family or n.literal for n in names]
+    if len(families) == 1:
+        head = families[0][:4]
+    elif len(families) == 2:
+        head = families[0][:2] + families[1][:2]
+    elif len(families) == 3:
+        head = families[0][:2] + families[1][:1] + families[2][:1]
+    else:
+        head = "".join(f[:1] for f in families[:4])
+    date = ref.vars.get("issued")
+    year = getattr(date, "year", None)
+    return head + (f"{year % 100:02d}" if year is not None else "")
 
 
 def _forced(position: str) -> set[str]:
