@@ -281,9 +281,11 @@ def shipped_templates_dir() -> Path:
 
 
 def template_names() -> list[str]:
-    """Return the names of the shipped templates, sorted."""
+    """Return the names of the shipped templates: ``article`` (the default, and the base
+    of every other) first, then the rest sorted."""
     root = shipped_templates_dir()
-    return sorted(p.parent.name for p in root.glob("*/template.yaml"))
+    return sorted((p.parent.name for p in root.glob("*/template.yaml")),
+                  key=lambda name: (name != "article", name))
 
 
 def locate_template(name_or_path: str | Path, base_dir: Path | None = None) -> Path:

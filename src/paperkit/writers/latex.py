@@ -1,38 +1,37 @@
-"""Paper -> LaTeX: the body by one function a node type, the rest by the Jinja template.
+"""Paper -> LaTeX: the body in Python (``latex_body``), the document by the Jinja template.
 
 :func:`write_latex` renders the body (sections, blocks, inlines, notes, citations, the
-reference list) to LaTeX in Python, then hands it with the template's values
-(``latex_context``) to ``latex.tex.j2`` in the template folder (``latex_env``). Every piece of
-source text goes through :func:`~paperkit.writers.latex_escape.escape`; math through
-:func:`~paperkit.writers.latex_math.check_math`; labels through :func:`anchor`.
+reference list) to LaTeX, then hands it with the template's values (``latex_context``) to
+``latex.tex.j2`` in the template folder (``latex_env``).
 
-Heading numbers, caption labels and cross-reference texts are printed from
-``writers.layout`` (``\\section*{2.1\\quad Title}``), not by LaTeX's counters, so they read
-exactly as in the docx and pdf outputs, in any numbering scheme.
+Citations come in two modes (front matter ``latex-citations`` or ``--latex-citations``):
+``rendered`` prints the citation style's text, as the docx and pdf outputs do; ``biblatex``
+prints ``\\autocite``/``\\textcite`` commands, writes ``references.bib`` and lets biber
+format the list with the biblatex style closest to the CSL style (``latex_biblatex``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Log
-from ..model import (Block, BlockQuote, BulletList, Cite, Code, CodeBlock, Emph, Figure,
-                     Inline, LineBreak, Link, Math, MathBlock, Note, OrderedList, Paper,
-                     Paragraph, Pos, Ref, Section, SmallCaps, Strong, Subscript,
-                     Superscript, Table, Text, ThematicBreak)
+from ..model import Paper
 from ..options import BuildOptions
 from ..templates import Template, shipped_templates_dir
-from ..walk import iter_sections, plain_text
+from ..walk import plain_text
 from . import layout
-from .latex_context import heading_command, template_values
+from .latex_biblatex import bib_file, biblatex_styles, citation_format, usable_key
+from .latex_body import (BodyState, collect_anchors, deferring, heading_latex, note_texts,
+                         render_blocks, render_body, render_inlines)
+from .latex_context import number, template_values
 from .latex_env import TEMPLATE_FILE, make_environment, render_template
-from .latex_escape import (SCRIPTS, Latex, anchor, escape, script_of, unsupported_chars,
-                           url_argument)
-from .latex_figures import figure_file, table_columns
-from .latex_math import check_math
+from .latex_escape import SCRIPTS, Latex, anchor, escape, script_of, url_argument
 
-__all__ = ["write_latex", "render_body", "LATEXMKRC"]
+__all__ = ["write_latex", "render_body", "citation_mode", "LATEXMKRC", "CITATION_MODES"]
+
+#: The LaTeX citation modes: the style's rendered text, or biblatex commands + biber.
+CITATION_MODES = ("rendered", "biblatex")
 
 #: Written beside ``paper.tex`` so ``latexmk`` builds it safely, into ``latex-build/`` (the
 #: reportlab ``paper.pdf`` in the same folder is left alone).
@@ -51,65 +50,53 @@ _SCRIPT_PACKAGES = {"greek": "texlive-lang-greek", "cyrillic": "texlive-lang-cyr
                     "cjk": "latex-cjk-all"}
 
 
-@dataclass
-class _State:
-    """What rendering the body needs and collects: targets, figures, notes, problems."""
-
-    paper: Paper
-    template: Template
-    log: Log | None
-    anchors: set[str] = field(default_factory=set)
-    files: dict[str, bytes] = field(default_factory=dict)
-    #: footnote texts waiting for the end of a caption, heading or title (None: not waiting)
-    deferred: list[str] | None = None
-    in_note: bool = False
-    in_box: bool = False
-    list_depth: int = 0
-    #: unsupported characters -> where first seen
-    unsupported: dict[str, Pos | None] = field(default_factory=dict)
-
-    def text(self, text: str, pos: Pos | None = None) -> Latex:
-        """Return `text` escaped, noting characters pdflatex cannot set."""
-        for char in sorted(unsupported_chars(text)):
-            self.unsupported.setdefault(char, pos)
-        return escape(text)
-
-    def warn(self, code: str, pos: Pos | None, detail: str) -> None:
-        """Record a format-specific warning when a log was given."""
-        if self.log is not None:
-            self.log.add(code, pos, detail=detail)
-
-
 # --------------------------------------------------------------------------- entry point
+
+
+def citation_mode(paper: Paper, options: BuildOptions) -> str:
+    """Return how citations are printed: `options` first, then the front matter, else
+    ``rendered``. ``biblatex`` needs references; without any it is ``rendered``."""
+    mode = options.latex_citations or paper.latex_citations or "rendered"
+    if mode not in CITATION_MODES:
+        raise ValueError(f"latex_citations must be one of {', '.join(CITATION_MODES)}, "
+                         f"not {mode!r}")
+    return mode if paper.references else "rendered"
 
 
 def write_latex(paper: Paper, template: Template, options: BuildOptions, *,
                 log: Log | None = None) -> dict[str, bytes]:
-    """Return ``paper.tex``, its figures (``figures/fig1.png`` ...) and a ``latexmkrc``.
+    """Return ``paper.tex``, its figures (``figures/fig1.png`` ...) and a ``latexmkrc``, plus
+    ``references.bib`` in biblatex mode.
 
-    The ``.tex`` compiles with pdflatex, xelatex and lualatex. Characters pdflatex cannot
-    set, refused math and unusable images are reported to `log` (PK501, PK502) when given.
-    Raises :class:`~paperkit.errors.TemplateError` (PK108) for a broken ``latex.tex.j2``.
+    The ``.tex`` compiles with pdflatex, xelatex and lualatex (biblatex mode: then biber,
+    then the engine twice more). Characters pdflatex cannot set, refused math and unusable
+    images are reported to `log` (PK501, PK502) when given. Raises
+    :class:`~paperkit.errors.TemplateError` (PK108) for a broken ``latex.tex.j2``.
     """
-    state = _State(paper, template, log)
-    state.anchors = _collect_anchors(paper)
-    context = _context(paper, template, state)
+    state = BodyState(paper, template, log)
+    state.anchors = collect_anchors(paper)
+    if citation_mode(paper, options) == "biblatex":
+        state.bib_keys = {r.key for r in paper.references if usable_key(r.key)}
+    context = _context(paper, template, state, options)
     env = make_environment([template.path, shipped_templates_dir() / "article"])
     tex = render_template(env, TEMPLATE_FILE, context)
     _report_unsupported(state)
     outputs: dict[str, bytes] = {"paper.tex": tex.encode("utf-8"),
                                  "latexmkrc": LATEXMKRC.encode("utf-8")}
+    if state.bib_keys is not None:
+        outputs["references.bib"] = bib_file(paper.references).encode("utf-8")
     outputs.update(state.files)
     return outputs
 
 
-def _context(paper: Paper, template: Template, state: _State) -> dict[str, Any]:
+def _context(paper: Paper, template: Template, state: BodyState,
+             options: BuildOptions) -> dict[str, Any]:
     """Return every variable ``latex.tex.j2`` prints: template values, title block, body."""
     values = template_values(template)
     blocks = layout.author_block(paper)
-    with _deferring(state) as title_notes:
-        title = _inlines(paper.title, state)
-        subtitle = _inlines(paper.subtitle, state)
+    with deferring(state) as title_notes:
+        title = render_inlines(paper.title, state)
+        subtitle = render_inlines(paper.subtitle, state)
     for value in [a.name for a in paper.authors] + [a for _, a in blocks.affiliations] + \
             blocks.emails + paper.keywords + [paper.date]:
         state.text(value, paper.pos)
@@ -139,11 +126,12 @@ def _context(paper: Paper, template: Template, state: _State) -> dict[str, Any]:
         },
         "body": body,
         "bibliography": _bibliography(paper, state),
+        "biblatex": _biblatex(paper, template, state, options),
     })
     return values
 
 
-def _abstract(paper: Paper, state: _State) -> tuple[Latex, Latex]:
+def _abstract(paper: Paper, state: BodyState) -> tuple[Latex, Latex]:
     """Return the abstract's LaTeX and the texts of its footnotes when they must follow it.
 
     A boxed abstract is set in a minipage, which would keep its footnotes inside the box
@@ -151,50 +139,18 @@ def _abstract(paper: Paper, state: _State) -> tuple[Latex, Latex]:
     and tables take their unboxed forms.
     """
     if state.template.abstract_style != "box":
-        return _blocks(paper.abstract, state), Latex("")
+        return render_blocks(paper.abstract, state), Latex("")
     saved = state.in_box
     state.in_box = True
     try:
-        with _deferring(state) as notes:
-            text = _blocks(paper.abstract, state)
+        with deferring(state) as notes:
+            text = render_blocks(paper.abstract, state)
     finally:
         state.in_box = saved
-    return text, Latex(_note_texts(notes))
+    return text, Latex(note_texts(notes))
 
 
-def _collect_anchors(paper: Paper) -> set[str]:
-    """Return the anchors the paper defines: section, table and figure labels, entries."""
-    names = {s.label for s in iter_sections(paper.sections) if s.label}
-    for block in _all_blocks(paper):
-        if isinstance(block, (Table, Figure)) and block.label:
-            names.add(block.label)
-    for entry in paper.bibliography or []:
-        names.add(layout.entry_anchor(entry.key))
-    return {anchor(n) for n in names}
-
-
-def _all_blocks(paper: Paper) -> list[Block]:
-    found: list[Block] = []
-
-    def visit(blocks: list[Block]) -> None:
-        for block in blocks:
-            found.append(block)
-            match block:
-                case BulletList(items=items) | OrderedList(items=items):
-                    for item in items:
-                        visit(item)
-                case BlockQuote(blocks=inner):
-                    visit(inner)
-                case _:
-                    pass
-
-    visit(paper.blocks)
-    for section in iter_sections(paper.sections):
-        visit(section.blocks)
-    return found
-
-
-def _report_unsupported(state: _State) -> None:
+def _report_unsupported(state: BodyState) -> None:
     """Add one PK501 a script (or one for other characters) pdflatex cannot set."""
     groups: dict[str, list[str]] = {}
     for char in state.unsupported:
@@ -215,315 +171,49 @@ def _report_unsupported(state: _State) -> None:
         state.warn("PK501", pos, detail)
 
 
-# --------------------------------------------------------------------------- body
-
-
-def render_body(paper: Paper, state: _State | None = None) -> Latex:
-    """Return the LaTeX body of `paper`: blocks before the first heading, then sections.
-
-    Without `state` (tests, case files) the article template and no log are used.
-    """
-    if state is None:
-        from ..templates import load_template
-
-        state = _State(paper, load_template("article"), None)
-        state.anchors = _collect_anchors(paper)
-    parts = [_blocks(paper.blocks, state)]
-    parts.extend(_section(s, state) for s in paper.sections)
-    return Latex("".join(p for p in parts if p))
-
-
-def _heading(level: int, number: str, title: Latex, bookmark: str, label: str | None,
-             notes: list[str]) -> str:
-    """Return a heading printed with its own `number`, a PDF bookmark and its label.
-
-    `number` and `bookmark` are plain text; `title` is LaTeX already. The contents entry
-    (and PDF bookmark) is the plain text: it is written to the .toc file, where a footnote
-    mark or a link would break.
-    """
-    command = heading_command(level)
-    shown = f"{escape(number)}\\quad {title}" if number else title
-    entry = f"{escape(number)}\\quad {escape(bookmark)}" if number else escape(bookmark)
-    mark = escape(f"{number} {bookmark}" if number else bookmark)
-    lines = [f"\\{command}*{{{shown}}}",
-             f"\\phantomsection\\addcontentsline{{toc}}{{{command}}}"
-             f"{{\\texorpdfstring{{{entry}}}{{{mark}}}}}"]
-    if label:
-        lines.append(f"\\label{{{anchor(label)}}}")
-    return "\n".join(lines) + "\n" + _note_texts(notes) + "\n"
-
-
-def _section(section: Section, state: _State) -> str:
-    with _deferring(state) as notes:
-        title = _inlines(section.title, state)
-    number = layout.heading_text_number(section, state.template)
-    head = _heading(section.level, number, title, plain_text(section.title), section.label,
-                    notes)
-    first = section.blocks[0] if section.blocks else None
-    if isinstance(first, (Table, Figure)):
-        # Keep the heading with the start of its table or (unbreakable) figure.
-        lines = min(len(first.rows) + 6, 14) if isinstance(first, Table) else 16
-        head = f"\\Needspace{{{lines}\\baselineskip}}\n" + head
-    body = _blocks(section.blocks, state)
-    subs = "".join(_section(s, state) for s in section.subsections)
-    return head + body + subs
-
-
-class _deferring:
-    """While active, footnotes become ``\\footnotemark`` and their texts are collected.
-
-    Captions and headings may be typeset twice (measured, then set) and a minipage keeps
-    its own footnotes, so their notes are printed after the construct with
-    :func:`_note_texts`.
-    """
-
-    def __init__(self, state: _State) -> None:
-        self.state = state
-        self.saved: list[str] | None = None
-        self.notes: list[str] = []
-
-    def __enter__(self) -> list[str]:
-        self.saved = self.state.deferred
-        if self.saved is None:
-            self.state.deferred = self.notes
-        return self.notes
-
-    def __exit__(self, *exc: object) -> None:
-        self.state.deferred = self.saved
-
-
-def _note_texts(notes: list[str]) -> str:
-    """Return ``\\footnotetext`` commands for deferred notes, numbered as their marks."""
-    if not notes:
-        return ""
-    texts = "".join(f"\\stepcounter{{footnote}}\\footnotetext{{{n}}}" for n in notes)
-    return f"\\addtocounter{{footnote}}{{-{len(notes)}}}{texts}\n"
-
-
-def _blocks(blocks: list[Block], state: _State, sep: str = "\n") -> Latex:
-    return Latex(sep.join(b for b in (_block(b, state) for b in blocks) if b))
-
-
-def _block(block: Block, state: _State) -> str:
-    """Return the LaTeX of one block, ending with a newline."""
-    match block:
-        case Paragraph(content=content):
-            text = _inlines(content, state)
-            return f"{text}\n" if text.strip() else ""
-        case BulletList(items=items):
-            return _list("itemize", None, items, state)
-        case OrderedList(items=items, start=start):
-            return _list("enumerate", start, items, state)
-        case BlockQuote(blocks=blocks):
-            return f"\\begin{{quote}}\\pkquotefont\n{_blocks(blocks, state)}\\end{{quote}}\n"
-        case Table():
-            return _table(block, state)
-        case Figure():
-            return _figure(block, state)
-        case CodeBlock(text=text):
-            # Every space a control space, so indentation and runs of spaces survive.
-            lines = [state.text(line, block.pos).replace(" ", "\\ ")
-                     for line in text.expandtabs(4).rstrip("\n").split("\n")]
-            body = "".join(f"\\pkcodeline{{{line}}}\n" for line in lines)
-            env = "pkcodeplain" if state.in_box else "pkcode"   # no shading box in a note
-            return f"\\begin{{{env}}}\n{body}\\end{{{env}}}\n"
-        case MathBlock(tex=tex):
-            result = check_math(tex)
-            if result.ok:
-                return f"\\[ {result.tex} \\]\n"
-            state.warn("PK502", block.pos, f"display math printed as its source: "
-                                           f"{result.problem}")
-            return f"\\begin{{center}}\\texttt{{{state.text(tex, block.pos)}}}\\end{{center}}\n"
-        case ThematicBreak():
-            return "\\pkrule\n"
-        case _:
-            raise TypeError(f"not a block: {block!r}")
-
-
-#: List marks by nesting depth, bullet and numbered lists counted together (as the PDF and
-#: Word writers do): a bullet list inside a numbered list gets the depth-2 dash.
-_BULLETS = ("\\textbullet", "\\textendash", "\\ensuremath{\\ast}")
-_ORDINALS = ("\\arabic*.", "(\\alph*)", "\\roman*.")
-
-
-def _list(env: str, start: int | None, items: list[list[Block]], state: _State) -> str:
-    marks = _BULLETS if env == "itemize" else _ORDINALS
-    option = f"label={marks[state.list_depth % 3]}"
-    if start is not None and start != 1:
-        option += f", start={start}"
-    lines = [f"\\begin{{{env}}}[{option}]"]
-    state.list_depth += 1
-    try:
-        for item in items:
-            # "\item{}" so that an item starting with "[" is not read as \item's label.
-            lines.append("\\item{} " + _blocks(item, state).strip())
-    finally:
-        state.list_depth -= 1
-    lines.append(f"\\end{{{env}}}")
-    return "\n".join(lines) + "\n"
-
-
-def _table(table: Table, state: _State) -> str:
-    """Return a booktabs table: a longtable (header repeated on each page) or, inside a
-    footnote or box, a tabular.
-
-    Notes in the caption and cells become marks whose texts follow the table, numbered in
-    reading order (a caption may be set twice, and a tabular keeps no footnotes).
-    """
-    width = max([len(table.header), len(table.align), *(len(r) for r in table.rows)] or [0])
-    if width == 0:
-        return ""
-
-    def row(cells: list[list[Inline]]) -> str:
-        padded = list(cells) + [[]] * (width - len(cells))
-        return " & ".join(_inlines(c, state).strip() for c in padded) + " \\\\"
-
-    has_breaks = any(isinstance(i, LineBreak) for r in [table.header, *table.rows]
-                     for c in r for i in c)
-    spec = table_columns(table, width, state.template, force_wrap=has_breaks)
-    label_text = layout.caption_label("tbl", table.number, state.template)
-    with _deferring(state) as notes:
-        # Rendered in reading order, so the deferred notes are numbered as they print.
-        caption = _inlines(table.caption, state)
-        bold = [[Strong(list(cell))] if cell else [] for cell in table.header]
-        header = row(bold) if any(plain_text(c).strip() for c in table.header) else ""
-        body = "\n".join(row(r) for r in table.rows)
-    target = f"\\pkanchor{{{anchor(table.label)}}}" if table.label else ""
-    cap = _caption(label_text, caption)
-    head = f"\\toprule\n{header}\n\\midrule\n" if header else "\\toprule\n"
-    if state.in_box:
-        return (f"\\par{target}{{\\pkcaptionalign\\pkcaptionfont {cap}\\par}}\n"
-                f"{{\\pktablefont\\noindent\\begin{{tabular}}{{{spec}}}\n{head}{body}\n"
-                f"\\bottomrule\n\\end{{tabular}}\\par}}\n{_note_texts(notes)}")
-    cont = f"\\toprule\n{header}\n\\midrule\n" if header else ""
-    return (f"{target}{{\\pktablefont\n\\begin{{longtable}}{{{spec}}}\n"
-            f"\\caption*{{{cap}}}\\\\\n{head}\\endfirsthead\n{cont}\\endhead\n"
-            f"\\bottomrule\n\\endlastfoot\n{body}\n\\end{{longtable}}\n}}"
-            f"{_note_texts(notes)}")
-
-
-def _figure(figure: Figure, state: _State) -> str:
-    """Return the image scaled into the text block with its caption below, unfloated."""
-    with _deferring(state) as notes:
-        label_text = layout.caption_label("fig", figure.number, state.template)
-        caption = _inlines(figure.caption, state)
-    index = len([n for n in state.files if n.startswith("figures/")]) + 1
-    name, data, problem = figure_file(state.paper, figure, index)
-    if name is not None:
-        state.files[name] = data
-        graphic = f"\\pkgraphic{{{name}}}"
-    else:
-        state.warn("PK501", figure.pos, f"figure '{figure.src}' left out of the .tex: "
-                                        f"{problem}")
-        graphic = f"\\pkmissingfigure{{{state.text(figure.alt or figure.src, figure.pos)}}}"
-    target = f"\\pkanchor{{{anchor(figure.label)}}}" if figure.label else ""
-    cap = f"\\pkfigurecaption{{{_caption(label_text, caption)}}}"
-    parts = [graphic, cap] if state.template.figure_caption_position == "below" else \
-        [cap, graphic]
-    return (f"\\begin{{pkfigure}}{target}\n{parts[0]}\n{parts[1]}\n"
-            f"\\end{{pkfigure}}\n{_note_texts(notes)}")
-
-
-def _caption(label: str, caption: Latex) -> str:
-    """Return the label and caption as the template lays them out (``\\pkcaption``: "**Table
-    1:** caption", or the label above the caption), or just the bold label without one."""
-    if not caption.strip():
-        return f"\\textbf{{{escape(label)}}}"
-    return f"\\pkcaption{{{escape(label)}}}{{{caption}}}"
-
-
-# --------------------------------------------------------------------------- inlines
-
-
-def _inlines(inlines: list[Inline], state: _State) -> Latex:
-    return Latex("".join(_inline(node, state) for node in inlines))
-
-
-def _inline(node: Inline, state: _State) -> str:
-    """Return the LaTeX of one inline."""
-    match node:
-        case Text(text=text):
-            return state.text(text, node.pos)
-        case Emph(content=c):
-            return f"\\emph{{{_inlines(c, state)}}}"
-        case Strong(content=c):
-            return f"\\textbf{{{_inlines(c, state)}}}"
-        case SmallCaps(content=c):
-            return f"\\textsc{{{_inlines(c, state)}}}"
-        case Superscript(content=c):
-            return f"\\textsuperscript{{{_inlines(c, state)}}}"
-        case Subscript(content=c):
-            return f"\\textsubscript{{{_inlines(c, state)}}}"
-        case Code(text=text):
-            return f"\\texttt{{{state.text(text, node.pos)}}}"
-        case Link():
-            return _link(node, state)
-        case Math(tex=tex):
-            result = check_math(tex)
-            if result.ok:
-                return f"${result.tex}$"
-            state.warn("PK502", node.pos, f"math printed as its source: {result.problem}")
-            return f"\\texttt{{{state.text(tex, node.pos)}}}"
-        case LineBreak():
-            return "\\pkbreak{}"
-        case Cite():
-            return _cite(node, state)
-        case Note():
-            return _note(node, state)
-        case Ref():
-            text = state.text(layout.ref_text(node, state.template), node.pos)
-            target = anchor(node.label)
-            if node.number is not None and target in state.anchors:
-                return f"\\hyperref[{target}]{{{text}}}"
-            return text
-        case _:
-            raise TypeError(f"not an inline: {node!r}")
-
-
-def _cite(cite: Cite, state: _State) -> str:
-    """Return a citation as LaTeX: its rendered text (links to the reference list kept).
-
-    This is the one place citations are printed; an unresolved citation (no rendering)
-    shows its source, so the gap stays visible.
-    """
-    if cite.rendered is None:
-        return state.text(cite.source, cite.pos)
-    return _inlines(cite.rendered, state)
-
-
-def _note(note: Note, state: _State) -> str:
-    if state.in_note:
-        # A note inside a note: LaTeX cannot nest footnotes; print it in parentheses.
-        return f" ({_blocks(note.blocks, state, sep=' ').strip()})"
-    state.in_note, saved_box = True, state.in_box
-    state.in_box = True
-    try:
-        text = _blocks(note.blocks, state, sep="\\par\n").strip()
-    finally:
-        state.in_note, state.in_box = False, saved_box
-    if state.deferred is not None:
-        state.deferred.append(text)
-        return "\\footnotemark{}"
-    return f"\\footnote{{{text}}}"
-
-
-def _link(link: Link, state: _State) -> str:
-    content = _inlines(link.content, state)
-    if link.url.startswith("#"):
-        target = anchor(link.url[1:])
-        return f"\\hyperref[{target}]{{{content}}}" if target in state.anchors else content
-    return f"\\href{{{url_argument(link.url)}}}{{{content}}}"
-
-
 # --------------------------------------------------------------------------- references
 
 
-def _bibliography(paper: Paper, state: _State) -> dict[str, Any] | None:
-    """Return the reference list for the template: its heading and one entry a work."""
+def _bibliography(paper: Paper, state: BodyState) -> dict[str, Any] | None:
+    """Return the reference list for the template: its heading and one entry a work (in
+    biblatex mode no entries: ``\\printbibliography`` sets them)."""
     if not paper.bibliography:
         return None
-    entries = [{"anchor": Latex(anchor(layout.entry_anchor(e.key))),
-                "content": _inlines(e.content, state)} for e in paper.bibliography]
     title = state.template.references_title
-    heading = _heading(1, "", escape(title), title, None, [])
-    return {"heading": Latex(heading), "entries": entries, "title": title}
+    heading = heading_latex(1, "", escape(title), title, None, [])
+    if state.bib_keys is not None:
+        return {"heading": Latex(heading), "entries": [], "title": title,
+                "printbibliography": True}
+    entries = [{"anchor": Latex(anchor(layout.entry_anchor(e.key))),
+                "content": render_inlines(e.content, state)} for e in paper.bibliography]
+    return {"heading": Latex(heading), "entries": entries, "title": title,
+            "printbibliography": False}
+
+
+def _biblatex(paper: Paper, template: Template, state: BodyState,
+              options: BuildOptions) -> dict[str, Any] | None:
+    """Return the preamble values of biblatex mode (None in rendered mode): the style
+    choice as TeX (the best installed style wins), ``\\nocite`` keys, the hanging indent."""
+    if state.bib_keys is None:
+        return None
+    csl = options.csl or paper.csl or template.citation_style
+    choices = biblatex_styles(csl, citation_format(_csl_path(csl, paper)))
+    # Worst first, each overridden by a better one TeX finds: the last found wins.
+    lines = []
+    for file, package, package_options in reversed(choices):
+        define = f"\\def\\pk@bibpackage{{{package}}}\\def\\pk@bibstyle{{{package_options}}}"
+        lines.append(f"\\IfFileExists{{{file}}}{{{define}}}{{}}" if file else define)
+    nocite = ["*"] if "@*" in paper.nocite or "*" in paper.nocite else \
+        [k for k in paper.nocite if k in state.bib_keys]
+    return {"style_choice": Latex("\n".join(lines)), "nocite": Latex(",".join(nocite)),
+            "hang": number(template.references_indent), "csl": csl}
+
+
+def _csl_path(csl: str, paper: Paper) -> str | None:
+    """Return the file of CSL style `csl`, or None when it cannot be found."""
+    from ..transforms.csl_styles import resolve_style_path
+
+    try:
+        return resolve_style_path(csl, base_dir=paper.source_dir)
+    except Exception:                    # an unknown style was reported while resolving
+        return None
