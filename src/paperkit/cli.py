@@ -52,6 +52,16 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--csl", metavar="STYLE", help="citation style name or .csl file")
     b.add_argument("--strict", action="store_true",
                    help="treat every finding as failure; write nothing then")
+    b.add_argument("--latex-citations", choices=("rendered", "biblatex"),
+                   help="tex: the citation style's text (rendered) or \\autocite commands "
+                        "with references.bib for biber (biblatex); default: front matter, "
+                        "else rendered")
+    b.add_argument("--compile", action="store_true",
+                   help="tex: also run the TeX engine (and biber) on paper.tex in a "
+                        "temporary folder; writes paper-latex.pdf, reports TeX errors at "
+                        "their source line")
+    b.add_argument("--engine", choices=("pdflatex", "xelatex", "lualatex"),
+                   default="pdflatex", help="the TeX engine for --compile (default: pdflatex)")
     b.add_argument("--format", choices=("text", "json"), default="text",
                    help="how to print diagnostics (default: text)")
 
@@ -138,7 +148,11 @@ def _cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     formats = _formats(args.to)
     options = BuildOptions.from_env(formats=formats, template=args.template, csl=args.csl,
                                     strict=args.strict,
-                                    allow_outside=tuple(args.allow_outside))
+                                    allow_outside=tuple(args.allow_outside),
+                                    latex_citations=args.latex_citations,
+                                    compile_tex=args.compile, engine=args.engine)
+    if args.compile and "tex" not in formats:
+        raise _UsageError("--compile compiles the LaTeX output; add tex to --to")
     status = 0
     all_diags: list[Diagnostic] = []
     for source in _discover(args.sources):

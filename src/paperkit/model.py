@@ -468,6 +468,9 @@ class Paper:
     link_citations: bool = True
     number_sections: bool = True
     toc: bool = False
+    #: how the LaTeX writer prints citations: "rendered" text or "biblatex" commands (None:
+    #: as BuildOptions say, else rendered)
+    latex_citations: str | None = None
     nocite: list[str] = field(default_factory=list)
     limits: Limits = field(default_factory=Limits)
     bibliography: list[BibEntry] | None = None

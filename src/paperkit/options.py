@@ -15,7 +15,10 @@ FORMATS: tuple[str, ...] = ("pdf", "docx", "tex")
 class BuildOptions:
     """What to build and how; no module-level switches exist anywhere else.
 
-    `template` and `csl` override the paper's front matter when set. `source_date_epoch`
+    `template`, `csl` and `latex_citations` (``rendered`` | ``biblatex``) override the paper's
+    front matter when set. `compile_tex` also runs `engine` (``pdflatex`` | ``xelatex`` |
+    ``lualatex``) on the written ``paper.tex`` (``paperkit build --to tex --compile``).
+    `source_date_epoch`
     (seconds) fixes every date written into outputs; by default it comes from the
     ``SOURCE_DATE_EPOCH`` environment variable, else a fixed date, so builds are repeatable.
     """
@@ -24,7 +27,9 @@ class BuildOptions:
     template: str | None = None
     csl: str | None = None
     strict: bool = False
-    latex_citations: str = "rendered"
+    latex_citations: str | None = None
+    compile_tex: bool = False
+    engine: str = "pdflatex"
     source_date_epoch: int = 0
     #: folders outside the paper's own from which its images, bibliographies and .csl
     #: styles may be read (``--allow-outside PATH``); by default a source can only name

@@ -137,7 +137,8 @@ def build(source: Paper | str | Path, formats: Iterable[str] = FORMATS,
     options = BuildOptions(
         formats=formats, template=template or base.template, csl=base.csl,
         strict=strict or base.strict, latex_citations=base.latex_citations,
-        source_date_epoch=base.source_date_epoch, allow_outside=base.allow_outside)
+        source_date_epoch=base.source_date_epoch, allow_outside=base.allow_outside,
+        compile_tex=base.compile_tex, engine=base.engine)
     resolved, tmpl, report = resolve(paper, options)
     status = report.exit_code("build", options.strict)
     if not writes_outputs(report.diagnostics, options.strict):
@@ -161,4 +162,23 @@ def build(source: Paper | str | Path, formats: Iterable[str] = FORMATS,
         if not writes_outputs(report.diagnostics, options.strict):
             return BuildResult(report, [], status)
     paths = write_outputs(Path(out) / resolved.name, outputs)
+    if options.compile_tex and "tex" in options.formats:
+        found, pdf = _compile_tex(Path(out) / resolved.name, resolved, options)
+        paths.extend(pdf)
+        if found:
+            report = Report(report.paper, report.diagnostics + found, report.counts,
+                            report.citations, report.references, report.cited)
+            status = report.exit_code("build", options.strict)
     return BuildResult(report, paths, status)
+
+
+def _compile_tex(folder: Path, paper: Paper, options: BuildOptions
+                 ) -> tuple[list[Diagnostic], list[Path]]:
+    """Run ``options.engine`` on the written ``paper.tex`` (``--compile``); return the TeX
+    problems (PK503, at source lines) and ``[folder/paper-latex.pdf]`` when one came out."""
+    from .writers.latex_compile import PDF_NAME, compile_latex
+
+    result = compile_latex(folder, engine=options.engine, source_file=paper.source_file)
+    if result.pdf is None:
+        return result.diagnostics, []
+    return result.diagnostics, write_outputs(folder, {PDF_NAME: result.pdf})

@@ -32,6 +32,7 @@ KEYS: dict[str, str] = {
     "link-citations": "true or false",
     "number-sections": "true or false",
     "toc": "true or false: a table of contents after the abstract",
+    "latex-citations": "rendered (the citation style's text) or biblatex (\\autocite + biber)",
     "limits": "word limits: {words, abstract, notes, sections, count}",
 }
 
@@ -66,6 +67,7 @@ class FrontMatter:
     link_citations: bool = True
     number_sections: bool = True
     toc: bool = False
+    latex_citations: str | None = None
     limits: Limits = field(default_factory=Limits)
 
 
@@ -271,6 +273,10 @@ def read_front_matter(yaml_text: str | None, file: str) -> FrontMatter:
                 meta.number_sections = _flag(doc, item, path)
             case "toc":
                 meta.toc = _flag(doc, item, path)
+            case "latex-citations":
+                meta.latex_citations = _text(doc, item, path)
+                if meta.latex_citations not in ("rendered", "biblatex"):
+                    raise _type_error(doc, path, "rendered or biblatex")
             case "limits":
                 meta.limits = _limits(doc, item)
     return meta
