@@ -307,7 +307,7 @@ def locate_template(name_or_path: str | Path, base_dir: Path | None = None) -> P
     if not (folder / "template.yaml").is_file():
         names = template_names()
         hint = did_you_mean(str(name_or_path), names) or \
-            f"; available: {', '.join(names)}"
+            f"; available: {', '.join(sorted(names))}"
         raise TemplateError.make("PK106", None, name=str(name_or_path), hint=hint)
     return folder
 
