@@ -172,7 +172,8 @@ def run_fixture(fixture: Fixture) -> str:
         lines.append("</div>")
         return _normalise("\n".join(lines))
     if citations is None:
-        citations = [CitationInput([CiteInput(str(i["id"])) for i in fixture.input])]
+        ids = list(dict.fromkeys(str(i["id"]) for i in fixture.input))
+        citations = [CitationInput([CiteInput(i) for i in ids])]
     return _normalise("\n".join(render_citations_html(fixture.csl, fixture.input,
                                                        citations)))
 

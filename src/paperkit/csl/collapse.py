@@ -56,10 +56,10 @@ def assemble(proc: Processor, citation: CitationInput, cites: list[Any]) -> Cita
         if item.prefix or item.suffix:
             pieces = []
             if item.prefix:
-                pieces.append(Lit(parse_markup(item.prefix)))
+                pieces.append(Lit(parse_markup(item.prefix, quotes="double")))
             pieces.append(node)
             if item.suffix:
-                pieces.append(Lit(parse_markup(item.suffix)))
+                pieces.append(Lit(parse_markup(item.suffix, quotes="double")))
             node = Tag("affixed", (bool(item.prefix), bool(item.suffix)),
                        Fmt(EMPTY, pieces))
         entries.append((cite, node))

@@ -273,7 +273,7 @@ class Number:
                 text = f"{int(value):08d}"
             out: object = Lit([text])
         else:
-            out = Lit(render_value(value))
+            out = Lit([value])  # a number variable holds no markup
         return apply_formatting(self.f, out, ctx)
 
 
@@ -295,8 +295,8 @@ class Label:
             if not value:
                 return None
             term = ctx.label or "page"
-            if term == "sub-verbo":
-                term = "sub verbo"
+            if term in ("sub verbo", "sub-verbo"):  # CSL 1.0.1 and 1.0.2 names
+                term = "sub-verbo" if ctx.locale.find("sub-verbo") else "sub verbo"
         else:
             value = ctx.lookup(var)
             if value is None or value == "":

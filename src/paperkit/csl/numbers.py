@@ -75,20 +75,34 @@ def format_number(value: str, form: str, locale: Locale, gender: str = "") -> st
     return "".join(out)
 
 
+_ROMAN = re.compile(r"^[ivxlcdm]+$|^[IVXLCDM]+$")
+
+
 def is_plural(value: str) -> bool:
-    """Return whether a number variable's value is several numbers ("3-5", "2, 4", "2 & 3")."""
+    """Return whether a number variable's value is several numbers ("3-5", "2, 4", "2 & 3",
+    "i-ix"; not "Michaelson-Morely")."""
     if "\\-" in value:
         return False
     numbers = [p for p in split_numbers(value) if p.strip() and not _TOKENS.fullmatch(p)]
+    numbers = [p for p in numbers if any(c.isdigit() for c in p) or _ROMAN.match(p.strip())]
     return len(numbers) > 1
 
 
 def page_range(value: str, fmt: str | None, delimiter: str) -> str:
     """Return the page variable `value` with each range in the style's `fmt`
-    (expanded, minimal, minimal-two, chicago, chicago-15, chicago-16) and `delimiter`."""
-    ranges = [r.strip() for r in re.split(r",", value)]
-    return ", ".join(_one_range(r, fmt, delimiter) for r in ranges) if len(ranges) > 1 \
-        else _one_range(value.strip(), fmt, delimiter)
+    (expanded, minimal, minimal-two, chicago, chicago-15, chicago-16) and `delimiter`.
+
+    A range whose two ends carry different prefixes ("N110-5", "110-N6") is printed as
+    written; "\\-" is a literal hyphen.
+    """
+    pieces = re.split(r"(\s*[,&]\s*)", value.strip())
+    out = []
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            out.append(", " if piece.strip() == "," else " & ")
+        else:
+            out.append(_one_range(piece.strip(), fmt, delimiter))
+    return "".join(out)
 
 
 def _one_range(text: str, fmt: str | None, delimiter: str) -> str:
@@ -98,16 +112,21 @@ def _one_range(text: str, fmt: str | None, delimiter: str) -> str:
     if len(parts) != 2 or not parts[0] or not parts[1]:
         return text
     first, last = parts
-    if not fmt:
-        return f"{first}{delimiter}{last}"
+    if not any(c.isdigit() for c in first + last):
+        # roman numerals make a range ("xxv–xxviii"); words stay as written
+        if _ROMAN.match(first) and _ROMAN.match(last):
+            return f"{first}{delimiter}{last}"
+        return text
     prefix_first = first.rstrip("0123456789")
     prefix_last = last.rstrip("0123456789")
-    if prefix_first != prefix_last and prefix_last:
+    if prefix_first != prefix_last:
+        return f"{first}-{last}"
+    if not fmt:
         return f"{first}{delimiter}{last}"
     x = first[len(prefix_first):]
     y = last[len(prefix_last):]
     if not x or not y:
-        return f"{first}{delimiter}{last}"
+        return f"{first}-{last}"
     if len(y) < len(x):
         y = x[: len(x) - len(y)] + y
     if fmt == "expanded":

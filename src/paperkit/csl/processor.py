@@ -95,7 +95,7 @@ class Processor:
         for ref in references:
             if isinstance(ref, dict):
                 ref = make_reference(ref)
-            self.refs.setdefault(ref.id, ref)
+            self.refs[ref.id] = ref  # a later item with the same id replaces the earlier
         self.extra: dict[str, dict[str, Any]] = {ident: {} for ident in self.refs}
         for ident, ref in self.refs.items():
             if "citation-label" not in ref.vars:

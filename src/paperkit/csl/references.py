@@ -83,7 +83,7 @@ def make_reference(item: dict[str, Any]) -> Reference:
     for key, value in item.items():
         if key in ("id", "type") or value is None or value == "":
             continue
-        name = key.replace("_", "-")
+        name = key if key == "archive_location" else key.replace("_", "-")
         if name == "shorttitle":
             name = "title-short"
         elif name == "journalabbreviation":
@@ -105,11 +105,63 @@ def make_reference(item: dict[str, Any]) -> Reference:
             out[name] = str(int(value)) if float(value).is_integer() else str(value)
         elif isinstance(value, str):
             out[name] = value
+    # CSL 1.0.1 spells it archive_location, CSL 1.0.2 archive-location
+    if "archive_location" in out:
+        out.setdefault("archive-location", out["archive_location"])
+    elif "archive-location" in out:
+        out["archive_location"] = out["archive-location"]
+    note = item.get("note")
+    if isinstance(note, str) and ":" in note:
+        _note_variables(note, kind, out)
+        kind = out.pop("\x00type", kind)
     if key_alias := item.get("journalAbbreviation"):
         out.setdefault("container-title-short", str(key_alias))
     if "title-short" not in out and "shortTitle" in item:
         out["title-short"] = str(item["shortTitle"])
     return Reference(ident, kind, out)
+
+
+_NOTE_LINE = re.compile(r"^\s*\{?:?([A-Za-z][A-Za-z_-]*)\s*:\s*(.+?)\}?\s*$")
+
+
+def _note_variables(note: str, kind: str, out: dict[str, Any]) -> None:
+    """Read Zotero's "variable: value" lines of a note as variables they do not override.
+
+    ``event-date: 2004-10-01/2004-10-14``, ``reviewed-author: Hall || W.C.`` and
+    ``genre: Peer commentary`` lines become those variables; ``type: ...`` changes the
+    type. Other note text is left alone.
+    """
+    for line in note.split("\n"):
+        match = _NOTE_LINE.match(line)
+        if not match:
+            continue
+        name, value = match.group(1).replace("_", "-"), match.group(2).strip()
+        name = _KNOWN_TEXT.get(name.lower(), name.lower())
+        if name == "type":
+            out["\x00type"] = value
+        elif name in out:
+            continue
+        elif name in NAME_VARIABLES:
+            family, _, given = value.partition("||")
+            out[name] = [Name(family=family.strip(), given=given.strip())
+                         if given else Name(literal=family.strip())]
+        elif name in DATE_VARIABLES:
+            date = _raw_date(value)
+            if date is not None:
+                out[name] = date
+        elif name in _KNOWN_TEXT.values():
+            out[name] = value
+
+
+_KNOWN_TEXT = {name.lower(): name for name in """abstract annote archive archive-collection archive-location
+archive-place authority call-number chapter-number citation-key citation-label
+collection-number collection-title collection-title-short container-title
+container-title-short dimensions division DOI edition event event-place event-title
+genre ISBN ISSN issue jurisdiction language license locator medium number
+number-of-pages number-of-volumes original-publisher original-publisher-place
+original-title page part-number part-title PMCID PMID printing-number publisher
+publisher-place references reviewed-genre reviewed-title scale section source status
+supplement-number title title-short URL version volume volume-title year-suffix""".split()}
 
 
 # ---------------------------------------------------------------------- names

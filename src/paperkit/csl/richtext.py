@@ -254,22 +254,47 @@ def _terminal_before_quote(text: str) -> str:
     return inner[-1:] if inner else ""
 
 
+_TRANSPARENT = frozenset({"item", "nocase", "link"})
+
+
 def quotes_inside(rich: list) -> list:
     """Return `rich` with a period or comma that follows a quoted run moved inside it.
 
-    American usage (the locale's ``punctuation-in-quote``): “Title,” not “Title”,.
+    American usage (the locale's ``punctuation-in-quote``): “Title,” not “Title”,. The
+    mark goes into the innermost quotation that ends there (“This is ‘The One.’”), also
+    through the spans that only mark a cite or a link.
     """
     out: list = [p if p.__class__ is str else Span(p.kind, quotes_inside(p.children), p.arg)
                  for p in rich]
     index = 0
     while index < len(out) - 1:
         piece, nxt = out[index], out[index + 1]
-        if piece.__class__ is Span and piece.kind == "quoted" and nxt.__class__ is str \
-                and nxt[:1] in (".", ","):
-            out[index] = Span("quoted", concat([piece.children, [nxt[0]]]), piece.arg)
+        if piece.__class__ is Span and nxt.__class__ is str and nxt[:1] in (".", ",") and \
+                _ends_in_quote(piece):
+            out[index] = _put_last(piece, nxt[0])
             out[index + 1] = nxt[1:]
         index += 1
     return [p for p in out if p != ""]
+
+
+def _ends_in_quote(span: Span) -> bool:
+    if span.kind == "quoted":
+        return last_char(span.children) not in (".", ",", "!", "?")
+    if span.kind in _TRANSPARENT and span.children and span.children[-1].__class__ is Span:
+        return _ends_in_quote(span.children[-1])
+    return False
+
+
+def _put_last(span: Span, mark: str) -> Span:
+    """Return `span` with `mark` added inside its innermost trailing quotation."""
+    children = list(span.children)
+    last = children[-1] if children else None
+    if last.__class__ is Span and (last.kind == "quoted" or last.kind in _TRANSPARENT) and \
+            _ends_in_quote(last):
+        children[-1] = _put_last(last, mark)
+    else:
+        children = concat([children, [mark]])
+    return Span(span.kind, children, span.arg)
 
 
 # ---------------------------------------------------------------------- markup parsing
@@ -285,37 +310,44 @@ _TAG_KIND = {"i": "italic", "b": "bold", "u": "underline", "sc": "smallcaps", "s
 _WORDCHAR = re.compile(r"\w", re.UNICODE)
 
 
-def parse_markup(text: str) -> list:
+def parse_markup(text: str, quotes: bool | str = True) -> list:
     """Return the rich text of a CSL-JSON field value with in-field markup.
 
     Understands ``<i>``, ``<b>``, ``<u>``, ``<sc>``, ``<sup>``, ``<sub>``,
     ``<span class="nocase">``, ``<span class="nodecor">``,
-    ``<span style="font-variant:small-caps;">`` and quotation marks (straight or curly
-    double quotes, and single quotes that open after a space and close before one); an
-    apostrophe inside a word becomes "’". Unbalanced markup stays as text.
+    ``<span style="font-variant:small-caps;">`` and (with `quotes`; only double ones
+    when it is ``"double"``) quotation marks:
+    double quotes, straight or curly, and single quotes that have a closing partner; any
+    other straight single quote is an apostrophe ("’"). Unbalanced markup stays as text.
     """
-    if "<" not in text and '"' not in text and "'" not in text and "\u201c" not in text \
-            and "\u2018" not in text and "\u2019" not in text:
+    if "<" not in text and not (quotes and _QUOTES.search(text)):
         return [text] if text else []
-    return _Parser(text).parse()
+    return _Parser(text, quotes).parse()
+
+
+_QUOTES = re.compile("[\"'\u2018\u2019\u201c\u201d]")
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, quotes: bool | str) -> None:
         self.text = text
+        self.quotes = quotes
 
     def parse(self) -> list:
         text = self.text
-        # a stack of (kind, closing token, children)
+        # a stack of (kind, closing token, children); for quotes the token is the opener
         stack: list[tuple[str, str, list]] = [("", "", [])]
         pos = 0
         for match in _TAG.finditer(text):
             start, end = match.span()
             if start < pos:
                 continue
+            token = match.group(0)
+            if token in "\"'\u2018\u2019\u201c\u201d" and (
+                    not self.quotes or (self.quotes == "double" and token in "'\u2018\u2019")):
+                continue
             if start > pos:
                 _add(stack[-1][2], text[pos:start])
-            token = match.group(0)
             pos = end
             closing, tag, cls, style = match.group(1), match.group(2), match.group(3), \
                 match.group(4)
@@ -346,7 +378,8 @@ class _Parser:
 
     def _close(self, stack: list, token: str) -> bool:
         for depth in range(len(stack) - 1, 0, -1):
-            if stack[depth][1] == token:
+            if stack[depth][1] == token or (stack[depth][0] == "quoted" and
+                                             _pair(stack[depth][1]) == token):
                 while len(stack) - 1 > depth:  # close inner unclosed runs as text
                     kind, closer, children = stack.pop()
                     _add(stack[-1][2], _opener(kind, closer))
@@ -361,61 +394,75 @@ class _Parser:
                 return True
         return False
 
+    def _open(self, stack: list, kind: str) -> tuple[str, str, list] | None:
+        for depth in range(len(stack) - 1, 0, -1):
+            if stack[depth][0] == "quoted" and _family(stack[depth][1]) == kind:
+                return stack[depth]
+        return None
+
     def _quote(self, stack: list, token: str, start: int, end: int) -> None:
         text = self.text
         before = text[start - 1] if start else " "
         after = text[end] if end < len(text) else " "
-        if token in ("'", "\u2019"):
-            if _WORDCHAR.match(before) and (after == " " or not _WORDCHAR.match(after)) \
-                    and self._open_quote(stack, ("'", "\u2019")):
-                self._close_quote(stack, ("'", "\u2019"))
-                return
-            if _WORDCHAR.match(before) or (token == "\u2019" and not _WORDCHAR.match(after)
-                                           and not self._open_quote(stack, ("\u2019",))):
-                _add(stack[-1][2], "\u2019")
-                return
-            if not after.isspace():
-                stack.append(("quoted", "'", []))
-                return
-            _add(stack[-1][2], "\u2019" if token == "'" else token)
-            return
-        if token == "\u2018":
-            stack.append(("quoted", "'", []))
-            return
-        if token == "\u201c":
-            stack.append(("quoted", '"', []))
-            return
-        if token == "\u201d":
-            if self._open_quote(stack, ('"',)):
-                self._close_quote(stack, ('"',))
+        children = stack[-1][2]
+        if token in ("'", "\u2019", "\u2018"):
+            opened = self._open(stack, "single")
+            closes = not before.isspace() and not _WORDCHAR.match(after)
+            if token != "\u2018" and opened is not None and closes:
+                self._close_at(stack, opened)
+            elif token != "\u2018" and (_WORDCHAR.match(before) or before in "'\u2019"):
+                _add(children, "\u2019")
+            elif not after.isspace() and self._closer_ahead(end, "single"):
+                stack.append(("quoted", token, []))
             else:
-                _add(stack[-1][2], token)
+                _add(children, "\u2019" if token == "'" else token)
             return
-        # a straight double quote: closes an open one, else opens
-        if self._open_quote(stack, ('"',)) and (before != " " or after in " .,;:!?"):
-            self._close_quote(stack, ('"',))
-        elif not after.isspace():
-            stack.append(("quoted", '"', []))
+        opened = self._open(stack, "double")
+        if token == "\u201d" or (token == '"' and opened is not None and
+                                  not before.isspace()):
+            if opened is not None:
+                self._close_at(stack, opened)
+            else:
+                _add(children, token)
+        elif not after.isspace() and self._closer_ahead(end, "double"):
+            stack.append(("quoted", token, []))
         else:
-            _add(stack[-1][2], token)
+            _add(children, token)
 
-    @staticmethod
-    def _open_quote(stack: list, closers: tuple[str, ...]) -> bool:
-        return any(kind == "quoted" and closer in closers for kind, closer, _ in stack[1:])
+    def _closer_ahead(self, index: int, kind: str) -> bool:
+        """Return whether a quotation mark that could close a `kind` quote follows."""
+        text = self.text
+        marks = ("'", "\u2019") if kind == "single" else ('"', "\u201d")
+        for position in range(index, len(text)):
+            ch = text[position]
+            if ch in marks and position > 0 and not text[position - 1].isspace():
+                after = text[position + 1] if position + 1 < len(text) else " "
+                if kind == "double" or not _WORDCHAR.match(after):
+                    return True
+        return False
 
-    def _close_quote(self, stack: list, closers: tuple[str, ...]) -> None:
-        for depth in range(len(stack) - 1, 0, -1):
-            kind, closer, _ = stack[depth]
-            if kind == "quoted" and closer in closers:
-                self._close(stack, closer)
-                return
+    def _close_at(self, stack: list, entry: tuple[str, str, list]) -> None:
+        depth = next(i for i in range(len(stack) - 1, 0, -1) if stack[i] is entry)
+        while len(stack) - 1 > depth:
+            kind, closer, children = stack.pop()
+            _add(stack[-1][2], _opener(kind, closer))
+            for child in children:
+                _add(stack[-1][2], child)
+        kind, _, children = stack.pop()
+        stack[-1][2].append(Span("quoted", children))
 
-    # _close matches on the closing token, which for quotes is the quote character
+
+def _family(opener: str) -> str:
+    return "single" if opener in ("'", "\u2018", "\u2019") else "double"
+
+
+def _pair(opener: str) -> str:
+    return {"\u2018": "\u2019", "\u201c": "\u201d"}.get(opener, opener)
 
 
 def _opener(kind: str, closer: str) -> str:
     if kind == "quoted":
-        return "\u201c" if closer == '"' else "\u2018"
+        return "\u2019" if closer == "'" else closer
     tags = {v: k for k, v in _TAG_KIND.items()}
     if kind in tags and closer.startswith("</") and closer != "</span>":
         return f"<{tags[kind]}>"

@@ -23,8 +23,13 @@ _WORD = re.compile(r"^\w+$", re.UNICODE)
 _BREAKS = frozenset("-/\u2013\u2014")
 
 #: Words title case leaves in lower case unless they start the title or a sentence.
-STOP_WORDS = frozenset("""a an and as at but by down for from in into nor of on onto or over so
-the till to up via with yet about van von de d l""".split())
+STOP_WORDS = frozenset("""a according across afore after against ahead along alongside amid amidst
+among amongst an and anenst apart apropos apud around as aside astride at athwart atop
+barring before behind below beneath beside besides between beyond but by circa despite down
+during except for forenenst from given in inside into lest like modulo near next nor
+notwithstanding of off on onto or out over per plus pro qua sans since so than the through
+thru throughout thruout till to toward towards under underneath until unto up upon versus vs
+v via with within without yet about van von de d l""".split())
 
 
 def apply_case(rich: list, case: str) -> list:
@@ -33,19 +38,47 @@ def apply_case(rich: list, case: str) -> list:
     if transform is None:
         return rich
     state = [_START]
-    return _walk(rich, transform, state)
+    if case == "title":
+        # the last word is capitalized even when it is a stop word
+        words = sum(1 for t in _texts(rich, True) for c in _CHUNK.findall(t) if _WORD.match(c))
+        seen = [0]
+        return _walk(rich, lambda st, chunk, nxt: _title_counted(st, chunk, nxt, seen, words),
+                     state, seen)
+    return _walk(rich, lambda st, chunk, nxt: transform(st, chunk), state, None)
 
 
-def _walk(rich: list, transform, state: list[int]) -> list:
+def _texts(rich: list, opaque: bool = False):
+    for piece in rich:
+        if piece.__class__ is str:
+            yield piece
+        elif opaque or piece.kind not in _OPAQUE:
+            yield from _texts(piece.children, opaque)
+
+
+def _title_counted(state: int, chunk: str, following: str, seen: list[int],
+                   words: int) -> str:
+    seen[0] += 1
+    if ((seen[0] == words and state == _AFTER_WORD_END) or following == "-") and \
+            len(chunk) > 1 and not _mixed(chunk) and not chunk.isupper():
+        # the last word, and a stop word before a hyphen ("Pro-Environmental")
+        return _cap(chunk.lower())
+    return _title(state, chunk)
+
+
+def _walk(rich: list, transform, state: list[int], seen: list[int] | None) -> list:
     out: list = []
     for piece in rich:
         if piece.__class__ is str:
             out.append(_text(piece, transform, state))
         elif piece.kind in _OPAQUE:
-            _advance(plain(piece.children), state)
+            text = plain(piece.children)
+            _advance(text, state)
+            if seen is not None:
+                seen[0] += sum(1 for c in _CHUNK.findall(text) if _WORD.match(c))
             out.append(piece)
         else:
-            out.append(Span(piece.kind, _walk(piece.children, transform, state), piece.arg))
+            out.append(Span(piece.kind, _walk(piece.children, transform, state, seen),
+                            piece.arg))
     return out
 
 
@@ -55,7 +88,10 @@ def _text(text: str, transform, state: list[int]) -> str:
         before = state[0]
         _advance(chunk, state)
         if _WORD.match(chunk) and "_" not in chunk:
-            chunks[index] = transform(before, chunk)
+            following = chunks[index + 1] if index + 1 < len(chunks) else ""
+            if following == "-" and index and chunks[index - 1] == "-":
+                following = ""  # only the first part of a compound counts as its start
+            chunks[index] = transform(before, chunk, following)
     return "".join(chunks)
 
 
@@ -121,7 +157,7 @@ def _sentence(state: int, chunk: str) -> str:
 
 
 def _title(state: int, chunk: str) -> str:
-    if _mixed(chunk) or chunk.isupper() or not chunk.isascii():
+    if _mixed(chunk) or chunk.isupper():
         return chunk
     if state in (_START, _START_SENTENCE):
         return _cap(chunk.lower())
