@@ -89,7 +89,8 @@ def tex_problems(log: str, tex: str, source_file: str | None = None, *,
     lines = log.split("\n")
     for index, text in enumerate(lines):
         error = _ERROR.match(text)
-        if not error or error.group("message").startswith(" ==> Fatal error"):
+        if not error or error.group("message").startswith((" ==> Fatal error",
+                                                             "Emergency stop")):
             continue
         message = error.group("message").strip()
         tex_line = None
