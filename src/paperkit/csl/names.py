@@ -137,8 +137,13 @@ class Names:
         opts = own.name
         count = len(names)
         use_first, use_last = _et_al(opts, ctx, count)
-        rendered = [_name(opts, name, index, ctx) for index, name in enumerate(names)]
         shown = count if use_first is None else min(use_first, count)
+        if count > 1 and names[-1].literal.lower() == "others" and not names[-1].family:
+            # BibTeX's "and others" (pandoc's convention): it counts as a name for
+            # et-al-min, and prints as "et al." where it would be shown
+            shown = min(shown, count - 1)
+            use_first, use_last = shown, False
+        rendered = [_name(opts, name, index, ctx) for index, name in enumerate(names[:shown])]
         delim = opts.delimiter
         and_term = None
         if opts.and_ == "symbol":
@@ -165,12 +170,12 @@ class Names:
                 items.append(Fmt(EMPTY.replace(prefix=delim), [node]))
         if truncated and ctx.in_sort:
             if use_last and count >= shown + 2:  # a sort key keeps the last name too
-                items.append(Fmt(EMPTY.replace(prefix=delim),
-                                 [Tag("name", names[-1], rendered[-1])]))
+                items.append(Fmt(EMPTY.replace(prefix=delim), [Tag(
+                    "name", names[-1], _name(opts, names[-1], count - 1, ctx))]))
         elif truncated:
             if use_last and count >= shown + 2:
-                items.append(Fmt(EMPTY.replace(prefix=delim + "\u2026 "),
-                                 [Tag("name", names[-1], rendered[-1])]))
+                items.append(Fmt(EMPTY.replace(prefix=delim + "\u2026 "), [Tag(
+                    "name", names[-1], _name(opts, names[-1], count - 1, ctx))]))
             else:
                 term, et_al_f = own.et_al
                 text = ctx.locale.term(term)

@@ -15,7 +15,7 @@ from .references import Date
 from .richtext import parse_markup
 
 __all__ = ["TextVariable", "TextValue", "TextTerm", "Group", "Choose", "Number", "Label",
-           "apply_formatting", "render_value", "year_suffix_text"]
+           "apply_formatting", "render_value", "year_suffix_text", "splice", "SPLICE"]
 
 
 def apply_formatting(f: Formatting, node: object, ctx: Ctx) -> object:
@@ -171,16 +171,34 @@ class Group:
 
     def ev(self, ctx: Ctx) -> object:
         total, nonempty = ctx.total, ctx.nonempty
-        items = [child.ev(ctx) for child in self.children]
+        items = splice([child.ev(ctx) for child in self.children])
         if ctx.total != total and ctx.nonempty == nonempty:
             return None
-        items = [i for i in items if i is not None]
         if not items:
             return None
         f = self.f
         if f.text_case == "title" and not ctx.is_english:
             f = f.replace(text_case="")
         return formatted(f, items)
+
+
+#: The formatting of a choose's output: its elements count as the enclosing element's
+#: children (a group's delimiter goes between them).
+SPLICE = Formatting()
+SPLICE.is_empty = False
+
+
+def splice(items: list) -> list:
+    """Return `items` with None dropped and choose outputs spliced in."""
+    out: list = []
+    for item in items:
+        if item is None:
+            continue
+        if item.__class__ is Fmt and item.f is SPLICE:
+            out.extend(splice(item.items))
+        else:
+            out.append(item)
+    return out
 
 
 class Choose:
@@ -195,8 +213,10 @@ class Choose:
     def ev(self, ctx: Ctx) -> object:
         for match, conditions, children in self.branches:
             if _matches(match, conditions, ctx):
-                items = [child.ev(ctx) for child in children]
-                return formatted(EMPTY, items)
+                items = splice([child.ev(ctx) for child in children])
+                if not items:
+                    return None
+                return items[0] if len(items) == 1 else Fmt(SPLICE, items)
         return None
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from .collapse import assemble
 from .context import FIRST, IBID, IBID_WITH_LOCATOR, NEAR_NOTE, SUBSEQUENT, Ctx, Disamb
 from .disambiguation import disambiguate
+from .nodes import splice
 from .output import EMPTY, Fmt, Lit, Tag, formatted, render
 from .references import Reference, make_reference
 from .richtext import Span, parse_markup
@@ -129,7 +130,7 @@ class Processor:
         if found is not None:
             return found
         ctx = self.ctx(ident, locator=locator, label=label, position=position, in_bib=in_bib)
-        out = formatted(EMPTY, [child.ev(ctx) for child in layout.children])
+        out = formatted(EMPTY, splice([child.ev(ctx) for child in layout.children]))
         self._cache[key] = out
         return out
 

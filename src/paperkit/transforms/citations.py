@@ -1,24 +1,18 @@
 """The citation transform: render every citation and the reference list with a CSL style.
 
-One citeproc-py run per call (pandoc's ``processCitations``): every cited key is registered
-in document order (so numeric styles number by first citation), then ``nocite`` keys
-(``"@*"``: every reference), then the bibliography is sorted by the style and each citation
-is rendered in document order (so "subsequent" positions work in note styles).
+One run of paperkit's CSL engine (:mod:`paperkit.csl`) per paper, as pandoc's
+``processCitations`` does: every citation is handed over in document order with the note
+it stands in (a note style makes each citation outside a footnote a footnote of its own),
+then the ``nocite`` keys (``"@*"``: every reference). The engine numbers, sorts,
+disambiguates ("2022a"), collapses ("[1]–[3]") and tracks positions ("ibid."); this module
+turns its rich text into model inlines:
 
-Items are rendered one at a time through the style variants of
-:mod:`~paperkit.transforms.csl_styles` and joined here with the layout's own affixes and
-delimiter, so that each item gets its own link to its reference-list entry, its prefix and
-suffix, and its mode:
-
-- ``[@a]`` / ``[see @a, p. 3; @b]``: "(see Buzan, 2022, p. 3; Takahashi, 2023)";
+- ``[@a]`` / ``[see @a, p. 3; @b]``: "(see Buzan, 2022, p. 3; Takahashi, 2023)", each cite
+  a link to its entry (when ``link-citations`` is on);
 - ``[-@a]``: "(2022)";
-- ``@a``: "Buzan (2022)" (IEEE: "Buzan [1]"), the author part from the ``author-only``
-  variant, the rest from ``suppress-author``;
-- in a note style (``chicago-notes-bibliography``) a citation outside a footnote becomes a
-  footnote; inside one it is rendered in place.
-
-A key with no reference renders as ``[?key]`` and is reported by the citation check, not
-here. citeproc-py does not disambiguate ("2022a") or collapse ("[1]–[3]").
+- ``@a`` / ``@a [p. 7]``: "Buzan (2022, p. 7)"; in a note style "Buzan" and a footnote with
+  the rest; in a numeric style "[1]" (pandoc prints the same);
+- a key with no reference renders as ``[?key]`` and is reported by the citation check.
 """
 
 from __future__ import annotations
@@ -26,27 +20,19 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator
-from citeproc import NAMES, VARIABLES
-from citeproc.source.json import CiteProcJSON
-
+from ..csl import CitationInput, CiteInput, Processor, Style
+from ..csl.richtext import Span
 from ..diagnostics import Log
-from ..model import (BibEntry, Cite, CiteItem, Emph, Inline, Link, Note, Paper, Paragraph,
-                     Reference, SmallCaps, Strong, Subscript, Superscript, Text)
+from ..model import (BibEntry, Cite, CiteItem, Code, Emph, Inline, Link, Math, Note, Paper,
+                     Paragraph, Reference, SmallCaps, Strong, Subscript, Superscript, Text)
 from ..walk import plain_text
 from ..writers.layout import entry_anchor
-from .cite_traversal import iter_cites, map_cites
-from .csl_richtext import (MARKUP, OTHERS_MARK, clean_text, link_urls, replace_others,
-                           tidy_seams, to_inlines)
-from .csl_styles import CitationStyle, load_style
+from .cite_traversal import iter_cites, map_cites, note_numbers
+from .csl_richtext import link_urls, rich_to_inlines
+from .csl_styles import load_style
 
-__all__ = ["resolve_citations"]
+__all__ = ["resolve_citations", "csl_item"]
 
-_CSL_KEYS = {v.replace("_", "-") for v in VARIABLES} | {"DOI", "ISBN", "ISSN", "URL",
-                                                       "PMID", "PMCID"}
-_NAME_KEYS = {"family", "given", "dropping-particle", "non-dropping-particle", "suffix",
-              "literal"}
-_DATE_KEYS = {"date-parts", "literal", "circa", "season"}
 _SEAM = ".,;:!?"
 
 
@@ -61,17 +47,154 @@ def resolve_citations(paper: Paper, *, style: str, log: Log) -> Paper:
     """
     del log  # problems with citations are findings of the check, not of the transform
     csl = load_style(style, locale=paper.lang or "en-US", base_dir=paper.source_dir)
-    engine = _Engine(csl, paper.references, link=paper.link_citations)
-    for cite, _ in iter_cites(paper):
-        engine.register(cite.items)
-    engine.register_nocite(paper.nocite)
-    engine.sort()
-    # the reference list first: a style may leave a work out of it (Chicago omits
-    # unretrievable documents), and citations then must not link to a missing entry
-    bibliography = engine.bibliography()
-    engine.listed = {entry.key for entry in bibliography}
-    resolved = map_cites(paper, engine.render, _tidy_punctuation)
-    return replace(resolved, bibliography=bibliography)
+    run = _Run(csl, paper)
+    resolved = map_cites(paper, run.render, _tidy_punctuation)
+    return replace(resolved, bibliography=run.bibliography)
+
+
+class _Run:
+    """One engine run over a paper: citations in, rendered citations and entries out."""
+
+    def __init__(self, style: Style, paper: Paper) -> None:
+        self.style = style
+        self.link = paper.link_citations
+        refs: dict[str, Reference] = {}
+        for reference in paper.references:
+            refs.setdefault(reference.key, reference)
+        cites = [cite for cite, _ in iter_cites(paper)]
+        notes = note_numbers(paper, cites_become_notes=style.is_note)
+        cited = {item.key for cite in cites for item in cite.items if item.key in refs}
+        nocite = _nocite(paper.nocite, refs)
+        used = [key for key in refs if key in cited or key in nocite]
+        processor = Processor(style, [csl_item(refs[key]) for key in used])
+        self.inputs: list[CitationInput | None] = []
+        for cite, note in zip(cites, notes):
+            items = [_cite_input(item) for item in cite.items if item.key in refs]
+            self.inputs.append(CitationInput(items, note=note) if items else None)
+        result = processor.process([c for c in self.inputs if c is not None],
+                                   uncited=[k for k in used if k not in cited])
+        self.results = iter(result.citations)
+        self.listed = {key for key, _ in result.bibliography}
+        self.quotes = style.locale.quotes
+        self.bibliography = [self._entry(key, rich, refs[key])
+                             for key, rich in result.bibliography]
+        self.position = 0
+
+    def _entry(self, key: str, rich: list, reference: Reference) -> BibEntry:
+        fields = reference.fields
+        content = rich_to_inlines(rich, self.quotes)
+        content = link_urls(content, doi=_str(fields.get("DOI")), url=_str(fields.get("URL")))
+        return BibEntry(key, _merge(content))
+
+    def render(self, cite: Cite, in_note: bool) -> Cite:
+        """Return `cite` with ``rendered`` filled (the callback of :func:`map_cites`)."""
+        given = self.inputs[self.position]
+        self.position += 1
+        if given is None:
+            marks = "; ".join(f"[?{i.key}]" for i in cite.items) or cite.source
+            return replace(cite, rendered=[Text(marks)])
+        result = next(self.results)
+        body = self._inlines(result.rich)
+        missing = [i.key for i in cite.items if i.key not in {c.id for c in given.items}]
+        if missing:
+            body = _with_missing(body, missing)
+        as_note = self.style.is_note and not in_note
+        rendered: list[Inline] = []
+        if result.author is not None:
+            rendered.extend(self._inlines(result.author))
+            if body:
+                if as_note:
+                    rendered.append(Note([Paragraph(_capitalize_first(body))]))
+                else:
+                    rendered.append(Text(" "))
+                    rendered.extend(body)
+        elif as_note and body:
+            rendered.append(Note([Paragraph(_capitalize_first(body))]))
+        else:
+            rendered.extend(body)
+        return replace(cite, rendered=_merge(rendered))
+
+    def _inlines(self, rich: list) -> list[Inline]:
+        return _merge(rich_to_inlines(rich, self.quotes, link=self._link))
+
+    def _link(self, key: str, content: list[Inline]) -> list[Inline]:
+        if not self.link or not content or key not in self.listed:
+            return content
+        return [Link(content, f"#{entry_anchor(key)}")]
+
+
+def _nocite(nocite: list[str], refs: dict[str, Reference]) -> set[str]:
+    keys: set[str] = set()
+    for key in nocite:
+        key = key.lstrip("@")
+        if key == "*":
+            keys.update(refs)
+        elif key in refs:
+            keys.add(key)
+    return keys
+
+
+def _cite_input(item: CiteItem) -> CiteInput:
+    mode = {"author-in-text": "author-in-text", "suppress-author": "suppress-author"}.get(
+        item.mode, "normal")
+    return CiteInput(item.key, locator=item.locator or None,
+                     label=(item.label or "page") if item.locator else None,
+                     prefix=_affix(item.prefix, prefix=True), suffix=_affix(item.suffix),
+                     mode=mode)
+
+
+def _affix(inlines: list[Inline], prefix: bool = False) -> str:
+    """Return a cite prefix or suffix as CSL markup ("see " before, " and" after)."""
+    text = _markup(inlines)
+    if not text.strip():
+        return ""
+    if prefix:
+        return text.rstrip() + " "
+    if text[0].isalnum():
+        return " " + text
+    return text
+
+
+def _markup(inlines: list[Inline]) -> str:
+    out: list[str] = []
+    for node in inlines:
+        match node:
+            case Text(text=text):
+                out.append(text.replace("<", "\u2039").replace(">", "\u203a")
+                           if "<" in text or ">" in text else text)
+            case Emph(content=c):
+                out.append(f"<i>{_markup(c)}</i>")
+            case Strong(content=c):
+                out.append(f"<b>{_markup(c)}</b>")
+            case SmallCaps(content=c):
+                out.append(f'<span style="font-variant:small-caps;">{_markup(c)}</span>')
+            case Superscript(content=c):
+                out.append(f"<sup>{_markup(c)}</sup>")
+            case Subscript(content=c):
+                out.append(f"<sub>{_markup(c)}</sub>")
+            case Code(text=text) | Math(text=text):
+                out.append(text)
+            case _:
+                out.append(plain_text([node]))
+    return "".join(out)
+
+
+def csl_item(reference: Reference) -> dict[str, Any]:
+    """Return `reference` as a CSL-JSON item (its key as id)."""
+    item: dict[str, Any] = {"id": reference.key, "type": reference.type}
+    item.update(reference.fields)
+    item["id"], item["type"] = reference.key, reference.type
+    return item
+
+
+def _with_missing(body: list[Inline], keys: list[str]) -> list[Inline]:
+    """Return a rendered citation with markers for its unknown keys before its closing
+    bracket ("(Buzan, 2022; [?nosuch])")."""
+    marks = "; ".join(f"[?{k}]" for k in keys)
+    if body and isinstance(body[-1], Text) and body[-1].text[-1:] in ")]":
+        last = body[-1].text
+        return body[:-1] + [Text(f"{last[:-1]}; {marks}{last[-1]}")]
+    return body + [Text(f"; {marks}")]
 
 
 def _tidy_punctuation(inlines: list[Inline]) -> list[Inline]:
@@ -89,292 +212,25 @@ def _tidy_punctuation(inlines: list[Inline]) -> list[Inline]:
         if not isinstance(after, Text) or not after.text[:1] or after.text[0] not in _SEAM:
             continue
         mark = after.text[0]
-        if len(node.rendered) == 1 and isinstance(node.rendered[0], Note):
+        if isinstance(node.rendered[-1], Note):
             before = out[index - 1] if index else None
-            if isinstance(before, Text):
+            if len(node.rendered) == 1 and isinstance(before, Text):
                 out[index - 1] = Text(before.text.rstrip() + mark)
-            else:
+                out[index + 1] = Text(after.text[1:])
+            elif len(node.rendered) == 1:
                 out.insert(index, Text(mark))
-                index += 1
-            out[index + 1] = Text(after.text[1:])
+                out[index + 2] = Text(after.text[1:])
+            else:  # "Buzan" + note: the mark goes between the name and the note
+                out[index] = replace(node, rendered=[*node.rendered[:-1], Text(mark),
+                                                     node.rendered[-1]])
+                out[index + 1] = Text(after.text[1:])
         elif mark == "." and plain_text(node.rendered).endswith("."):
             out[index + 1] = Text(after.text[1:])
     return [n for n in out if not (isinstance(n, Text) and not n.text)]
 
 
-def _csl_json(reference: Reference, ident: str) -> dict[str, Any]:
-    """Return `reference` as citeproc-py's CSL-JSON, keyed by `ident`, without foreign keys."""
-    data: dict[str, Any] = {"id": ident, "type": reference.type}
-    for name, value in reference.fields.items():
-        if name not in _CSL_KEYS:
-            continue
-        if name.replace("-", "_") in NAMES and isinstance(value, list):
-            data[name] = [_csl_name(n) for n in value if isinstance(n, dict)]
-        elif isinstance(value, dict):
-            date = {k: v for k, v in value.items() if k in _DATE_KEYS}
-            if date:
-                data[name] = date
-        elif isinstance(value, (str, int)):
-            data[name] = clean_text(str(value))
-    return data
-
-
-def _csl_name(name: dict[str, Any]) -> dict[str, str]:
-    if name.get("literal", "").lower() == "others" and len(name) == 1:
-        return {"literal": OTHERS_MARK}
-    return {k: clean_text(str(v)) for k, v in name.items() if k in _NAME_KEYS}
-
-
-class _Engine:
-    """One citeproc-py bibliography for one paper, and the rendering of its citations."""
-
-    def __init__(self, csl: CitationStyle, references: list[Reference], *, link: bool) -> None:
-        self.csl = csl
-        self.link = link
-        self.refs: dict[str, Reference] = {}
-        self.ids: dict[str, str] = {}
-        for reference in references:
-            if reference.key not in self.refs:
-                self.refs[reference.key] = reference
-                # citeproc-py lower-cases keys; own ids keep "Smith2020" and "smith2020" apart
-                self.ids[reference.key] = f"r{len(self.ids)}"
-        self.keys_by_id = {v: k for k, v in self.ids.items()}
-        source = CiteProcJSON([_csl_json(r, self.ids[k]) for k, r in self.refs.items()])
-        self.bib = CitationStylesBibliography(csl.style, source, MARKUP)
-        self.history: list[Any] = []  # citeproc-py's list of rendered items (positions)
-        self.listed: set[str] = set()  # keys with a reference-list entry (link targets)
-        self.memo: dict[tuple[str | None, ...], str] = {}
-
-    # ------------------------------------------------------------------ registration
-
-    def _register_key(self, key: str) -> None:
-        if key in self.ids:
-            self.bib.register(Citation([CitationItem(self.ids[key])]))
-
-    def register(self, items: list[CiteItem]) -> None:
-        """Register the keys of `items` (known ones) in citation order."""
-        for item in items:
-            self._register_key(item.key)
-
-    def register_nocite(self, nocite: list[str]) -> None:
-        """Register the ``nocite`` keys; ``"@*"`` (or ``"*"``) stands for every reference."""
-        for key in nocite:
-            key = key.lstrip("@")
-            if key == "*":
-                for every in self.refs:
-                    self._register_key(every)
-            else:
-                self._register_key(key)
-
-    def sort(self) -> None:
-        """Sort the bibliography by the style (numbers stay in citation order)."""
-        self.bib.sort()
-
-    # ------------------------------------------------------------------ rendering
-
-    def _item(self, item: CiteItem) -> CitationItem:
-        args: dict[str, Any] = {}
-        if item.locator:
-            args["locator"] = Locator(item.label or "page", item.locator)
-        cited = CitationItem(self.ids[item.key], **args)
-        self.bib.register(Citation([cited]))
-        return cited
-
-    def _render(self, item: CiteItem, variant: str, *, history: bool = True) -> str:
-        """Return the formatter output for `item` alone in `variant` ("" if nothing).
-
-        citeproc-py takes milliseconds a rendering, so renderings are cached by key,
-        locator, variant and, for styles that test positions, the item's position state
-        (first / subsequent / possibly ibid). Styles testing "near-note" are not cached.
-        """
-        cites = self.history if history else []
-        state = _position_state(cites, self.ids[item.key], bool(item.locator)) \
-            if self.csl.positions else ()
-        memo = None if "near-note" in self.csl.positions else \
-            (item.key, item.label, item.locator, variant, *state)
-        if memo is not None and memo in self.memo:
-            text = self.memo[memo]
-            if text and history:
-                cites.append(self._item(item))  # the history citeproc would have kept
-            return text
-        cited = self._item(item)
-        with self.csl.variant(variant):  # type: ignore[arg-type]
-            out = self.csl.style.render_citation(cited.citation, cites, lambda _: None)
-        text = str(out) if out is not None else ""
-        text = self._finish(text)
-        if memo is not None:
-            self.memo[memo] = text
-        return text
-
-    def _finish(self, marked: str) -> str:
-        """Return citeproc-py's output with "and others" as "et al." and seams tidied."""
-        return tidy_seams(replace_others(marked, self.csl.et_al, self.csl.and_terms))
-
-    def _linked(self, key: str, content: list[Inline]) -> list[Inline]:
-        if not self.link or not content or key not in self.listed:
-            return content
-        return [Link(content, f"#{entry_anchor(key)}")]
-
-    def render(self, cite: Cite, in_note: bool) -> Cite:
-        """Return `cite` with ``rendered`` filled (the callback of :func:`map_cites`)."""
-        known = [i for i in cite.items if i.key in self.refs]
-        if not known:
-            marks = "; ".join(f"[?{i.key}]" for i in cite.items) or cite.source
-            return replace(cite, rendered=[Text(marks)])
-        narrative = [i for i in cite.items if i.mode == "author-in-text" and i.key in self.refs]
-        others = [i for i in cite.items if not any(i is n for n in narrative)]
-        as_note = self.csl.is_note and not in_note
-        rendered: list[Inline] = []
-        for item in narrative:
-            if rendered:
-                rendered.append(Text("; "))
-            rendered.extend(self._narrative(item, in_note=in_note))
-        if others:
-            group = self._group(others)
-            if as_note:
-                group = [Note([Paragraph(_capitalize_first(group))])]
-            elif rendered:
-                rendered.append(Text(" "))
-            rendered.extend(group)
-        return replace(cite, rendered=_merge(rendered))
-
-    def _narrative(self, item: CiteItem, *, in_note: bool) -> list[Inline]:
-        """Return "Buzan (2022)" for ``@buzan2022`` (a footnote after "Buzan" in note styles).
-
-        Inside a footnote, a note style renders the full citation in place.
-        """
-        author = to_inlines(self._render(item, "author-only", history=False)) \
-            or [Text(item.key)]
-        if self.csl.is_note:
-            full = self._group([replace(item, mode="normal")])
-            if in_note:
-                return full
-            return [*self._linked(item.key, author), Note([Paragraph(_capitalize_first(full))])]
-        rest = self._render(item, "suppress-author")
-        content: list[Inline] = list(author)
-        if rest.strip() or item.suffix:
-            affixes = self.csl.affixes
-            content.append(Text(" " + affixes.prefix))
-            content.extend(to_inlines(rest))
-            content.extend(_suffix(item.suffix))
-            content.append(Text(_seam(plain_text(content), affixes.suffix)))
-        return [*_prefix(item.prefix), *self._linked(item.key, _merge(content))]
-
-    def _group(self, items: list[CiteItem]) -> list[Inline]:
-        """Return the parenthetical (or numeric, or note) rendering of `items` together."""
-        affixes = self.csl.affixes
-        ordered = self._ordered(items)
-        out: list[Inline] = [Text(affixes.prefix)] if affixes.prefix else []
-        for index, item in enumerate(ordered):
-            if index:
-                out.append(Text(affixes.delimiter))
-            out.extend(_prefix(item.prefix))
-            if item.key not in self.refs:
-                out.append(Text(f"[?{item.key}]"))
-            else:
-                variant = "suppress-author" if item.mode == "suppress-author" else "normal"
-                out.extend(self._linked(item.key, to_inlines(self._render(item, variant))))
-            out.extend(_suffix(item.suffix))
-        if affixes.suffix:
-            out.append(Text(_seam(plain_text(out), affixes.suffix)))
-        return _format(_merge(out), affixes.formatting)
-
-    def _ordered(self, items: list[CiteItem]) -> list[CiteItem]:
-        """Return `items` in the order the style's citation ``cs:sort`` gives (if any).
-
-        Unknown keys keep their place after the known ones.
-        """
-        known = [i for i in items if i.key in self.refs]
-        unknown = [i for i in items if i.key not in self.refs]
-        if len(known) < 2 or not self.csl.sorts_citations:
-            return [*known, *unknown]
-        probes = [(self._probe(i), i) for i in known]
-        by_probe = {id(probe): item for probe, item in probes}
-        with self.csl.variant("sorting"):
-            citation = self.csl.style.root.citation
-            ordered = citation.sort.sort([probe for probe, _ in probes], citation.layout)
-        return [by_probe[id(probe)] for probe in ordered] + unknown
-
-    def _probe(self, item: CiteItem) -> CitationItem:
-        """Return a registered, locator-less citeproc item for `item` (for sorting only)."""
-        probe = CitationItem(self.ids[item.key])
-        self.bib.register(Citation([probe]))
-        return probe
-
-    # ------------------------------------------------------------------ bibliography
-
-    def bibliography(self) -> list[BibEntry]:
-        """Return the reference list: an entry per registered key, in the style's order.
-
-        A work the style leaves out of its list (Chicago omits documents a reader cannot
-        retrieve) gets no entry; a style without a bibliography gives an empty list.
-        """
-        bibliography = self.csl.style.root.bibliography
-        if bibliography is None:
-            return []
-        entries = []
-        for item in self.bib.items:
-            rendered = bibliography.layout.render_bibliography([item])
-            if not rendered or not str(rendered[0]).strip():
-                continue
-            key = self.keys_by_id[item.key]
-            fields = self.refs[key].fields
-            marked = self._finish(str(rendered[0]))
-            content = link_urls(to_inlines(marked), doi=_str(fields.get("DOI")),
-                                url=_str(fields.get("URL")))
-            entries.append(BibEntry(key, _merge(content)))
-        return entries
-
-
-def _position_state(cites: list[Any], ident: str, has_locator: bool) -> tuple[bool, ...]:
-    """Return what citeproc-py's position tests see of `ident` after the items `cites`.
-
-    Mirrors ``citeproc.model.If._position``: whether the work was cited before, whether it
-    was the last item cited alone (an "ibid" candidate) and whether that one had a locator.
-    """
-    if not cites:
-        return (False, False, False)
-    last = cites[-1]
-    already = any(c.key == ident for c in cites)
-    ibid = already and last.key == ident and len(last.citation.cites) == 1
-    return (already, ibid, bool(last.has_locator), has_locator)
-
-
 def _str(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def _seam(before: str, suffix: str) -> str:
-    """Return `suffix` without a first character that would double `before`'s last one."""
-    if suffix and before and suffix[0] == before[-1] and suffix[0] in _SEAM:
-        return suffix[1:]
-    return suffix
-
-
-def _prefix(prefix: list[Inline]) -> list[Inline]:
-    """Return a citation prefix ("see") followed by exactly one space."""
-    if not prefix or not plain_text(prefix).strip():
-        return []
-    content = list(prefix)
-    last = content[-1]
-    if isinstance(last, Text):
-        content[-1] = Text(last.text.rstrip() + " ")
-    else:
-        content.append(Text(" "))
-    return content
-
-
-def _suffix(suffix: list[Inline]) -> list[Inline]:
-    """Return a citation suffix, given a leading space when it starts with a word."""
-    text = plain_text(suffix)
-    if not suffix or not text.strip():
-        return []
-    if text[0].isalnum():
-        return [Text(" "), *suffix]
-    first = suffix[0]
-    if isinstance(first, Text) and first.text[:1].isspace():
-        return [Text(" " + first.text.lstrip()), *suffix[1:]]
-    return list(suffix)
 
 
 def _capitalize_first(inlines: list[Inline]) -> list[Inline]:
@@ -405,18 +261,4 @@ def _merge(inlines: list[Inline]) -> list[Inline]:
     return out
 
 
-def _format(inlines: list[Inline], formatting: dict[str, str]) -> list[Inline]:
-    """Return `inlines` wrapped in the layout's own formatting (a superscript numeric style)."""
-    if not inlines:
-        return inlines
-    if formatting.get("font-style") in ("italic", "oblique"):
-        inlines = [Emph(inlines)]
-    if formatting.get("font-weight") == "bold":
-        inlines = [Strong(inlines)]
-    if formatting.get("font-variant") == "small-caps":
-        inlines = [SmallCaps(inlines)]
-    if formatting.get("vertical-align") == "sup":
-        inlines = [Superscript(inlines)]
-    elif formatting.get("vertical-align") == "sub":
-        inlines = [Subscript(inlines)]
-    return inlines
+_ = Span

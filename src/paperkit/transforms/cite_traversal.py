@@ -17,7 +17,7 @@ from ..model import (Block, BlockQuote, BulletList, Cite, Code, CodeBlock, Emph,
                      Paragraph, Ref, Section, SmallCaps, Strong, Subscript, Superscript,
                      Table, Text, ThematicBreak)
 
-__all__ = ["iter_cites", "map_cites", "CiteFn"]
+__all__ = ["iter_cites", "map_cites", "CiteFn", "note_numbers"]
 
 #: Called with each citation and whether it stands inside a footnote; returns its replacement.
 CiteFn = Callable[[Cite, bool], Cite]
@@ -33,6 +33,41 @@ def iter_cites(paper: Paper) -> Iterator[tuple[Cite, bool]]:
 
     map_cites(paper, record)
     yield from found
+
+
+def note_numbers(paper: Paper, *, cites_become_notes: bool) -> list[int | None]:
+    """Return, per citation in document order, the number of the footnote it stands in.
+
+    Footnotes are numbered in document order; with `cites_become_notes` (a note style)
+    every citation outside a footnote makes a footnote of its own and takes the next
+    number. Otherwise a citation in the text gets None.
+    """
+    numbers: list[int | None] = []
+    counter = [0]
+    current = [0]
+
+    def on_cite(cite: Cite, in_note: bool) -> Cite:
+        if in_note:
+            numbers.append(current[0])
+        elif cites_become_notes:
+            counter[0] += 1
+            numbers.append(counter[0])
+        else:
+            numbers.append(None)
+        return cite
+
+    def on_note() -> None:
+        counter[0] += 1
+        current[0] = counter[0]
+
+    walker = _Walker(on_cite, None, on_note)
+    walker.inlines(paper.title)
+    walker.inlines(paper.subtitle)
+    walker.blocks(paper.abstract)
+    walker.blocks(paper.blocks)
+    for section in paper.sections:
+        walker.section(section)
+    return numbers
 
 
 def map_cites(paper: Paper, fn: CiteFn,
@@ -56,9 +91,11 @@ def map_cites(paper: Paper, fn: CiteFn,
 
 class _Walker:
     def __init__(self, fn: CiteFn,
-                 lists: Callable[[list[Inline]], list[Inline]] | None = None) -> None:
+                 lists: Callable[[list[Inline]], list[Inline]] | None = None,
+                 on_note: Callable[[], None] | None = None) -> None:
         self.fn = fn
         self.lists = lists
+        self.on_note = on_note
         self.in_note = False
 
     def section(self, section: Section) -> Section:
@@ -101,6 +138,8 @@ class _Walker:
                     Superscript(content=c) | Subscript(content=c) | Link(content=c):
                 return replace(node, content=self.inlines(c))
             case Note(blocks=blocks):
+                if self.on_note is not None and not self.in_note:
+                    self.on_note()
                 outer, self.in_note = self.in_note, True
                 try:
                     return replace(node, blocks=self.blocks(blocks))
