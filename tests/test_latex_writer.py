@@ -302,12 +302,15 @@ def test_preamble_follows_the_template(sample_tex):
     assert sample_tex.count("\\documentclass[11pt]{article}") == 1
     assert ("paperwidth=210mm, paperheight=297mm,\n  top=25mm, bottom=25mm, left=25mm,\n"
             "  right=25mm") in sample_tex
-    assert "\\setstretch{1.011}" in sample_tex          # 11pt * 1.25 = 13.75pt over 13.6pt
-    assert "\\setlength\\parskip{6pt}" in sample_tex
+    # Template points are PostScript points (bp): 11 bp = 11.0412 TeX pt, baseline 1.2 x that,
+    # stretched by 1.25 / 1.2 to the template's line spacing.
+    assert "\\renewcommand\\normalsize{\\fontsize{11.0412}{13.2495}\\selectfont" in sample_tex
+    assert "\\setstretch{1.0417}" in sample_tex
+    assert "\\setlength\\parskip{6bp}" in sample_tex
     assert "\\usepackage{tgtermes}" in sample_tex and "\\setmainfont{TeX Gyre Termes}" in \
         sample_tex
-    # Headings keep the PDF writer's 1.2 leading: 14pt * 1.2 / 1.011 stretch.
-    assert "\\fontsize{14}{16.6167}\\selectfont \\color{pkheading}\\bfseries" in sample_tex
+    # Headings keep the PDF writer's 1.2 leading: 14 bp * 1.2 / 1.0417 stretch.
+    assert "\\fontsize{14.0525}{16.1885}\\selectfont \\color{pkheading}\\bfseries" in sample_tex
     assert "pdftitle={Japan’s Strategic Expansion in Central Asia: The First Summit}" in \
         sample_tex
     assert "pdflang={en-US}" in sample_tex
@@ -330,7 +333,7 @@ def test_title_block(sample_tex):
     assert "Ada Lovelace\\textsuperscript{1}, Sei Shōnagon\\textsuperscript{2}" in sample_tex
     assert "\\textsuperscript{2}Kyoto University\\par" in sample_tex
     assert "\\href{mailto:ada@example.org}{ada@example.org}" in sample_tex
-    assert "{\\centering\\fontsize{10}{12.8582}\\selectfont \\bfseries Abstract\\par}\n" \
+    assert "{\\centering\\fontsize{10.0375}{12.5268}\\selectfont \\bfseries Abstract\\par}\n" \
         "This abstract has \\emph{emphasis}." in \
         sample_tex
     assert "\\textbf{Keywords:} Japan, Central Asia, diplomacy" in sample_tex
@@ -396,7 +399,7 @@ def test_other_sizes_and_families(sample, article):
     text = write_latex(sample, replace(article, fonts=fonts, align="left", footer="page-of"),
                        BuildOptions())["paper.tex"].decode()
     assert "\\documentclass[10pt]{article}" in text
-    assert "\\renewcommand\\normalsize{\\fontsize{9.5}{11.4}\\selectfont}" in text
+    assert "\\renewcommand\\normalsize{\\fontsize{9.5356}{11.4427}\\selectfont" in text
     assert "\\setstretch{1.0417}" in text                # 1.25 / 1.2
     assert "\\renewcommand\\familydefault{\\sfdefault}" in text
     assert "\\RaggedRight" in text

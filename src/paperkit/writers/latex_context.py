@@ -15,10 +15,20 @@ from typing import Any
 from ..templates import FontFamily, Template
 from .latex_escape import Latex
 
-__all__ = ["template_values", "number", "heading_command", "CLASS_BASELINES"]
+__all__ = ["template_values", "number", "heading_command", "TEX_PT", "BASE_LEADING"]
 
-#: ``\baselineskip`` of the article class at its three sizes, in pt.
-CLASS_BASELINES: dict[float, float] = {10.0: 12.0, 11.0: 13.6, 12.0: 14.5}
+#: TeX points (1/72.27 in) per PostScript point (1/72 in). The template's sizes are in the
+#: points Word and reportlab use; TeX's ``pt`` is a little smaller, so every size goes to
+#: TeX converted (``\fontsize{11.0412}``) and every length in ``bp``.
+TEX_PT = 72.27 / 72
+
+#: The document-class option for a body size: the nearest of the class's three (the class
+#: size only scales what the template does not set, such as ``\small``).
+CLASS_SIZES: tuple[float, ...] = (10.0, 11.0, 12.0)
+
+#: Baseline of ``\normalsize`` as a multiple of the body size; setspace's stretch makes it
+#: the template's line spacing.
+BASE_LEADING = 1.2
 
 #: Fonts xelatex/lualatex use for scripts the TeX Gyre fonts lack, by body family.
 SCRIPT_FONTS = {"serif": "Liberation Serif", "sans": "Liberation Sans"}
@@ -39,10 +49,9 @@ def heading_command(level: int) -> str:
 
 
 def _stretch(template: Template) -> float:
-    """Return the ``\\setstretch`` factor giving a baseline of size * line_spacing."""
-    size = template.fonts.size
-    base = CLASS_BASELINES.get(size, size * 1.2)
-    return size * template.fonts.line_spacing / base
+    """Return the ``\\setstretch`` factor giving a baseline of size * line_spacing (the
+    body's ``\\normalsize`` is redefined with a baseline of size * 1.2)."""
+    return template.fonts.line_spacing / BASE_LEADING
 
 
 def _size_switch(size: float, template: Template, leading: float | None = None) -> Latex:
@@ -54,9 +63,9 @@ def _size_switch(size: float, template: Template, leading: float | None = None) 
     double-space its captions' second lines.
     """
     factor = template.fonts.line_spacing if leading is None else leading
-    skip = size * factor / _stretch(template)
+    skip = size * TEX_PT * factor / _stretch(template)
     # The trailing space ends the control word, so text may follow directly.
-    return Latex(f"\\fontsize{{{number(size)}}}{{{number(skip)}}}\\selectfont ")
+    return Latex(f"\\fontsize{{{number(size * TEX_PT)}}}{{{number(skip)}}}\\selectfont ")
 
 
 def _family(family: FontFamily) -> dict[str, str]:
@@ -83,7 +92,6 @@ def template_values(template: Template) -> dict[str, Any]:
     """
     fonts = template.fonts
     size = fonts.size
-    custom = size not in CLASS_BASELINES
     body = "sans" if fonts.body == fonts.sans else "serif"
     head_family = "sans" if fonts.headings == fonts.sans else "serif"
     headings = []
@@ -112,10 +120,12 @@ def template_values(template: Template) -> dict[str, Any]:
         "page": {key: number(getattr(template.page, key))
                  for key in ("width", "height", "top", "bottom", "left", "right")},
         "fonts": {
-            "class_size": number(size if not custom else 10),
-            "custom_size": custom,
-            "size": number(size),
-            "baseline": number(size * 1.2),
+            "class_size": number(min(CLASS_SIZES, key=lambda c: abs(c - size))),
+            "size": number(size * TEX_PT),
+            "baseline": number(size * TEX_PT * BASE_LEADING),
+            # setspace sets footnotes single-spaced: their baseline is not stretched
+            "note_size": number(max(size - 2, 6) * TEX_PT),
+            "note_baseline": number(max(size - 2, 6) * TEX_PT * 1.2),
             "stretch": number(_stretch(template)),
             "serif": _family(fonts.serif),
             "sans": _family(fonts.sans),
