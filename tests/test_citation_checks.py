@@ -118,3 +118,12 @@ def test_check_gives_the_same_findings_after_the_transform():
 def test_clean_paper_has_no_findings():
     refs = [r for r in REFS if r.key in ("buzan2022", "takahashi2023")]
     assert check_citations(paper("buzan2022", "takahashi2023", refs=refs)) == []
+
+
+def test_a_key_cut_short_by_the_syntax_says_how_to_cite_it():
+    from paperkit.checks.citations import _hint
+
+    assert _hint("q", ["q^z", "other"]) == (
+        " (the reference is 'q^z': write [@{q^z}] for a key with characters other than "
+        "letters, digits and :.#$%&-+?<>~/_)")
+    assert _hint("buzan2021", ["buzan2022"]) == " (did you mean 'buzan2022'?)"

@@ -106,6 +106,12 @@ def _type_name(reference: Reference) -> str:
 
 
 def _hint(key: str, keys: list[str]) -> str:
+    # A key with characters the citation syntax stops at ("q^z") reads as a shorter key.
+    cut = sorted(k for k in keys if k.startswith(key) and len(k) > len(key)
+                 and not (k[len(key)].isalnum() or k[len(key)] == "_"))
+    if cut:
+        return (f" (the reference is '{cut[0]}': write [@{{{cut[0]}}}] for a key with "
+                "characters other than letters, digits and :.#$%&-+?<>~/_)")
     close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
