@@ -549,3 +549,29 @@ def test_every_font_is_embedded(sample_pdf: bytes, tmp_path: Path) -> None:
 def test_two_builds_are_byte_identical() -> None:
     assert build() == build()
     assert build(source_date_epoch=5) != build(source_date_epoch=6)
+
+
+def test_a_heading_before_a_long_paragraph_does_not_leave_the_page_half_empty() -> None:
+    before = [Paragraph(f"P{i} " + filler(60, i)) for i in range(5)] + \
+        [Paragraph(filler(40) + " ENDPREV")]
+    long = Paragraph("LONGSTART " + filler(1000, 4) + " LONGEND")
+    paper = Paper(sections=[
+        Section([Text("First")], number="1", label="sec:a", blocks=before),
+        Section([Text("Second")], number="2", label="sec:b", blocks=[long])])
+    texts = pages_text(build(paper))
+    assert page_of(texts, "ENDPREV") == page_of(texts, "2 Second") == page_of(texts, "LONGSTART")
+
+
+def test_a_heading_never_ends_a_page() -> None:
+    ends = set()
+    for extra in range(250, 420, 12):  # move the heading down past the first page's end
+        blocks = [Paragraph(f"P{i} " + filler(55, i)) for i in range(8)] + \
+            [Paragraph(filler(20 + extra, 5))]
+        paper = Paper(sections=[
+            Section([Text("First")], number="1", label="sec:a", blocks=blocks),
+            Section([Text("Second")], number="2", label="sec:b",
+                    blocks=[Paragraph("NEXTSTART " + filler(200, 2))])])
+        texts = pages_text(build(paper))
+        assert page_of(texts, "2 Second") == page_of(texts, "NEXTSTART"), extra
+        ends.add(page_of(texts, "2 Second"))
+    assert ends == {1, 2}                # the sweep did cross the page end

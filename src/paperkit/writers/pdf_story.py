@@ -182,7 +182,36 @@ class StoryBuilder:
         out.extend(self._blocks(section.blocks, _Box(self.styles.body), after_heading=True))
         for sub in section.subsections:
             out.extend(self._section(sub))
-        return out
+        return self._keep_heading(out)
+
+    def _keep_heading(self, out: list[Flowable]) -> list[Flowable]:
+        """Return `out` (a heading, then what follows it) led by a conditional page break.
+
+        A heading must not end a page: it needs room for itself and the start of what
+        follows (three lines of a paragraph, a whole figure, a table's caption and first
+        rows, the next heading's own need). reportlab's keepWithNext would instead keep the
+        heading with *all* of the next paragraph, leaving half-empty pages.
+        """
+        heading = out[0]
+        _, height = heading.wrap(self.text_width, 1e6)
+        need = height + heading.getSpaceBefore() + heading.getSpaceAfter()
+        follower = out[1] if len(out) > 1 else None
+        lines = 3 * self.styles.body.leading
+        match follower:
+            case None:
+                pass
+            case CondPageBreak():
+                need += follower.height
+            case Paragraph():
+                need += min(3, 1 + follower.text.count(" ") // 12) * follower.style.leading \
+                    if isinstance(follower.text, str) else lines
+            case KeepTogether():        # a figure: image, caption and spacers
+                need += min(sum(part.wrap(self.text_width, 1e6)[1] + part.getSpaceBefore()
+                                for part in follower._content),
+                            self.template.page.height * mm * 0.6)
+            case _:
+                need += min(follower.wrap(self.text_width, 1e6)[1], lines)
+        return [CondPageBreak(need), *out]
 
     def _bibliography(self) -> list[Flowable]:
         entries = self.paper.bibliography
@@ -196,7 +225,7 @@ class StoryBuilder:
             style = self.styles.reference
             out.append(Paragraph(anchor + inline_markup(entry.content,
                                                         self._context(style.fontSize)), style))
-        return out
+        return self._keep_heading(out)
 
     # ------------------------------------------------------------------ blocks
 

@@ -117,8 +117,7 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
         headings[level] = derived(
             f"h{level}", fontName=face_name(head_family, look.bold, look.italic),
             **sized(look.size, 1.2), alignment=TA_LEFT, firstLineIndent=0,
-            spaceBefore=look.space_before, spaceAfter=look.space_after, keepWithNext=1,
-            **unbroken)
+            spaceBefore=look.space_before, spaceAfter=look.space_after, **unbroken)
 
     title_block = {"alignment": title_align, "firstLineIndent": 0, **unbroken}
     abstract_indent = template.abstract_indent * mm
