@@ -98,7 +98,7 @@ def test_docx_has_numbered_headings_and_references(built):
     assert bibliography[0].startswith("AFP. (2025).")       # APA: sorted by author
     assert any(e.startswith("Buzan, B., & Wæver, O. (2003).") for e in bibliography)
     body = "\n".join(text for _, text in styles)
-    assert "(Mackinder, 1904)" in body and "Buzan and Wæver (2003" in body
+    assert "(Mackinder, 1904)" in body and "Wæver (2003, Chapter 3)" in body  # narrative
     assert document.core_properties.title.startswith("Corridors and Partners")
     seed = docx.Document(str(built["japan-central-asia"][1] / "paper.docx"))
     seed_headings = [p.text for p in seed.paragraphs if p.style.name.startswith("Heading")]
