@@ -38,6 +38,9 @@ def assemble(proc: Processor, citation: CitationInput, cites: list[Any]) -> Cita
         node = proc.render_item(item.id, layout, locator=item.locator, label=item.label,
                                 position=cite.position)
         mode = item.mode
+        if mode == "normal" and not style.is_note:
+            # the cite prints as its cached rendering; tags kept for grouping
+            node = _prerendered(proc, node)
         if mode == "author-in-text" and index == 0:
             found = names_only(node)
             author = render(found, marks=True) if found is not None else None
@@ -73,6 +76,20 @@ def assemble(proc: Processor, citation: CitationInput, cites: list[Any]) -> Cita
     if style.locale.punctuation_in_quote:
         rich = quotes_inside(rich)
     return CitationResult(rich, author)
+
+
+def _prerendered(proc: Processor, node: object) -> object:
+    """Return `node` with its text rendered once (cached), keeping the tags that cite
+    grouping and collapsing look at."""
+    rich = proc.rich(node)
+    names = names_only(node)
+    number = _number_of(node)
+    out: object = Lit(rich)
+    if number is not None:
+        return Tag("citation-number", number, out)
+    if names is not None or _suffixes_of(node):
+        return node  # grouping and year-suffix collapsing need the structure
+    return out
 
 
 def _ends_sentence(prefix: str) -> bool:

@@ -134,6 +134,11 @@ def _drop_first_prefix(items: list) -> list:
     return items
 
 
+def _keep_affixes(f: Formatting, node: object, ctx: Ctx) -> object:
+    """Return `node` under a date part's formatting, kept apart (a range drops affixes)."""
+    return node if f.is_empty else Fmt(f, [node])
+
+
 def _part(part: DatePart, ymd: tuple, ctx: Ctx) -> object:
     name = part.name
     locale = ctx.locale
@@ -154,7 +159,7 @@ def _part(part: DatePart, ymd: tuple, ctx: Ctx) -> object:
             ctx.used_year_suffix = True
             suffix = ctx.disamb.year_suffix
             pieces.append(Tag("year-suffix", suffix, Lit([year_suffix_text(suffix)])))
-        return apply_formatting(part.f, Fmt(EMPTY, pieces) if len(pieces) > 1 else pieces[0],
+        return _keep_affixes(part.f, Fmt(EMPTY, pieces) if len(pieces) > 1 else pieces[0],
                                 ctx)
     if name == "month":
         month = ymd[1]
@@ -173,7 +178,7 @@ def _part(part: DatePart, ymd: tuple, ctx: Ctx) -> object:
                                else "long") or str(month)
         if not text:
             return None
-        return apply_formatting(part.f, Lit([text]), ctx)
+        return _keep_affixes(part.f, Lit([text]), ctx)
     day = ymd[2]
     if day is None:
         return None
@@ -187,7 +192,7 @@ def _part(part: DatePart, ymd: tuple, ctx: Ctx) -> object:
             text = locale.ordinal(day, gender)
     else:
         text = str(day)
-    return apply_formatting(part.f, Lit([text]), ctx)
+    return _keep_affixes(part.f, Lit([text]), ctx)
 
 
 def date_sort_key(date: Date, shown: list[str] | None = None) -> str:

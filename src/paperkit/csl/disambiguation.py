@@ -88,6 +88,7 @@ class _Run:
     def __init__(self, proc: Processor, pairs: list[tuple[str, frozenset[str]]]) -> None:
         self.proc = proc
         self.pairs = pairs
+        self.texts: dict[int, tuple[object, str]] = {}
         self.by_id: dict[str, list[frozenset[str]]] = {}
         for ident, position in pairs:
             self.by_id.setdefault(ident, []).append(position)
@@ -96,7 +97,11 @@ class _Run:
         return self.proc.render_item(ident, self.proc.style.citation, position=position)
 
     def text(self, ident: str, position: frozenset[str]) -> str:
-        return plain(render(_without_accessed(self.render(ident, position))))
+        node = self.render(ident, position)
+        found = self.texts.get(id(node))
+        if found is None or found[0] is not node:
+            found = self.texts[id(node)] = (node, plain(render(_without_accessed(node))))
+        return found[1]
 
     def groups(self, pairs: list[tuple[str, frozenset[str]]]) -> list[list[str]]:
         """Return the sets of works whose cites collide (connected through shared texts)."""
@@ -254,19 +259,20 @@ class _Run:
                         if (index, name) not in found:
                             found.append((index, name))
             per_item[ident] = found  # type: ignore[assignment]
-        everyone: list[Name] = []
+        by_family: dict[tuple[str, str], list[Name]] = {}
         for found in per_item.values():
             for index, name in found:  # type: ignore[misc]
                 if primary and index:
                     continue
-                if name not in everyone:
-                    everyone.append(name)
+                group = by_family.setdefault(_family(name), [])
+                if name not in group:
+                    group.append(name)
         for ident, found in per_item.items():
             for index, name in found:  # type: ignore[misc]
                 if (primary and index) or name.literal:
                     continue
-                rivals = [o for o in everyone if _family(o) == _family(name) and
-                          _given_key(o) != _given_key(name)]
+                rivals = [o for o in by_family.get(_family(name), ())
+                          if _given_key(o) != _given_key(name)]
                 if not rivals:
                     continue
                 same_initials = initials_with is not None and any(

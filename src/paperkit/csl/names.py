@@ -10,7 +10,7 @@ variables it used are empty for the rest of the item.
 from __future__ import annotations
 
 from .context import SUBSEQUENT, Ctx
-from .output import EMPTY, Fmt, Formatting, Lit, Tag, formatted
+from .output import affixes, EMPTY, Fmt, Formatting, Lit, Tag, formatted
 from .nodes import apply_formatting, render_value
 from .references import Name, is_romanesque
 
@@ -165,16 +165,16 @@ class Names:
                 joiner = (before if before else " ") + and_term + " "
                 if before and before.endswith(" "):
                     joiner = before + and_term + " "
-                items.append(Fmt(EMPTY.replace(prefix=joiner), [node]))
+                items.append(Fmt(affixes(joiner), [node]))
             else:
-                items.append(Fmt(EMPTY.replace(prefix=delim), [node]))
+                items.append(Fmt(affixes(delim), [node]))
         if truncated and ctx.in_sort:
             if use_last and count >= shown + 2:  # a sort key keeps the last name too
-                items.append(Fmt(EMPTY.replace(prefix=delim), [Tag(
+                items.append(Fmt(affixes(delim), [Tag(
                     "name", names[-1], _name(opts, names[-1], count - 1, ctx))]))
         elif truncated:
             if use_last and count >= shown + 2:
-                items.append(Fmt(EMPTY.replace(prefix=delim + "\u2026 "), [Tag(
+                items.append(Fmt(affixes(delim + "\u2026 "), [Tag(
                     "name", names[-1], _name(opts, names[-1], count - 1, ctx))]))
             else:
                 term, et_al_f = own.et_al
@@ -186,7 +186,7 @@ class Names:
                     joiner = before if before else ("" if text and not is_romanesque(text[0])
                                                     else " ")
                     et_al = apply_formatting(et_al_f, Lit(render_value(text)), ctx)
-                    items.append(Fmt(EMPTY.replace(prefix=joiner), [et_al]))
+                    items.append(Fmt(affixes(joiner), [et_al]))
         out: object = Tag("namelist", None, formatted(EMPTY, items))
         if own.label is not None and not ctx.in_sort:
             label = _label(own.label, var, count, ctx)
@@ -294,6 +294,10 @@ def _name(opts: NameOpts, name: Name, index: int, ctx: Ctx) -> object:
                                style.initialize_with_hyphen)
     family_f = opts.family_f
     given_f = opts.given_f
+    if family_f is None and given_f is None and isinstance(given, str) and \
+            "<" not in name.family:
+        return apply_formatting(opts.f, Lit([_plain_name(name, given, form, inverted, opts,
+                                                         ctx)]), ctx)
     fam = _part(family_f, name.family)
     ndp = _part(family_f, name.non_dropping_particle)
     giv = _part(given_f, given)
@@ -331,6 +335,45 @@ def _name(opts: NameOpts, name: Name, index: int, ctx: Ctx) -> object:
     return apply_formatting(opts.f, out, ctx)
 
 
+def _glue(parts: list[str]) -> str:
+    """Return name parts joined by spaces, none after "d'" or "al-"."""
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        if out and not (out[-1] in "'\u2019-\u2013" or out[-1].isspace()):
+            out += " "
+        out += part
+    return out
+
+
+def _plain_name(name: Name, given: str, form: str, inverted: bool, opts: NameOpts,
+                ctx: Ctx) -> str:
+    """Return a name without name-part formatting as one string (the fast common case)."""
+    fam = name.family.replace("'", "\u2019")
+    given = given.replace("'", "\u2019")
+    ndp = name.non_dropping_particle.replace("'", "\u2019")
+    dp = name.dropping_particle.replace("'", "\u2019")
+    if not name.romanesque:
+        return fam if form == "short" else fam + given
+    if form == "short":
+        return _glue([ndp, fam])
+    sep = opts.sort_separator
+    demote = ctx.style.demote_non_dropping_particle
+    if inverted:
+        if (demote in ("never", "sort-only") and not ctx.in_sort) or \
+                (ctx.in_sort and demote == "never"):
+            parts = [_glue([ndp, fam]), _glue([given, dp]), name.suffix]
+        else:
+            parts = [fam, _glue([given, dp, ndp]), name.suffix]
+        return sep.join(p for p in parts if p)
+    family = _glue([dp, ndp, fam])
+    if name.suffix:
+        family = f"{family}, {name.suffix}" if name.comma_suffix else \
+            _glue([family, name.suffix])
+    return _glue([given, family])
+
+
 def name_rich(text: str) -> list:
     """Return a name part as rich text: apostrophes are "’", never quotation marks."""
     text = text.replace("'", "\u2019")
@@ -354,7 +397,7 @@ def _affixed(f: Formatting | None, items: list) -> object:
         return None
     if f is None or (not f.prefix and not f.suffix):
         return formatted(EMPTY, items)
-    return Fmt(EMPTY.replace(prefix=f.prefix_text, suffix=f.suffix_text), items)
+    return Fmt(affixes(f.prefix_text, f.suffix_text), items)
 
 
 def _join(items: list, *texts: str) -> object:
@@ -371,7 +414,7 @@ def _join(items: list, *texts: str) -> object:
         if tail and (tail[-1] in "'\u2019-\u2013" or tail[-1].isspace()):
             out.append(item)
         else:
-            out.append(Fmt(EMPTY.replace(prefix=" "), [item]))
+            out.append(Fmt(affixes(" "), [item]))
     return Fmt(EMPTY, out)
 
 
@@ -379,14 +422,24 @@ def _sep(items: list, sep: str) -> object:
     present = [i for i in items if i is not None]
     if not present:
         return None
-    return Fmt(EMPTY.replace(delimiter=sep), present) if len(present) > 1 else present[0]
+    return Fmt(_delimiter(sep), present) if len(present) > 1 else present[0]
+
+
+_DELIMITERS: dict[str, Formatting] = {}
+
+
+def _delimiter(sep: str) -> Formatting:
+    found = _DELIMITERS.get(sep)
+    if found is None:
+        found = _DELIMITERS[sep] = EMPTY.replace(delimiter=sep)
+    return found
 
 
 def _last_text(node: object) -> str:
     from .output import render
-    from .richtext import plain
+    from .richtext import last_char
 
-    return plain(render(node))
+    return last_char(render(node))
 
 
 def initialize(given: str, initialize_with: str, make_initials: bool, hyphen: bool) -> str:

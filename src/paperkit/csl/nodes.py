@@ -1,5 +1,5 @@
-"""Compiled CSL rendering elements: text, number, label, group, choose (names and dates live
-in :mod:`~paperkit.csl.names` and :mod:`~paperkit.csl.dates`).
+"""Compiled CSL rendering elements: text, number, label, group (choose, names and dates live
+in :mod:`~paperkit.csl.choose`, :mod:`~paperkit.csl.names` and :mod:`~paperkit.csl.dates`).
 
 Each node's ``ev(ctx)`` returns an output node (:mod:`~paperkit.csl.output`) or None. Nodes
 are built once per style (and per context of inherited name options) by
@@ -8,13 +8,13 @@ are built once per style (and per context of inherited name options) by
 
 from __future__ import annotations
 
-from .context import FIRST, IBID, IBID_WITH_LOCATOR, NEAR_NOTE, SUBSEQUENT, Ctx
+from .context import Ctx
 from .numbers import format_number, is_numeric, is_plural, page_range
-from .output import EMPTY, Fmt, Formatting, Lit, Tag, formatted
+from .output import EMPTY, Fmt, Formatting, Lit, Tag, add_formatting, formatted
 from .references import Date
 from .richtext import parse_markup
 
-__all__ = ["TextVariable", "TextValue", "TextTerm", "Group", "Choose", "Number", "Label",
+__all__ = ["TextVariable", "TextValue", "TextTerm", "Group", "Number", "Label",
            "apply_formatting", "render_value", "year_suffix_text", "splice", "SPLICE"]
 
 
@@ -26,6 +26,9 @@ def apply_formatting(f: Formatting, node: object, ctx: Ctx) -> object:
         return node
     if f.text_case == "title" and not ctx.is_english:
         f = f.replace(text_case="")
+    if node.__class__ is Lit:
+        # formatted once here: one node less to walk when rendering
+        return Lit(add_formatting(f, node.rich)) if not f.display else Fmt(f, [node])
     return Fmt(f, [node])
 
 
@@ -171,7 +174,14 @@ class Group:
 
     def ev(self, ctx: Ctx) -> object:
         total, nonempty = ctx.total, ctx.nonempty
-        items = splice([child.ev(ctx) for child in self.children])
+        items: list = []
+        for child in self.children:
+            out = child.ev(ctx)
+            if out is not None:
+                if out.__class__ is Fmt and out.f is SPLICE:
+                    items.extend(out.items)
+                else:
+                    items.append(out)
         if ctx.total != total and ctx.nonempty == nonempty:
             return None
         if not items:
@@ -199,74 +209,6 @@ def splice(items: list) -> list:
         else:
             out.append(item)
     return out
-
-
-class Choose:
-    """``<choose>``: the first branch whose conditions hold."""
-
-    __slots__ = ("branches",)
-
-    def __init__(self, branches: list[tuple[str, list, list]]) -> None:
-        #: (match, [(test, values)], children)
-        self.branches = branches
-
-    def ev(self, ctx: Ctx) -> object:
-        for match, conditions, children in self.branches:
-            if _matches(match, conditions, ctx):
-                items = splice([child.ev(ctx) for child in children])
-                if not items:
-                    return None
-                return items[0] if len(items) == 1 else Fmt(SPLICE, items)
-        return None
-
-
-def _matches(match: str, conditions: list, ctx: Ctx) -> bool:
-    if not conditions:
-        return True
-    results = (_test(test, value, ctx) for test, values in conditions for value in values)
-    if match == "any":
-        return any(results)
-    if match == "none":
-        return not any(results)
-    return all(results)
-
-
-def _test(test: str, value: str, ctx: Ctx) -> bool:
-    if test == "variable":
-        if value == "locator":
-            return bool(ctx.locator)
-        if value == "year-suffix":
-            return ctx.disamb.year_suffix is not None
-        found = ctx.lookup(value)
-        return found is not None and found != "" and found != []
-    if test == "type":
-        return ctx.ref.type == value
-    if test == "position":
-        position = ctx.position
-        if value == FIRST:
-            return FIRST in position
-        if value == SUBSEQUENT:
-            return SUBSEQUENT in position
-        if value == IBID:
-            return IBID in position
-        if value == IBID_WITH_LOCATOR:
-            return IBID_WITH_LOCATOR in position
-        if value == NEAR_NOTE:
-            return NEAR_NOTE in position
-        return False
-    if test == "is-numeric":
-        found = ctx.lookup(value)
-        return isinstance(found, str) and is_numeric(found)
-    if test == "locator":
-        label = ctx.label or "page"
-        return label == value or (value == "sub-verbo" and label == "sub verbo")
-    if test == "disambiguate":
-        ctx.disamb_tests += 1
-        return (ctx.disamb_tests <= ctx.disamb.condition) == (value == "true")
-    if test == "is-uncertain-date":
-        found = ctx.lookup(value)
-        return isinstance(found, Date) and found.circa
-    return False
 
 
 class Number:

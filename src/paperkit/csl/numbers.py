@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .locale import Locale
 
@@ -13,6 +14,7 @@ _NUMERIC = re.compile(r"^[a-zA-Z]{0,3}\d+[a-zA-Z]{0,3}$")
 _SEPARATORS = re.compile(r"\s*(?:[-,&\u2013]|\band\b)\s*")
 
 
+@lru_cache(maxsize=4096)
 def is_numeric(value: str) -> bool:
     """Return whether `value` counts as numeric for ``is-numeric`` ("12", "2-5", "3, 4",
     "2nd", "L2"; not "second" or "12 bis")."""
@@ -78,6 +80,7 @@ def format_number(value: str, form: str, locale: Locale, gender: str = "") -> st
 _ROMAN = re.compile(r"^[ivxlcdm]+$|^[IVXLCDM]+$")
 
 
+@lru_cache(maxsize=4096)
 def is_plural(value: str) -> bool:
     """Return whether a number variable's value is several numbers ("3-5", "2, 4", "2 & 3",
     "i-ix"; not "Michaelson-Morely")."""

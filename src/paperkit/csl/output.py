@@ -20,7 +20,8 @@ from .richtext import (Span, add_delimiters, concat, drop_start, fix_punct, is_e
                        map_text, parse_markup, plain)
 from .textcase import apply_case
 
-__all__ = ["Formatting", "EMPTY", "Lit", "Fmt", "Tag", "render", "formatted", "text_of"]
+__all__ = ["Formatting", "EMPTY", "Lit", "Fmt", "Tag", "render", "formatted", "text_of",
+           "affixes"]
 
 
 class Formatting:
@@ -163,32 +164,47 @@ def render(node: object, marks: bool = False) -> list:
     from citations to their entries).
     """
     cls = node.__class__
-    if node is None:
-        return []
     if cls is Lit:
         return node.rich  # type: ignore[union-attr]
+    if cls is Fmt:
+        f: Formatting = node.f  # type: ignore[union-attr]
+        parts = []
+        for item in node.items:  # type: ignore[union-attr]
+            if item is not None:
+                rich = render(item, marks)
+                if rich:
+                    parts.append(rich)
+        if not parts:
+            return []
+        if len(parts) == 1:
+            rich = parts[0]
+        else:
+            if f.delimiter is not None:
+                parts = add_delimiters(parts, f.delimiter)
+            rich = concat(fix_punct(parts))
+        return rich if f.is_empty else add_formatting(f, rich)
     if cls is Tag:
         if marks and node.kind == "item":  # type: ignore[union-attr]
             inner = render(node.child, marks)  # type: ignore[union-attr]
             return [Span("item", inner, node.value[1])] if inner else []  # type: ignore
         return render(node.child, marks)  # type: ignore[union-attr]
-    if cls is Fmt:
-        f: Formatting = node.f  # type: ignore[union-attr]
-        parts = [r for r in (render(i, marks) for i in node.items)  # type: ignore
-                 if r]
-        if not parts:
-            return []
-        if f.delimiter is not None and len(parts) > 1:
-            parts = add_delimiters(parts, f.delimiter)
-        if len(parts) > 1:
-            parts = fix_punct(parts)
-        rich = concat(parts)
-        if f.is_empty:
-            return rich
-        return add_formatting(f, rich)
+    if node is None:
+        return []
     if cls is list:
         return render(Fmt(EMPTY, node), marks)  # type: ignore[arg-type]
     raise TypeError(f"not an output node: {node!r}")
+
+
+_AFFIXES: dict[tuple[str, str], Formatting] = {}
+
+
+def affixes(prefix: str = "", suffix: str = "") -> Formatting:
+    """Return a (shared) formatting with just these affixes."""
+    key = (prefix, suffix)
+    found = _AFFIXES.get(key)
+    if found is None:
+        found = _AFFIXES[key] = Formatting(prefix=prefix, suffix=suffix)
+    return found
 
 
 def add_formatting(f: Formatting, rich: list) -> list:

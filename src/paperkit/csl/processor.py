@@ -105,6 +105,15 @@ class Processor:
                     self.extra[ident]["citation-label"] = label
         self.disamb: dict[str, Disamb] = {ident: Disamb() for ident in self.refs}
         self._cache: dict[tuple, object] = {}
+        self._rich: dict[int, tuple[object, list]] = {}
+        # a style that never looks at positions renders first and later cites alike
+        root = style.root
+        self.positional = any(
+            isinstance(n.tag, str) and (n.get("position") is not None or
+                                        n.get("variable") == "first-reference-note-number")
+            for n in root.iter()) or any(
+            k in n.attrib for n in root.iter() if isinstance(n.tag, str)
+            for k in ("et-al-subsequent-min", "et-al-subsequent-use-first"))
         self._sort_cache: dict[tuple, list[Any]] = {}
 
     # ------------------------------------------------------------------ rendering
@@ -120,6 +129,8 @@ class Processor:
                     label: str | None = None, position: frozenset[str] = frozenset(),
                     in_bib: bool = False) -> object:
         """Return the output of `layout`'s children for one item (cached)."""
+        if not self.positional:
+            position = frozenset()
         disamb = self.disamb[ident]
         key = (ident, id(layout), locator, label, position, disamb.et_al_names,
                disamb.year_suffix, disamb.condition,
@@ -130,9 +141,17 @@ class Processor:
         if found is not None:
             return found
         ctx = self.ctx(ident, locator=locator, label=label, position=position, in_bib=in_bib)
-        out = formatted(EMPTY, splice([child.ev(ctx) for child in layout.children]))
+        children, _ = layout.for_type(ctx.ref.type)
+        out = formatted(EMPTY, splice([child.ev(ctx) for child in children]))
         self._cache[key] = out
         return out
+
+    def rich(self, node: object) -> list:
+        """Return the rich text of a node :meth:`render_item` returned (cached)."""
+        found = self._rich.get(id(node))
+        if found is None or found[0] is not node:
+            found = self._rich[id(node)] = (node, render(node))
+        return found[1]
 
     def sort_key(self, ident: str, layout: Layout) -> list[Any]:
         """Return `ident`'s sort values under `layout`'s ``cs:sort``."""
@@ -141,8 +160,9 @@ class Processor:
                disamb.year_suffix)
         found = self._sort_cache.get(key)
         if found is None:
+            _, keys = layout.for_type(self.refs[ident].type)
             found = self._sort_cache[key] = sort_values(
-                layout.sort, lambda: self.ctx(ident, in_bib=layout is self.style.bibliography),
+                keys, lambda: self.ctx(ident, in_bib=layout is self.style.bibliography),
                 self.style.demote_non_dropping_particle)
         return found
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from .dates import DateNode, DatePart
 from .locale import Locale, build_locale, parse_locale_element
 from .names import NameOpts, Names
-from .nodes import Choose, Group, Label, Number, TextTerm, TextValue, TextVariable
+from .choose import Choose, compile_test, specialize
+from .nodes import Group, Label, Number, TextTerm, TextValue, TextVariable
 from .output import EMPTY, Formatting
 
 __all__ = ["Style", "Layout", "SortKey", "StyleError"]
@@ -52,6 +53,19 @@ class Layout:
     f: Formatting
     sort: list[SortKey]
     options: dict[str, str] = field(default_factory=dict)
+    _types: dict[str, tuple[list, list[SortKey]]] = field(default_factory=dict)
+    _memo: dict[str, dict[int, object]] = field(default_factory=dict)
+
+    def for_type(self, kind: str) -> tuple[list, list[SortKey]]:
+        """Return the children and sort keys specialized to item type `kind`."""
+        found = self._types.get(kind)
+        if found is None:
+            memo = self._memo.setdefault(kind, {})
+            children = [specialize(c, kind, memo) for c in self.children]
+            keys = [SortKey(k.variable, specialize(k.macro, kind, memo)  # type: ignore
+                            if k.macro is not None else None, k.descending) for k in self.sort]
+            found = self._types[kind] = (children, keys)
+        return found
 
 
 class Style:
@@ -179,13 +193,14 @@ class Style:
                 continue
             conditions = []
             if tag != "else":
-                for test in ("variable", "type", "position", "is-numeric", "locator",
+                for test in ("type", "variable", "position", "is-numeric", "locator",
                              "is-uncertain-date", "disambiguate"):
                     value = branch.get(test)
                     if value is not None:
-                        conditions.append((test, value.split()))
+                        conditions += [(test, v, compile_test(test, v))
+                                       for v in value.split()]
                 if not conditions:  # an if that tests nothing never holds
-                    conditions.append(("never", [""]))
+                    conditions.append(("never", "", compile_test("never", "")))
             children = [c for c in (self._element(e, inherited) for e in branch)
                         if c is not None]
             branches.append((branch.get("match", "all"), conditions, children))

@@ -31,7 +31,13 @@ def iter_cites(paper: Paper) -> Iterator[tuple[Cite, bool]]:
         found.append((cite, in_note))
         return cite
 
-    map_cites(paper, record)
+    walker = _Walker(record, read_only=True)
+    walker.inlines(paper.title)
+    walker.inlines(paper.subtitle)
+    walker.blocks(paper.abstract)
+    walker.blocks(paper.blocks)
+    for section in paper.sections:
+        walker.section(section)
     yield from found
 
 
@@ -60,7 +66,7 @@ def note_numbers(paper: Paper, *, cites_become_notes: bool) -> list[int | None]:
         counter[0] += 1
         current[0] = counter[0]
 
-    walker = _Walker(on_cite, None, on_note)
+    walker = _Walker(on_cite, None, on_note, read_only=True)
     walker.inlines(paper.title)
     walker.inlines(paper.subtitle)
     walker.blocks(paper.abstract)
@@ -92,14 +98,16 @@ def map_cites(paper: Paper, fn: CiteFn,
 class _Walker:
     def __init__(self, fn: CiteFn,
                  lists: Callable[[list[Inline]], list[Inline]] | None = None,
-                 on_note: Callable[[], None] | None = None) -> None:
+                 on_note: Callable[[], None] | None = None, read_only: bool = False) -> None:
         self.fn = fn
         self.lists = lists
         self.on_note = on_note
         self.in_note = False
+        # a read-only walk visits every citation without rebuilding the paper
+        self.rebuild = (lambda node, **changes: node) if read_only else replace
 
     def section(self, section: Section) -> Section:
-        return replace(section, title=self.inlines(section.title),
+        return self.rebuild(section, title=self.inlines(section.title),
                        blocks=self.blocks(section.blocks),
                        subsections=[self.section(s) for s in section.subsections])
 
@@ -109,18 +117,18 @@ class _Walker:
     def block(self, block: Block) -> Block:
         match block:
             case Paragraph(content=content):
-                return replace(block, content=self.inlines(content))
+                return self.rebuild(block, content=self.inlines(content))
             case BulletList(items=items) | OrderedList(items=items):
-                return replace(block, items=[self.blocks(item) for item in items])
+                return self.rebuild(block, items=[self.blocks(item) for item in items])
             case BlockQuote(blocks=blocks):
-                return replace(block, blocks=self.blocks(blocks))
+                return self.rebuild(block, blocks=self.blocks(blocks))
             case Table(header=header, rows=rows, caption=caption):
                 new_caption = self.inlines(caption)
-                return replace(block, caption=new_caption,
+                return self.rebuild(block, caption=new_caption,
                                header=[self.inlines(cell) for cell in header],
                                rows=[[self.inlines(cell) for cell in row] for row in rows])
             case Figure(caption=caption):
-                return replace(block, caption=self.inlines(caption))
+                return self.rebuild(block, caption=self.inlines(caption))
             case CodeBlock() | MathBlock() | ThematicBreak():
                 return block
             case _:
@@ -136,13 +144,13 @@ class _Walker:
                 return self.fn(node, self.in_note)
             case Emph(content=c) | Strong(content=c) | SmallCaps(content=c) | \
                     Superscript(content=c) | Subscript(content=c) | Link(content=c):
-                return replace(node, content=self.inlines(c))
+                return self.rebuild(node, content=self.inlines(c))
             case Note(blocks=blocks):
                 if self.on_note is not None and not self.in_note:
                     self.on_note()
                 outer, self.in_note = self.in_note, True
                 try:
-                    return replace(node, blocks=self.blocks(blocks))
+                    return self.rebuild(node, blocks=self.blocks(blocks))
                 finally:
                     self.in_note = outer
             case Text() | Code() | Math() | LineBreak() | Ref():
