@@ -609,8 +609,13 @@ def test_title_block_styles(sample_docx):
     assert ("Keywords", "Keywords: Japan, Central Asia, diplomacy") in styled
     page_layout = replace(load_template("article"), title_layout="page")
     doc = Docx(build(template=page_layout))
-    keywords = next(p for p in doc.document.paragraphs if p.style.name == "Keywords")
-    assert keywords._p.find(".//w:br[@w:type='page']", NS) is not None
+    paragraphs = doc.document.paragraphs
+    keywords = next(i for i, p in enumerate(paragraphs) if p.style.name == "Keywords")
+    # The body starts on the page after the title page; nothing else breaks a page.
+    assert paragraphs[keywords + 1].paragraph_format.page_break_before
+    assert [p for p in paragraphs if p.paragraph_format.page_break_before] == \
+        [paragraphs[keywords + 1]]
+    assert doc.body.find(".//w:br[@w:type='page']", NS) is None
 
 
 # ---------------------------------------------------------------------- LibreOffice

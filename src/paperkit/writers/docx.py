@@ -16,11 +16,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Protocol, assert_never
+from typing import assert_never
 
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK, WD_PARAGRAPH_ALIGNMENT
+from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Twips
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -41,7 +42,10 @@ from .docx_geometry import column_widths, fit_image, word_image
 from .docx_math import tex_to_omml
 from .docx_parts import LIST_STEP, Footnotes, Numbering, normalize_zip, set_paragraph_numbering
 from .docx_reference import open_base
-from .docx_styles import STYLE, number_headings, set_language, setup_page
+from .docx_page import setup_page
+from .docx_styles import STYLE, number_headings, set_language
+from .docx_title import Blocks as _Blocks
+from .docx_title import write_title_block
 from .docx_styles import define_styles as _define_styles
 
 __all__ = ["write_docx"]
@@ -61,12 +65,6 @@ def write_docx(paper: Paper, template: Template, options: BuildOptions) -> dict[
     builder = _Builder(paper, template)
     builder.build()
     return {"paper.docx": builder.save(when)}
-
-
-class _Blocks(Protocol):
-    """Anything python-docx can append paragraphs to: the body, a note, a table cell."""
-
-    def add_paragraph(self, text: str = "", style: str | None = None) -> DocxParagraph: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,15 +126,24 @@ class _Builder:
     def build(self) -> None:
         """Write the title block, the body, the reference list, page setup and properties."""
         paper, template, base = self.paper, self.template, self.base
-        setup_page(self.doc, template, self._running_title, self._footer,
-                   reference=base.merge, keep_header=base.header, keep_footer=base.footer)
-        self._title_block()
+        setup_page(self.doc, template, self._running_title, reference=base.merge,
+                   keep_header=base.header, keep_footer=base.footer)
+        abstract = _Ctx(STYLE.abstract, STYLE.abstract, STYLE.abstract)
+        new_page = write_title_block(
+            self.doc, paper, template,
+            lambda sink, nodes: self._inlines(sink, nodes, _Fmt(), _Ctx()),
+            lambda out, blocks: self._blocks(out, blocks, abstract))
+        body = self.doc.element.body
+        # Where the body will start: before the section properties that close the body.
+        start = len(body) - (1 if len(body) and body[-1].tag == qn("w:sectPr") else 0)
         if paper.toc:
             add_toc(self.doc, paper, template, self.marks)
         self._blocks(self.doc, paper.blocks, _Ctx(), first=True)
         for section in paper.sections:
             self._section(section)
         self._bibliography()
+        if new_page and start < len(body) and body[start].tag != qn("w:sectPr"):
+            _break_before(self.doc, start)
         set_properties(self.doc, paper)
 
     def save(self, when: datetime) -> bytes:
@@ -155,60 +162,6 @@ class _Builder:
         if text:
             RunSink(paragraph).add_run(xml_safe(text))
         return bool(text)
-
-    def _footer(self, paragraph: DocxParagraph) -> bool:
-        if self.template.footer == "none":
-            return False
-        sink = RunSink(paragraph)
-        sink.add_field("PAGE", "1")
-        if self.template.footer == "page-of":
-            sink.add_run(" of ")
-            sink.add_field("NUMPAGES", "1")
-        return True
-
-    def _title_block(self) -> None:
-        paper, template, doc = self.paper, self.template, self.doc
-        last: DocxParagraph | None = None
-        if paper.title:
-            last = doc.add_paragraph(style=STYLE.title)
-            self._inlines(RunSink(last), paper.title, _Fmt(), _Ctx())
-        if paper.subtitle:
-            last = doc.add_paragraph(style=STYLE.subtitle)
-            self._inlines(RunSink(last), paper.subtitle, _Fmt(), _Ctx())
-        authors = layout.author_block(paper)
-        if authors.names:
-            last = doc.add_paragraph(style=STYLE.author)
-            sink = RunSink(last)
-            for index, (name, mark) in enumerate(authors.names):
-                if index:
-                    sink.add_run(", ")
-                sink.add_run(xml_safe(name))
-                if mark:
-                    sink.add_run(mark).font.superscript = True
-        for mark, affiliation in authors.affiliations:
-            last = doc.add_paragraph(style=STYLE.affiliation)
-            sink = RunSink(last)
-            if mark:
-                sink.add_run(mark).font.superscript = True
-            sink.add_run(xml_safe(affiliation))
-        if authors.emails:
-            last = doc.add_paragraph(xml_safe(", ".join(authors.emails)), STYLE.affiliation)
-        if paper.date:
-            last = doc.add_paragraph(xml_safe(paper.date), STYLE.date)
-        if paper.abstract:
-            doc.add_paragraph(xml_safe(template.abstract_label), STYLE.abstract_title)
-            self._blocks(doc, paper.abstract,
-                         _Ctx(STYLE.abstract, STYLE.abstract, STYLE.abstract))
-            last = None
-        if paper.keywords:
-            last = doc.add_paragraph(style=STYLE.keywords)
-            sink = RunSink(last)
-            sink.add_run(xml_safe(template.keywords_label) + ": ", style=STYLE.strong)
-            sink.add_run(xml_safe(", ".join(paper.keywords)))
-        if template.title_layout == "page" and len(doc.paragraphs):
-            if last is None:
-                last = doc.paragraphs[-1]
-            last.add_run().add_break(WD_BREAK.PAGE)
 
     # ------------------------------------------------------------------ sections
 
@@ -233,6 +186,8 @@ class _Builder:
         if not entries:
             return
         heading = self.doc.add_paragraph(style=STYLE.heading1)
+        if self.template.references_new_page:
+            heading.paragraph_format.page_break_before = True
         if self.template.numbering != "none":
             set_paragraph_numbering(heading, 0, None)
         sink = RunSink(heading)
@@ -303,7 +258,10 @@ class _Builder:
 
     def _caption(self, out: _Blocks, kind: str, label: str | None, number: int | None,
                  caption: list[Inline]) -> DocxParagraph | None:
-        """Write "Table 2: caption" with a SEQ field and a bookmark on "Table 2"."""
+        """Write "Table 2: caption" with a SEQ field and a bookmark on "Table 2".
+
+        A stacked caption (APA) has "Table 2" in bold on a line of its own, the caption
+        text below it in italics."""
         if number is None and not caption:
             return None
         style = STYLE.table_caption if kind == "tbl" else STYLE.image_caption
@@ -324,7 +282,10 @@ class _Builder:
         else:
             sink.add_run(xml_safe(word), style=label)
         self.marks.end(sink, mark)
-        if caption:
+        if caption and self.template.caption_layout == "stacked":
+            sink.add_run().add_break()
+            self._inlines(sink, caption, _Fmt(emph=True), _Ctx())
+        elif caption:
             sink.add_run(":", style=label)
             sink.add_run(" ")
             self._inlines(sink, caption, _Fmt(), _Ctx())
@@ -364,11 +325,15 @@ class _Builder:
 
         data, image = word_image(read_image(self.paper, figure), figure)
         width, height = fit_image(image, self.template)
+        above = self.template.figure_caption_position == "above"
+        if above:
+            self._caption(out, "fig", figure.label, figure.number, figure.caption)
         paragraph = out.add_paragraph(style=STYLE.figure)
         run = RunSink(paragraph).add_run()
         run.add_picture(io.BytesIO(data), width=width, height=height)
         set_alt_text(run, xml_safe(figure.alt or plain_text(figure.caption)))
-        self._caption(out, "fig", figure.label, figure.number, figure.caption)
+        if not above:
+            self._caption(out, "fig", figure.label, figure.number, figure.caption)
 
     # ------------------------------------------------------------------ inlines
 
@@ -496,7 +461,22 @@ class _Builder:
         self.footnotes.finish(container, STYLE.footnote)
 
 
-# ---------------------------------------------------------------------- tables
+# ---------------------------------------------------------------------- helpers
+
+
+def _break_before(doc: DocxDocument, index: int) -> None:
+    """Start the body element at `index` (the first after the title block) on a new page:
+    a paragraph breaks before itself; before a table or the table of contents the title
+    block's last paragraph ends with a page break."""
+    body = doc.element.body
+    element = body[index]
+    if element.tag == qn("w:p"):
+        DocxParagraph(element, doc._body).paragraph_format.page_break_before = True
+        return
+    for previous in reversed(body[:index]):
+        if previous.tag == qn("w:p"):
+            DocxParagraph(previous, doc._body).add_run().add_break(WD_BREAK.PAGE)
+            return
 
 
 def _add_table(out: _Blocks, rows: int, columns: int, width: int) -> DocxTable:

@@ -24,7 +24,8 @@ from docx.text.run import Run
 __all__ = ["xml_safe", "Bookmarks", "RunSink", "w_element", "w_rstyle", "reset_style", "set_style_font",
            "set_outline_level", "set_contextual_spacing", "set_paragraph_border",
            "set_paragraph_frame", "set_style_tab", "drop_style_numbering",
-           "define_rule_table", "set_table_header_row", "set_row_cant_split", "set_alt_text"]
+           "define_rule_table", "set_table_header_row", "set_row_cant_split", "make_band",
+           "set_alt_text"]
 
 # --------------------------------------------------------------------------- text
 
@@ -244,10 +245,11 @@ def set_paragraph_border(style: BaseStyle, side: str, eighths: int, space: int =
     ppr.insert_element_before(border, *_ppr_successors("w:pBdr"))
 
 
-def set_paragraph_frame(style: BaseStyle, fill: str, *, vertical: int, horizontal: int
-                        ) -> None:
+def set_paragraph_frame(style: BaseStyle, fill: str, *, vertical: int, horizontal: int,
+                        left: tuple[str, int] | None = None) -> None:
     """Give paragraphs in `style` the background `fill` (hex RGB) reaching `vertical` pt
-    above and below the text and `horizontal` pt beside it.
+    above and below the text and `horizontal` pt beside it; `left`, a (colour, eighths of
+    a point) pair, draws a rule on the left edge instead of the plain one.
 
     Word shades a paragraph out to its borders, so borders in the fill colour, that many
     points from the text, make the padding.
@@ -256,9 +258,14 @@ def set_paragraph_frame(style: BaseStyle, fill: str, *, vertical: int, horizonta
     for tag in ("w:pBdr", "w:shd"):
         for old in ppr.findall(qn(tag)):
             ppr.remove(old)
-    sides = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="{space}" w:color="{fill}"/>'
-                    for side, space in (("top", vertical), ("left", horizontal),
-                                        ("bottom", vertical), ("right", horizontal)))
+
+    def side(name: str, space: int) -> str:
+        color, eighths = left if name == "left" and left is not None else (fill, 4)
+        return (f'<w:{name} w:val="single" w:sz="{eighths}" w:space="{space}" '
+                f'w:color="{color}"/>')
+
+    sides = "".join(side(name, space) for name, space in (
+        ("top", vertical), ("left", horizontal), ("bottom", vertical), ("right", horizontal)))
     ppr.insert_element_before(parse_xml(f'<w:pBdr {nsdecls("w")}>{sides}</w:pBdr>'),
                               *_ppr_successors("w:pBdr"))
     ppr.insert_element_before(w_element("w:shd", val="clear", color="auto", fill=fill),
@@ -346,6 +353,35 @@ def set_table_header_row(table: Table, row: _Row | None) -> None:
         return
     trpr = row._tr.get_or_add_trPr()
     trpr.append(OxmlElement("w:tblHeader"))
+
+
+def make_band(table: Table, fill: str, *, width: int, padding: int) -> None:
+    """Make one-cell `table` a band filled with `fill` (hex RGB): `width` twips wide from
+    the left margin, no borders, `padding` twips between its edges and its text, kept on
+    one page."""
+    tblpr = table._tbl.tblPr
+    for tag in ("w:tblStyle", "w:tblW", "w:jc", "w:tblInd", "w:tblBorders", "w:tblLayout",
+                "w:tblCellMar", "w:tblLook"):
+        for old in tblpr.findall(qn(tag)):
+            tblpr.remove(old)
+    none = "".join(f'<w:{side} w:val="nil"/>'
+                   for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    pad = "".join(f'<w:{side} w:w="{padding}" w:type="dxa"/>'
+                  for side in ("top", "left", "bottom", "right"))
+    for xml in (f'<w:tblW {nsdecls("w")} w:w="{width}" w:type="dxa"/>',
+                f'<w:tblInd {nsdecls("w")} w:w="0" w:type="dxa"/>',
+                f'<w:tblBorders {nsdecls("w")}>{none}</w:tblBorders>',
+                f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>',
+                f'<w:tblCellMar {nsdecls("w")}>{pad}</w:tblCellMar>'):
+        tblpr.append(parse_xml(xml))
+    for grid_col in table._tbl.tblGrid.findall(qn("w:gridCol")):
+        grid_col.set(qn("w:w"), str(width))
+    set_row_cant_split(table.rows[0])
+    tcpr = table.cell(0, 0)._tc.get_or_add_tcPr()
+    for old in tcpr.findall(qn("w:tcW")) + tcpr.findall(qn("w:shd")):
+        tcpr.remove(old)
+    tcpr.insert(0, w_element("w:tcW", w=str(width), type="dxa"))
+    tcpr.append(w_element("w:shd", val="clear", color="auto", fill=fill))
 
 
 def set_row_cant_split(row: _Row) -> None:

@@ -9,20 +9,17 @@ pandoc's ``reference.docx`` names (``First Paragraph``, ``Source Code``, ``Verba
 
 from __future__ import annotations
 
-from copy import deepcopy
 from dataclasses import dataclass, fields
 from typing import Callable
 
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.oxml.styles import styleId_from_name
-from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles import BabelFish
 from docx.styles.style import BaseStyle
-from docx.text.paragraph import Paragraph as DocxParagraph
 
 from ..model import Paper
 from ..templates import Template
@@ -35,8 +32,7 @@ from .docx_geometry import CELL_MARGIN
 from .docx_parts import (ListLevel, Numbering, set_doc_defaults, set_document_settings,
                          set_style_numbering)
 
-__all__ = ["STYLE", "define_styles", "number_headings", "set_language",
-           "setup_page"]
+__all__ = ["STYLE", "TIGHT", "define_styles", "number_headings", "set_language"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +75,15 @@ class _StyleNames:
     caption_label: str = "Caption Label"
     heading1: str = "Heading 1"
     toc_heading: str = "TOC Heading"
+    header_number: str = "Header Number"
+    page_number: str = "page number"
 
 
 STYLE = _StyleNames()
 
 #: Leading (baseline distance) of the title block, headings, captions, cells and notes as a
 #: multiple of their font size: the PDF writer's values, so both formats set lines alike.
-_TIGHT, _AUTHORS, _AFFILIATION = 1.2, 1.3, 1.25
+TIGHT, _AUTHORS, _AFFILIATION = 1.2, 1.3, 1.25
 
 #: Indents in mm, as the PDF writer's: block quotes on both sides, code text inside its
 #: shaded box (4 pt), each level of the table of contents.
@@ -93,15 +91,21 @@ _QUOTE_INDENT, _CODE_INDENT, _TOC_STEP = 8.0, 4 * 25.4 / 72, 5.0
 
 _P, _C, _T = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE
 _LEFT, _CENTER = WD_PARAGRAPH_ALIGNMENT.LEFT, WD_PARAGRAPH_ALIGNMENT.CENTER
+_RIGHT = WD_PARAGRAPH_ALIGNMENT.RIGHT
 
 #: Built-in Word styles the default template lacks: name -> Word's style id.
 _BUILTIN_IDS = {"footnote text": "FootnoteText", "footnote reference": "FootnoteReference",
                 "Hyperlink": "Hyperlink", "Bibliography": "Bibliography",
                 "toc 1": "TOC1", "toc 2": "TOC2", "toc 3": "TOC3",
-                "TOC Heading": "TOCHeading"}
+                "TOC Heading": "TOCHeading", "page number": "PageNumber"}
 
 #: Colour of links (the PDF writer's ``LINK_COLOR``) and of the code background.
 _LINK_RGB, _CODE_FILL, _RULE_COLOR = RGBColor(0x1A, 0x44, 0x80), "F3F3F3", "808080"
+_WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+
+#: The padding of the abstract box (3.5 mm) in whole points, as Word's border spacing is,
+#: and its accent rule's width in eighths of a point (2 pt).
+_BOX_PADDING, _BOX_RULE = 10, 16
 
 
 def _style(doc: DocxDocument, name: str, kind: WD_STYLE_TYPE, base: str | None = None, *,
@@ -226,42 +230,47 @@ def define_styles(doc: DocxDocument, template: Template, *, merge: bool = False)
     listed = para(STYLE.list, alignment=align, after=gap)
     set_contextual_spacing(listed)
 
-    # A title page starts its title a quarter of the way down; a title block at the top.
-    title_space = (t.page.height - t.page.top - t.page.bottom) * 72 / 25.4 / 4 \
-        if t.title_layout == "page" else 0
-    para(STYLE.title, font=heading_font, size=t.title_size, leading=t.title_size * _TIGHT,
-         bold=True, alignment=title_align, before=title_space, after=t.title_size * 0.4,
-         keep_next=True)
-    para(STYLE.subtitle, font=heading_font, size=t.subtitle_size,
-         leading=t.subtitle_size * _TIGHT, alignment=title_align, after=10, keep_next=True)
-    para(STYLE.author, size=t.author_size, leading=t.author_size * _AUTHORS,
-         alignment=title_align, before=4, after=2, keep_next=True)
+    # A title page starts its title three body lines below the top margin (APA: "three
+    # to four lines down"); a title block at the top of page 1 starts at the top.
+    title_space = 3 * size * spacing if t.title_layout == "page" else 0
+    title = para(STYLE.title, font=heading_font, size=t.title_size,
+                 leading=t.title_size * TIGHT, bold=True, alignment=title_align,
+                 before=title_space, after=t.title_size * 0.4, keep_next=True)
+    subtitle = para(STYLE.subtitle, font=heading_font, size=t.subtitle_size,
+                    leading=t.subtitle_size * TIGHT, alignment=title_align, after=10,
+                    keep_next=True)
+    author = para(STYLE.author, size=t.author_size, leading=t.author_size * _AUTHORS,
+                  alignment=title_align, before=4, after=2, keep_next=True)
     minor = max(t.author_size - 1, 6)
-    para(STYLE.affiliation, size=minor, leading=minor * _AFFILIATION, italic=True,
-         alignment=title_align, after=0, keep_next=True)
-    para(STYLE.date, size=minor, leading=minor * _AFFILIATION, alignment=title_align,
-         before=6, after=2)
-    indent, abstract = t.abstract_indent, t.abstract_size
-    para(STYLE.abstract_title, size=abstract, leading=abstract * _AUTHORS, bold=True,
-         alignment=_CENTER, before=14, after=3, keep_next=True)
-    para(STYLE.abstract, size=abstract, leading=abstract * spacing, alignment=align, after=4,
-         left=indent, right=indent)
-    # The space after the keywords is the PDF's one-line spacer closing the title block.
-    para(STYLE.keywords, size=abstract, leading=abstract * spacing, alignment=_LEFT,
-         before=4, after=size, left=indent, right=indent)
+    affiliation = para(STYLE.affiliation, size=minor, leading=minor * _AFFILIATION,
+                       italic=True, alignment=title_align, after=0, keep_next=True)
+    date = para(STYLE.date, size=minor, leading=minor * _AFFILIATION, alignment=title_align,
+                before=6, after=2)
+    if t.title_layout == "cover":
+        # The cover band (a table cell filled with the accent colour) holds the title
+        # block in white; the cell's padding replaces the title's and date's outer space.
+        for style in (title, subtitle, author, affiliation, date):
+            style.font.color.rgb = _WHITE
+        date.paragraph_format.space_after = Pt(0)
+    else:
+        _color(title, t.heading_color)
+        _color(subtitle, t.heading_color)
+    _abstract_styles(para, t)
 
     for level in range(1, 10):
         h = t.heading(level)
         style = para(f"Heading {level}", font=heading_font, size=h.size,
-                     leading=h.size * _TIGHT, bold=h.bold, italic=h.italic, alignment=_LEFT,
+                     leading=h.size * TIGHT, bold=h.bold, italic=h.italic,
+                     alignment=_CENTER if h.align == "center" else _LEFT,
                      before=h.space_before, after=h.space_after, keep_next=True)
+        _color(style, t.heading_color)
         style.paragraph_format.keep_together = True
         style.next_paragraph_style = doc.styles[STYLE.first]
         set_outline_level(style, level - 1)
 
     para(STYLE.quote, size=size - 1, leading=(size - 1) * spacing, alignment=align,
          after=gap, left=_QUOTE_INDENT, right=_QUOTE_INDENT)
-    code = para(STYLE.code, font=mono, size=code_size, leading=code_size * _TIGHT,
+    code = para(STYLE.code, font=mono, size=code_size, leading=code_size * TIGHT,
                 alignment=_LEFT, before=6, after=gap + 4, left=_CODE_INDENT,
                 right=_CODE_INDENT)
     code.paragraph_format.keep_together = True
@@ -274,33 +283,48 @@ def define_styles(doc: DocxDocument, template: Template, *, merge: bool = False)
                 left=side, right=side)
     set_paragraph_border(rule, "bottom", 4, space=1, color=_RULE_COLOR)
     caption_size = t.caption_size
-    para(STYLE.caption, size=caption_size, leading=caption_size * _TIGHT, alignment=_CENTER,
-         before=4, after=4, keep_next=True)
+    para(STYLE.caption, size=caption_size, leading=caption_size * TIGHT,
+         alignment=_CENTER if t.caption_align == "center" else _LEFT, before=4, after=4,
+         keep_next=True)
     # pandoc's two caption styles: a table's caption stays with its table; a figure's
-    # (below the picture) ends the figure with the PDF's 0.8-line gap.
+    # ends the figure with the PDF's 0.8-line gap - below the picture, or above it (APA),
+    # then the picture ends the figure.
     para(STYLE.table_caption, STYLE.caption, keep_next=True)
-    para(STYLE.image_caption, STYLE.caption, after=4 + 0.8 * size, keep_next=False)
-    para(STYLE.figure, alignment=_CENTER, before=4, after=0, keep_next=True)
-    para(STYLE.table_text, size=caption_size, leading=caption_size * _TIGHT,
+    figure_gap = 4 + 0.8 * size
+    if t.figure_caption_position == "above":
+        para(STYLE.image_caption, STYLE.caption, keep_next=True)
+        para(STYLE.figure, alignment=_CENTER, before=4, after=figure_gap, keep_next=False)
+    else:
+        para(STYLE.image_caption, STYLE.caption, after=figure_gap, keep_next=False)
+        para(STYLE.figure, alignment=_CENTER, before=4, after=0, keep_next=True)
+    para(STYLE.table_text, size=caption_size, leading=caption_size * TIGHT,
          alignment=_LEFT, before=0, after=0)
     # The paragraph after a table: with its space, the PDF's one line below tables.
     para(STYLE.after_table, size=2, leading=2, before=0, after=size - 2)
-    para(STYLE.footnote, size=small, leading=small * _TIGHT, alignment=align, before=2,
+    para(STYLE.footnote, size=small, leading=small * TIGHT, alignment=align, before=2,
          after=0)
     references = t.references_size
     para(STYLE.bibliography, size=references, leading=references * spacing, alignment=_LEFT,
          after=3, left=t.references_indent, first=-t.references_indent)
-    header = para(STYLE.header, size=small, leading=small * _TIGHT, italic=True,
+    header = para(STYLE.header, size=small, leading=small * TIGHT, italic=True,
                   alignment=_LEFT)
     set_paragraph_border(header, "bottom", 3, space=3)
     footer_size = max(size - 1.5, 6)
-    para(STYLE.footer, size=footer_size, leading=footer_size * _TIGHT, alignment=_CENTER)
+    para(STYLE.footer, size=footer_size, leading=footer_size * TIGHT,
+         alignment=_CENTER if t.page_number_position == "bottom-center" else _RIGHT)
     for name in (STYLE.header, STYLE.footer):
         doc.styles[name].paragraph_format.tab_stops.clear_all()
+    if t.page_number_position == "top-right" and t.footer != "none":
+        # The page number at the right of the header: alone on a line (page 1, or no
+        # running title), or after the running title, upright in the footer's size.
+        para(STYLE.header_number, size=footer_size, leading=footer_size * TIGHT,
+             alignment=_RIGHT).paragraph_format.tab_stops.clear_all()
+        number = _style(doc, STYLE.page_number, _C, merge=merge)
+        number.font.size, number.font.italic = Pt(footer_size), False
 
     # The table of contents: Word's own TOC styles, a dotted tab to the page number.
     para(STYLE.toc_heading, keep_next=True, font=heading_font,
-         size=t.heading(1).size, leading=t.heading(1).size * _TIGHT, bold=True,
+         size=t.heading(1).size, leading=t.heading(1).size * TIGHT, bold=True,
          before=t.heading(1).space_before, after=t.heading(1).space_after)
     set_outline_level(doc.styles[STYLE.toc_heading], 9)
     for level in (1, 2, 3):
@@ -323,6 +347,50 @@ def define_styles(doc: DocxDocument, template: Template, *, merge: bool = False)
     table.paragraph_format.space_before = Pt(0)
     table.paragraph_format.space_after = Pt(0)
     define_rule_table(table, outer=7, inner=4, margin=CELL_MARGIN)
+
+
+def _color(style: BaseStyle, color: str) -> None:
+    """Colour `style`'s text `color` ("#RRGGBB"); black, the default, stays automatic (or
+    what a reference document's style says)."""
+    if color.upper() != "#000000":
+        style.font.color.rgb = RGBColor.from_string(color[1:].upper())
+
+
+def _abstract_styles(para: Callable[..., BaseStyle], t: Template) -> None:
+    """Define the abstract's label, text and keywords styles with `para` (as
+    :func:`define_styles`'s): plain (indented both sides, the label centred) or a box.
+
+    The box is paragraph shading in ``colors.box`` with borders in the same colour as its
+    padding and a 2 pt rule in ``colors.accent`` on its left; Word and LibreOffice join the
+    borders of consecutive paragraphs alike into one box. Indents put the box's outer edges
+    on the text block's, so it spans the text width as in the PDF.
+    """
+    size, spacing, abstract = t.fonts.size, t.fonts.line_spacing, t.abstract_size
+    align = WD_PARAGRAPH_ALIGNMENT.JUSTIFY if t.align == "justify" else _LEFT
+    if t.abstract_style != "box":
+        indent = t.abstract_indent
+        para(STYLE.abstract_title, size=abstract, leading=abstract * _AUTHORS, bold=True,
+             alignment=_CENTER, before=14, after=3, keep_next=True)
+        para(STYLE.abstract, size=abstract, leading=abstract * spacing, alignment=align,
+             after=4, left=indent, right=indent)
+        # The space after the keywords is the PDF's one-line spacer closing the title block.
+        para(STYLE.keywords, size=abstract, leading=abstract * spacing, alignment=_LEFT,
+             before=4, after=size, left=indent, right=indent)
+        return
+    pt = 25.4 / 72
+    left, right = (_BOX_PADDING + _BOX_RULE / 8) * pt, (_BOX_PADDING + 0.5) * pt
+    label = para(STYLE.abstract_title, font=t.fonts.headings.docx, size=abstract,
+                 leading=abstract * _AUTHORS, bold=True, alignment=_LEFT, before=size,
+                 after=3, left=left, right=right, keep_next=True)
+    _color(label, t.heading_color)
+    text = para(STYLE.abstract, size=abstract, leading=abstract * spacing, alignment=align,
+                after=4, left=left, right=right)
+    keywords = para(STYLE.keywords, size=abstract, leading=abstract * spacing,
+                    alignment=_LEFT, before=4, after=size, left=left, right=right)
+    for style in (label, text, keywords):
+        set_paragraph_frame(style, t.box_color[1:].upper(), vertical=_BOX_PADDING,
+                            horizontal=_BOX_PADDING,
+                            left=(t.accent_color[1:].upper(), _BOX_RULE))
 
 
 def set_language(doc: DocxDocument, template: Template, lang: str) -> None:
@@ -386,71 +454,3 @@ def _em_width(number: str) -> float:
     """Return the estimated width of heading number `number` in em (bold serif)."""
     widths = {".": 0.25, "I": 0.4}
     return sum(widths.get(c, 0.75 if c.isupper() else 0.5) for c in number)
-
-
-def setup_page(doc: DocxDocument, template: Template,
-               header: Callable[[DocxParagraph], bool],
-               footer: Callable[[DocxParagraph], bool], *, reference: bool = False,
-               keep_header: bool = False, keep_footer: bool = False) -> None:
-    """Set page size and margins from `template` and write the running header and footer.
-
-    `header` and `footer` fill a paragraph and return whether they wrote anything. The first
-    page has no running header (the title is there); with a separate title page it has no
-    page number either. With a `reference` document its header and footer distances and
-    gutter stay; `keep_header` and `keep_footer` keep its headers or footers instead of
-    paperkit's (shown on the first page too, unless the reference itself differs there).
-    """
-    page = template.page
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE if page.width > page.height else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(page.width), Mm(page.height)
-    section.top_margin, section.bottom_margin = Mm(page.top), Mm(page.bottom)
-    section.left_margin, section.right_margin = Mm(page.left), Mm(page.right)
-    if not reference:
-        # Where the PDF writer draws them: the running header's rule 10 pt above the text
-        # block, the page number's baseline half-way down the bottom margin.
-        pt = 25.4 / 72
-        header_size = max(template.fonts.size - 2, 6)
-        header_top = page.top - (12.5 + header_size * _TIGHT) * pt
-        footer_size = max(template.fonts.size - 1.5, 6)
-        baseline = max(page.bottom / 2 - footer_size / 2 * pt, 12 * pt)
-        section.header_distance = Mm(max(header_top, page.top / 3))
-        section.footer_distance = Mm(max(baseline - footer_size * 0.22 * pt, 3))
-        section.gutter = Mm(0)
-    if keep_header and keep_footer:
-        return
-    if keep_header or keep_footer:
-        if not section.different_first_page_header_footer:
-            # The reference shows the same story on every page; so must its first page.
-            _share_first_page(section, "header" if keep_header else "footer")
-    section.different_first_page_header_footer = True
-
-    def fill(story: object, style: str, writer: Callable[[DocxParagraph], bool] | None
-             ) -> None:
-        story.is_linked_to_previous = False  # type: ignore[attr-defined]
-        paragraphs = story.paragraphs  # type: ignore[attr-defined]
-        paragraph = paragraphs[0] if paragraphs else story.add_paragraph()  # type: ignore
-        paragraph.style = style
-        if not (writer is not None and writer(paragraph)) and style == STYLE.header:
-            paragraph.style = STYLE.normal      # no running header, so no rule under it
-
-    if not keep_header:
-        fill(section.header, STYLE.header, header)
-        fill(section.first_page_header, STYLE.header, None)
-    if not keep_footer:
-        fill(section.footer, STYLE.footer, footer)
-        fill(section.first_page_footer, STYLE.footer,
-             footer if template.title_layout == "header" else None)
-
-
-def _share_first_page(section: object, kind: str) -> None:
-    """Point `section`'s first-page `kind` ("header"/"footer") at its default one."""
-    sect_pr = section._sectPr  # type: ignore[attr-defined]
-    tag = qn(f"w:{kind}Reference")
-    references = {ref.get(qn("w:type")): ref for ref in sect_pr.findall(tag)}
-    default = references.get("default")
-    if default is None or "first" in references:
-        return
-    first = deepcopy(default)
-    first.set(qn("w:type"), "first")
-    default.addnext(first)
