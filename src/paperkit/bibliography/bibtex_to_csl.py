@@ -122,13 +122,14 @@ _ENGLISH_VARIANTS = {"british": "en-GB", "uk": "en-GB", "american": "en-US", "us
 # Entry types whose ``number`` is a series number, and those whose ``number`` is an issue.
 _SERIES_NUMBERED = {"book", "collection", "proceedings", "reference", "mvbook", "mvcollection",
                     "mvproceedings", "mvreference", "bookinbook", "inbook", "incollection",
-                    "inproceedings", "inreference", "suppbook", "suppcollection"}
+                    "inproceedings", "conference", "inreference", "suppbook",
+                    "suppcollection"}
 _ARTICLES = {"article", "periodical", "suppperiodical", "review"}
 # Parts of a larger work: their booktitle (or maintitle) is the container. pandoc leaves
-# out @suppbook and @suppcollection, whose booktitle then got lost; BibLaTeX's manual
-# makes them kinds of @inbook and @incollection.
-_CHAPTERS = {"inbook", "incollection", "inproceedings", "inreference", "bookinbook",
-             "suppbook", "suppcollection"}
+# out @suppbook and @suppcollection (BibLaTeX's manual makes them kinds of @inbook and
+# @incollection) and @conference (an alias of @inproceedings), whose booktitle it loses.
+_CHAPTERS = {"inbook", "incollection", "inproceedings", "conference", "inreference",
+             "bookinbook", "suppbook", "suppcollection"}
 _SUBTYPES = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
 _EPRINT_URLS = {"arxiv": "https://arxiv.org/abs/", "jstor": "https://www.jstor.org/stable/",
                 "pubmed": "https://www.ncbi.nlm.nih.gov/pubmed/",

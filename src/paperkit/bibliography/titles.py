@@ -250,6 +250,13 @@ def _widen_to_words(runs: list[list]) -> None:  # type: ignore[type-arg]
     case, so "{Central Asia}: R&D" would print "Central Asia : R&D". Protecting the whole
     word ("Asia:", "NATO's") avoids the stray space and changes nothing else that matters.
     """
+    merged: list[list] = []  # type: ignore[type-arg]
+    for run in runs:  # adjacent kept runs ("{S}{\~a}o") are one run
+        if merged and run[1] and merged[-1][1]:
+            merged[-1][0] += run[0]
+        else:
+            merged.append(run)
+    runs[:] = merged
     for index, run in enumerate(runs):
         if not run[1]:
             continue
