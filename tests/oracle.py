@@ -124,9 +124,10 @@ def normalise(text: str) -> str:
 
     No-break spaces count as white space: pandoc puts them after locator labels
     ("p.\u00a033") where a style writes a plain space, and no reader sees the difference.
+    Unicode is compared composed (NFC), and pandoc's "ı́" for LaTeX's ``{\'\i}`` (a dotless
+    i with a combining accent, which NFC cannot compose) counts as the "í" it shows.
     """
-    text = unicodedata.normalize("NFC", text)
-    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
+    text = unicodedata.normalize("NFC", text.replace("\u0131\u0301", "\u00ed"))
     return _SPACES.sub(" ", text).strip()
 
 
@@ -189,7 +190,9 @@ def run_pandoc(markdown: Path, csl: str, *, pandoc: str) -> Rendering:
             if kind == "Div":
                 (ident, _, _), content = nodes["c"]
                 if ident.startswith("ref-"):
-                    rendering.entries[ident[4:]] = normalise(" ".join(_pandoc_blocks(content)))
+                    text = normalise(" ".join(_pandoc_blocks(content)))
+                    if text:  # pandoc leaves an empty entry for a work the style omits
+                        rendering.entries[ident[4:]] = text
                     return
             walk(nodes.get("c"))
         elif isinstance(nodes, list):
@@ -417,3 +420,62 @@ def explain(style: str, difference: Difference,
             continue
         return entry
     return None
+
+
+_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def fragments(expected: str, got: str) -> list[tuple[str, str]]:
+    """Return the (pandoc, paperkit) pieces in which `expected` and `got` differ.
+
+    The texts are compared as words, punctuation and spaces, so "Eds." against "eds." is
+    the fragment ("Eds", "eds") and "2020 May" against "2020May" is (" ", "").
+    """
+    from difflib import SequenceMatcher
+
+    left, right = _TOKENS.findall(expected), _TOKENS.findall(got)
+    matcher = SequenceMatcher(None, left, right, autojunk=False)
+    return [("".join(left[i1:i2]), "".join(right[j1:j2]))
+            for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]
+
+
+@dataclass
+class Explained:
+    """A difference with the documented causes that account for it."""
+
+    difference: Difference
+    causes: list[dict[str, str]]
+    unexplained: list[tuple[str, str]]
+
+
+def explain_difference(style: str, difference: Difference,
+                       known: list[dict[str, str]]) -> Explained:
+    """Return `difference` with the entries of `known` that explain it.
+
+    An entry with a ``key`` explains the whole difference of that reference; an entry with
+    ``pandoc``/``paperkit`` patterns explains each fragment (see :func:`fragments`) whose
+    two sides match them in full.
+    """
+    causes: list[dict[str, str]] = []
+
+    def applies(entry: dict[str, str]) -> bool:
+        return entry.get("style", style) == style and \
+            entry.get("kind", difference.kind) == difference.kind
+
+    for entry in known:
+        if applies(entry) and entry.get("key") == difference.key and "pandoc" not in entry:
+            causes.append(entry)
+    if causes:
+        return Explained(difference, causes, [])
+    unexplained = []
+    for before, after in fragments(difference.pandoc, difference.paperkit):
+        found = [entry for entry in known if applies(entry) and "pandoc" in entry
+                 and entry.get("key", difference.key) == difference.key
+                 and re.fullmatch(entry["pandoc"], before, re.DOTALL)
+                 and re.fullmatch(entry.get("paperkit", ".*"), after, re.DOTALL)
+                 and (not entry.get("same_letters") or before.lower() == after.lower())]
+        if found:
+            causes.extend(e for e in found[:1] if e not in causes)
+        else:
+            unexplained.append((before, after))
+    return Explained(difference, causes, unexplained)
