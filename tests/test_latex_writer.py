@@ -374,7 +374,8 @@ def test_body_structure(sample_tex):
         "\\section*{Acknowledgements}", "\\section*{References}",
         "\\pkbibentry{ref-buzan2022}{Buzan, B. (2022). \\emph{Security and development in "
         "Central Asia}. Routledge.}",
-        "\\href{https://doi.org/10.1000/xyz}{https://doi.org/10.1000/xyz}",
+        "\\href{https://doi.org/10.1000/xyz}{https://doi.\\allowbreak{}org/\\allowbreak{}"
+        "10.\\allowbreak{}1000/\\allowbreak{}xyz}",
         "\\end{document}",
     ]
     position = 0

@@ -14,6 +14,7 @@ a TeX error in the ``.tex`` can be traced back to the source line (``latex_compi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -421,4 +422,8 @@ def _link(link: Link, state: BodyState) -> str:
     if link.url.startswith("#"):
         target = anchor(link.url[1:])
         return f"\\hyperref[{target}]{{{content}}}" if target in state.anchors else content
+    if plain_text(link.content) == link.url:
+        # A printed URL (a DOI in a reference) has no spaces: let it break after its
+        # slashes and dots rather than stick into the margin.
+        content = Latex(re.sub(r"((?<![:/])/|\.)(?=.)", r"\1\\allowbreak{}", content))
     return f"\\href{{{url_argument(link.url)}}}{{{content}}}"
