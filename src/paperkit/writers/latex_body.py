@@ -49,7 +49,8 @@ class BodyState:
     deferred: list[str] | None = None
     in_note: bool = False
     in_box: bool = False
-    list_depth: int = 0
+    bullet_depth: int = 0
+    number_depth: int = 0
     #: biblatex mode: the keys references.bib holds (None: rendered citations)
     bib_keys: set[str] | None = None
     #: unsupported characters -> where first seen
@@ -246,25 +247,32 @@ def _block(block: Block, state: BodyState) -> str:
             raise TypeError(f"not a block: {block!r}")
 
 
-#: List marks by nesting depth, bullet and numbered lists counted together (as the PDF and
-#: Word writers do): a bullet list inside a numbered list gets the depth-2 dash.
-_BULLETS = ("\\textbullet", "\\textendash", "\\ensuremath{\\ast}")
+#: List marks by depth, bullet and numbered lists each counting their own nesting (as
+#: LaTeX does, and the PDF and Word writers): bullet, dash, asterisk, centred dot; 1. (a) i.
+_BULLETS = ("\\textbullet", "\\textendash", "\\textasteriskcentered",
+            "\\textperiodcentered")
 _ORDINALS = ("\\arabic*.", "(\\alph*)", "\\roman*.")
 
 
 def _list(env: str, start: int | None, items: list[list[Block]], state: BodyState) -> str:
-    marks = _BULLETS if env == "itemize" else _ORDINALS
-    option = f"label={marks[state.list_depth % 3]}"
+    bullets = env == "itemize"
+    depth = state.bullet_depth if bullets else state.number_depth
+    marks = _BULLETS if bullets else _ORDINALS
+    option = f"label={marks[depth % len(marks)]}"
     if start is not None and start != 1:
         option += f", start={start}"
     lines = [f"\\begin{{{env}}}[{option}]"]
-    state.list_depth += 1
+    saved = state.bullet_depth, state.number_depth
+    if bullets:
+        state.bullet_depth += 1
+    else:
+        state.number_depth += 1
     try:
         for item in items:
             # "\item{}" so that an item starting with "[" is not read as \item's label.
             lines.append("\\item{} " + render_blocks(item, state).strip())
     finally:
-        state.list_depth -= 1
+        state.bullet_depth, state.number_depth = saved
     lines.append(f"\\end{{{env}}}")
     return "\n".join(lines) + "\n"
 

@@ -175,6 +175,4 @@ def template_values(template: Template) -> dict[str, Any]:
         "keywords_label": template.keywords_label,
         "references_indent": number(template.references_indent),
         "footer": template.footer,
-        "bullets": [Latex("\\textbullet"), Latex("\\textendash"), Latex("\\ensuremath{\\ast}")],
-        "ordinals": [Latex("\\arabic*."), Latex("(\\alph*)"), Latex("\\roman*.")],
     }
