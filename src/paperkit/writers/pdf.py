@@ -17,9 +17,10 @@ and internal links point at them by name, so ``paper.pdf#sec:intro`` opens at th
 
 from __future__ import annotations
 
+import contextlib
 import io
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -27,6 +28,7 @@ from reportlab.pdfbase.pdfdoc import LinkAnnotation, PDFArray, PDFDictionary, PD
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import PageTemplate, Paragraph
+from reportlab.platypus import paragraph as rl_paragraph
 
 from ..model import Paper
 from ..options import BuildOptions
@@ -62,6 +64,40 @@ def write_pdf(paper: Paper, template: Template, options: BuildOptions) -> Output
 
 def render_pdf(paper: Paper, template: Template, options: BuildOptions) -> PdfResult:
     """Return the PDF of `paper` with its page count and footnote placement record."""
+    with _fast_same_frag():
+        return _render(paper, template, options)
+
+
+@contextlib.contextmanager
+def _fast_same_frag() -> Iterator[None]:
+    """Use a Python ``sameFrag`` in reportlab's line breaker while a document is built.
+
+    rl_accel's C ``sameFrag`` (the check whether two runs of text share a style, made
+    for every word of a paragraph with mixed styles) is about four times slower than the
+    same test on the fragments' ``__dict__`` in Python: with it, it took a fifth of the
+    writer's time on a 100,000-word paper. The swap is undone after the build.
+    """
+    saved = rl_paragraph.sameFrag
+    rl_paragraph.sameFrag = _same_frag
+    try:
+        yield
+    finally:
+        rl_paragraph.sameFrag = saved
+
+
+_FRAG_KEYS = ("fontName", "fontSize", "textColor", "rise", "us_lines", "link", "backColor",
+              "nobr")
+
+
+def _same_frag(f: Any, g: Any) -> bool:
+    """Return whether fragments `f` and `g` have one style (reportlab's sameFrag rules)."""
+    fd, gd = f.__dict__, g.__dict__
+    if "cbDefn" in fd or "lineBreak" in fd or "cbDefn" in gd or "lineBreak" in gd:
+        return False
+    return all(fd.get(key) == gd.get(key) for key in _FRAG_KEYS)
+
+
+def _render(paper: Paper, template: Template, options: BuildOptions) -> PdfResult:
     styles = stylesheet(template, paper.lang)
     store = NoteStore()
     story = StoryBuilder(paper, template, styles, store).story()

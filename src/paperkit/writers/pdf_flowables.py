@@ -58,6 +58,9 @@ def _scan_frags(frags: Any, out: list[str]) -> None:
 
 def _scan(flowable: Any, out: list[str]) -> None:
     if isinstance(flowable, Paragraph):
+        text = getattr(flowable, "text", None)
+        if isinstance(text, str) and NOTE_CALLBACK not in text:
+            return              # its source markup has no mark (split pieces have no text)
         _scan_frags(getattr(flowable, "frags", []), out)
         return
     if isinstance(flowable, Table):

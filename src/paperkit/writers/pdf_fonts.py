@@ -24,7 +24,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 __all__ = ["FONT_DIR", "FACES", "register_family", "Fallback", "cjk_fallback",
-           "symbol_fallback", "covers", "is_cjk"]
+           "symbol_fallback", "covers", "codepoints", "is_cjk"]
 
 #: Where the bundled Liberation TTFs live.
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
@@ -132,7 +132,8 @@ def symbol_fallback() -> Fallback | None:
 
 
 @functools.cache
-def _codepoints(name: str) -> frozenset[int]:
+def codepoints(name: str) -> frozenset[int]:
+    """Return the code points registered TrueType font `name` has glyphs for (cached)."""
     font = pdfmetrics.getFont(name)
     face = getattr(font, "face", None)
     if face is None:          # a CID font: no character table to ask; assume it covers CJK
@@ -142,7 +143,7 @@ def _codepoints(name: str) -> frozenset[int]:
 
 def covers(name: str, char: str) -> bool:
     """Return whether registered TrueType font `name` has a glyph for `char`."""
-    return ord(char) in _codepoints(name)
+    return ord(char) in codepoints(name)
 
 
 def is_cjk(char: str) -> bool:

@@ -14,6 +14,7 @@ through line breaking and splitting, which is how the footnote frame
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -22,7 +23,7 @@ from ..model import (Cite, Code, Emph, Inline, LineBreak, Link, Math, Note, Para
                      SmallCaps, Strong, Subscript, Superscript, Text)
 from ..templates import Template
 from . import layout
-from .pdf_fonts import cjk_fallback, covers, is_cjk, symbol_fallback
+from .pdf_fonts import codepoints, cjk_fallback, covers, is_cjk, symbol_fallback
 from .pdf_math import math_markup
 from .pdf_mathtext import inline_math_markup
 
@@ -88,6 +89,12 @@ def _fallback_face(char: str, font: str) -> str | None:
     return None          # no font has it: reportlab draws its "missing glyph" box
 
 
+@functools.cache
+def _covered(font: str) -> frozenset[str]:
+    """Return the characters registered font `font` has glyphs for, and whitespace."""
+    return frozenset(chr(code) for code in codepoints(font)) | frozenset(" \t\n\u00a0")
+
+
 def text_markup(text: str, ctx: MarkupContext) -> str:
     """Return plain `text` as safe Paragraph markup.
 
@@ -100,6 +107,10 @@ def text_markup(text: str, ctx: MarkupContext) -> str:
     cached = ctx._cache.get(text)
     if cached is not None:
         return cached
+    if set(text) <= _covered(ctx.font):      # the usual case: ’ “ é ... all in the font
+        result = _escape(text)
+        ctx._cache[text] = result
+        return result
     out: list[str] = []
     run: list[str] = []
     run_face: str | None = None
