@@ -37,7 +37,12 @@ __all__ = ["TitleText", "read_title", "sentence_case", "NOCASE_OPEN", "NOCASE_CL
 NOCASE_OPEN = '<span class="nocase">'
 NOCASE_CLOSE = "</span>"
 
-_OPAQUE = {MARKS[m][0]: MARKS[m][1] for m in ("smallcaps", "sup", "sub", "math")}
+_OPAQUE = {MARKS[m][0]: (MARKS[m][1], m) for m in ("smallcaps", "sup", "sub", "math")}
+_KEPT_TAGS = {"kept": (NOCASE_OPEN, NOCASE_CLOSE), "math": (NOCASE_OPEN, NOCASE_CLOSE),
+              "smallcaps": ('<span style="font-variant:small-caps;">', "</span>"),
+              "sup": ("<sup>", "</sup>"), "sub": ("<sub>", "</sub>")}
+_TAGS = {MARKS["italic"][0]: "<i>", MARKS["italic"][1]: "</i>",
+         MARKS["bold"][0]: "<b>", MARKS["bold"][1]: "</b>"}
 _TRANSPARENT = set(MARKS["italic"] + MARKS["bold"]) | {"\ue02c", "\ue02d", "\ue02e", "\ue02f",
                                                       "\u201c", "\u201d", "\u2018"}
 _SENTENCE_END = ".?!:"
@@ -60,9 +65,10 @@ _STARTS = (_State.START, _State.START_SENTENCE)
 
 @dataclass(frozen=True)
 class TitleText:
-    """A title as pieces: ``("text", s)`` may change case, ``("kept", s)`` may not.
+    """A title as pieces: ``("text", s)`` may change case; ``("kept", s)`` (a brace group),
+    ``("math", s)``, ``("smallcaps", s)``, ``("sup", s)`` and ``("sub", s)`` may not.
 
-    Text pieces hold :func:`~paperkit.bibliography.latex_text.marked_text` marks.
+    Pieces hold :func:`~paperkit.bibliography.latex_text.marked_text` marks.
     """
 
     pieces: tuple[tuple[str, str], ...]
@@ -72,12 +78,20 @@ class TitleText:
         return " ".join("".join(plain(text) for _, text in self.pieces).split())
 
     def markup(self) -> str:
-        """Return the title as CSL-JSON text: kept runs in ``nocase`` spans."""
-        runs = [[plain(text), kind == "kept"] for kind, text in self.pieces]
-        runs = [run for run in runs if run[0]]
-        _widen_to_words(runs)
-        out = [f"{NOCASE_OPEN}{text}{NOCASE_CLOSE}" if kept and text.strip() else text
-               for text, kept in runs]
+        """Return the title as CSL-JSON rich text.
+
+        Brace-protected runs and math are ``<span class="nocase">``; italics, bold, small
+        capitals, super- and subscripts are CSL-JSON's ``<i>``, ``<b>``,
+        ``<span style="font-variant:small-caps;">``, ``<sup>``, ``<sub>``.
+        """
+        out = []
+        for kind, text in self.pieces:
+            inner = _tags(text)
+            if kind == "text" or not plain(text).strip():
+                out.append(inner)
+            else:
+                open_, close = _KEPT_TAGS[kind]
+                out.append(f"{open_}{inner}{close}")
         return " ".join("".join(out).split())
 
     def join(self, other: TitleText, separator: str) -> TitleText:
@@ -128,17 +142,18 @@ def _split_kept(marked: str) -> list[tuple[str, str]]:
     i = 0
     while i < len(marked):
         ch = marked[i]
-        close = _OPAQUE.get(ch)
-        if close is None:
+        opaque = _OPAQUE.get(ch)
+        if opaque is None:
             current.append(ch)
             i += 1
             continue
+        close, kind = opaque
         end = marked.find(close, i + 1)
         end = len(marked) if end < 0 else end
         if current:
             out.append(("text", "".join(current)))
             current = []
-        out.append(("kept", marked[i + 1:end]))
+        out.append((kind, marked[i + 1:end]))
         i = end + 1
     if current:
         out.append(("text", "".join(current)))
@@ -151,7 +166,7 @@ def sentence_case_title(title: TitleText) -> TitleText:
     last = _last_word_start(title)
     out: list[tuple[str, str]] = []
     for index, (kind, text) in enumerate(title.pieces):
-        if kind == "kept":
+        if kind != "text":
             state = _next_state(state, "".join(plain(text).split()))
             out.append((kind, text))
             continue
@@ -243,34 +258,6 @@ def _last_word_start(title: TitleText) -> tuple[int, int] | None:
     return (index, start)
 
 
-def _widen_to_words(runs: list[list]) -> None:  # type: ignore[type-arg]
-    """Extend each kept run over the rest of the words it touches.
-
-    citeproc-py splits text into words per run and joins them with spaces when it changes
-    case, so "{Central Asia}: R&D" would print "Central Asia : R&D". Protecting the whole
-    word ("Asia:", "NATO's") avoids the stray space and changes nothing else that matters.
-    """
-    merged: list[list] = []  # type: ignore[type-arg]
-    for run in runs:  # adjacent kept runs ("{S}{\~a}o") are one run
-        if merged and run[1] and merged[-1][1]:
-            merged[-1][0] += run[0]
-        else:
-            merged.append(run)
-    runs[:] = merged
-    for index, run in enumerate(runs):
-        if not run[1]:
-            continue
-        if index + 1 < len(runs) and not runs[index + 1][1]:
-            after = runs[index + 1][0]
-            end = 0
-            while end < len(after) and not after[end].isspace():
-                end += 1
-            run[0] += after[:end]
-            runs[index + 1][0] = after[end:]
-        if index and not runs[index - 1][1]:
-            before = runs[index - 1][0]
-            start = len(before)
-            while start > 0 and not before[start - 1].isspace():
-                start -= 1
-            run[0] = before[start:] + run[0]
-            runs[index - 1][0] = before[:start]
+def _tags(marked: str) -> str:
+    """Return `marked` with italic and bold marks as CSL-JSON tags, quote marks as quotes."""
+    return plain("".join(_TAGS.get(ch, ch) for ch in marked))
