@@ -323,9 +323,11 @@ def define_styles(doc: DocxDocument, template: Template, *, merge: bool = False)
         number.font.size, number.font.italic = Pt(footer_size), False
 
     # The table of contents: Word's own TOC styles, a dotted tab to the page number.
-    para(STYLE.toc_heading, keep_next=True, font=heading_font,
-         size=t.heading(1).size, leading=t.heading(1).size * TIGHT, bold=True,
-         before=t.heading(1).space_before, after=t.heading(1).space_after)
+    toc_heading = para(STYLE.toc_heading, keep_next=True, font=heading_font,
+                       size=t.heading(1).size, leading=t.heading(1).size * TIGHT, bold=True,
+                       alignment=_CENTER if t.heading(1).align == "center" else None,
+                       before=t.heading(1).space_before, after=t.heading(1).space_after)
+    _color(toc_heading, t.heading_color)
     set_outline_level(doc.styles[STYLE.toc_heading], 9)
     for level in (1, 2, 3):
         toc = para(f"toc {level}", alignment=_LEFT, after=2 if level > 1 else 3,
