@@ -132,6 +132,7 @@ def test_extends_overrides_a_few_keys(tmp_path):
     assert mine.heading(1).size == 16 and mine.heading(1).bold == article.heading(1).bold
     assert mine.heading(2) == article.heading(2)
     assert replace(mine, name="article", path=article.path, files=article.files,
+                   search_path=article.search_path,
                    fonts=article.fonts, page=article.page,
                    headings=article.headings) == article
 
@@ -225,3 +226,20 @@ def test_sandbox_missing_variable_in_a_partial(tmp_path, sample):
         write_latex(sample, load_template(folder), BuildOptions())
     assert caught.value.file == str(folder / "bibliography.tex.j2")
     assert caught.value.line == 3 and "nosuch" in str(caught.value)
+
+
+def test_format_files_come_from_the_extends_chain(tmp_path, sample):
+    parent = user_template(tmp_path, "extends: policy-brief\n", name="house",
+                           title_tex_j2="HOUSE TITLE <%= title %>\n")
+    (parent / "reference.docx").write_bytes(b"not read here")
+    child = user_template(tmp_path, "extends: ../house\nfonts:\n  size: 10\n", name="child")
+    template = load_template(child)
+    shipped = shipped_templates_dir().resolve()
+    assert tuple(p.resolve() for p in template.search_path) == \
+        (child.resolve(), parent.resolve(), shipped / "policy-brief", shipped / "article")
+    assert template.files["reference.docx"].resolve() == (parent / "reference.docx").resolve()
+    assert template.files["latex.tex.j2"] == shipped_templates_dir() / "article" / \
+        "latex.tex.j2"
+    tex = write_latex(sample, template, BuildOptions())["paper.tex"].decode()
+    assert "HOUSE TITLE Japan’s Strategic Expansion" in tex       # the parent's partial
+    assert "\\documentclass[10pt]{article}" in tex                # the child's size

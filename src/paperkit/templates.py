@@ -134,6 +134,9 @@ class Template:
     references_size: float
     citation_style: str
     files: dict[str, Path] = field(default_factory=dict)
+    #: the template's folder and those of the templates it extends, nearest first (ending
+    #: with article's): where the format files are looked up
+    search_path: tuple[Path, ...] = ()
     # Added with the policy-brief and apa-student templates (docs/templates.md); the
     # defaults are the article look, so code that builds a Template by hand keeps working.
     heading_color: str = "#000000"          # headings and the title (outside a cover band)
@@ -312,7 +315,9 @@ def locate_template(name_or_path: str | Path, base_dir: Path | None = None) -> P
     return folder
 
 
-def _read_raw(folder: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+def _read_raw(folder: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list[Path]]:
+    """Return the merged keys of the template in `folder` and its ``extends`` chain, and
+    the chain's folders, `folder` first."""
     file = folder / "template.yaml"
     try:
         text = file.read_text(encoding="utf-8")
@@ -324,12 +329,13 @@ def _read_raw(folder: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     _validate(doc, raw, SCHEMA, ())
     parent = raw.pop("extends", None)
     if parent is None:
-        return raw
+        return raw, [folder]
     parent_dir = locate_template(parent, folder)
     if parent_dir.resolve() in seen:
         raise TemplateError.make("PK108", doc.pos("extends"),
                                  detail=f"'extends: {parent}' makes a loop")
-    return _merge(_read_raw(parent_dir, (*seen, parent_dir.resolve())), raw)
+    base, chain = _read_raw(parent_dir, (*seen, parent_dir.resolve()))
+    return _merge(base, raw), [folder, *chain]
 
 
 def load_template(name_or_path: str | Path = "article", *, base_dir: Path | None = None
@@ -341,13 +347,16 @@ def load_template(name_or_path: str | Path = "article", *, base_dir: Path | None
     naming the file and line of an unknown key or bad value.
     """
     folder = locate_template(name_or_path, base_dir)
-    raw = _read_raw(folder, (folder.resolve(),))
-    if folder.resolve() != (shipped_templates_dir() / "article").resolve():
-        raw = _merge(_read_raw(shipped_templates_dir() / "article", ()), raw)
-    return _build(folder, raw)
+    raw, chain = _read_raw(folder, (folder.resolve(),))
+    article = shipped_templates_dir() / "article"
+    if article.resolve() not in {f.resolve() for f in chain}:
+        base, _ = _read_raw(article, ())
+        raw = _merge(base, raw)
+        chain.append(article)
+    return _build(folder, raw, chain)
 
 
-def _build(folder: Path, raw: dict[str, Any]) -> Template:
+def _build(folder: Path, raw: dict[str, Any], chain: list[Path]) -> Template:
     page = raw["page"]
     size = page["size"]
     width, height = PAGE_SIZES[size.lower()] if isinstance(size, str) else tuple(size)
@@ -361,7 +370,9 @@ def _build(folder: Path, raw: dict[str, Any]) -> Template:
                                  str(v["align"]))
         for level, v in levels.items()
     }
-    files = {p.name: p for p in sorted(folder.iterdir())
+    # Format files (latex.tex.j2, its partials, reference.docx) come from the nearest
+    # template in the extends chain that has them: the folder's own first.
+    files = {p.name: p for f in reversed(chain) for p in sorted(f.iterdir())
              if p.is_file() and p.name != "template.yaml"}
     title = raw["title"]
     return Template(
@@ -398,6 +409,7 @@ def _build(folder: Path, raw: dict[str, Any]) -> Template:
         references_size=float(raw["references"]["size"]),
         citation_style=raw["citation-style"],
         files=files,
+        search_path=tuple(chain),
         heading_color=raw["headings"]["color"].upper(),
         accent_color=raw["colors"]["accent"].upper(),
         box_color=raw["colors"]["box"].upper(),

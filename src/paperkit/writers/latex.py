@@ -78,7 +78,10 @@ def write_latex(paper: Paper, template: Template, options: BuildOptions, *,
     if citation_mode(paper, options) == "biblatex":
         state.bib_keys = {r.key for r in paper.references if usable_key(r.key)}
     context = _context(paper, template, state, options)
-    env = make_environment([template.path, shipped_templates_dir() / "article"])
+    # The template's own folder, then those it extends: the nearest latex.tex.j2 (and
+    # partial) wins.
+    folders = [template.path, *template.search_path, shipped_templates_dir() / "article"]
+    env = make_environment(list(dict.fromkeys(folders)))
     tex = render_template(env, TEMPLATE_FILE, context)
     _report_unsupported(state)
     outputs: dict[str, bytes] = {"paper.tex": tex.encode("utf-8"),
