@@ -94,7 +94,8 @@ def _same_frag(f: Any, g: Any) -> bool:
     fd, gd = f.__dict__, g.__dict__
     if "cbDefn" in fd or "lineBreak" in fd or "cbDefn" in gd or "lineBreak" in gd:
         return False
-    return all(fd.get(key) == gd.get(key) for key in _FRAG_KEYS)
+    # tuple equality tries identity first: the shared style colours skip Color.__eq__
+    return tuple(map(fd.get, _FRAG_KEYS)) == tuple(map(gd.get, _FRAG_KEYS))
 
 
 def _render(paper: Paper, template: Template, options: BuildOptions) -> PdfResult:
