@@ -422,14 +422,15 @@ def explain(style: str, difference: Difference,
     return None
 
 
-_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+_TOKENS = re.compile(r"\s+|\d+|[^\W\d_]+|[^\w\s]|_")
 
 
 def fragments(expected: str, got: str) -> list[tuple[str, str]]:
     """Return the (pandoc, paperkit) pieces in which `expected` and `got` differ.
 
-    The texts are compared as words, punctuation and spaces, so "Eds." against "eds." is
-    the fragment ("Eds", "eds") and "2020 May" against "2020May" is (" ", "").
+    The texts are compared as runs of letters, runs of digits, punctuation and spaces, so
+    "Eds." against "eds." is the fragment ("Eds", "eds") and "2020 May" against "2020May"
+    is (" ", "").
     """
     from difflib import SequenceMatcher
 
