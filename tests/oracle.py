@@ -120,7 +120,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    """Return `text` with every run of white space (no-break spaces too) as one space.
+    r"""Return `text` with every run of white space (no-break spaces too) as one space.
 
     No-break spaces count as white space: pandoc puts them after locator labels
     ("p.\u00a033") where a style writes a plain space, and no reader sees the difference.
