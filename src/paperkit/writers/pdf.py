@@ -35,7 +35,8 @@ from ..options import BuildOptions
 from ..templates import Template
 from ..walk import plain_text
 from . import Output, layout
-from .pdf_flowables import FootnoteFrame, NoteStore, PaperDoc
+from .pdf_doc import PaperDoc
+from .pdf_flowables import FootnoteFrame, NoteStore
 from .pdf_markup import MarkupContext, dest_name, text_markup
 from .pdf_mathtext import MathBox
 from .pdf_story import StoryBuilder, anchors_of

@@ -1,7 +1,7 @@
-"""The platypus pieces reportlab lacks: bottom-of-page footnotes, outline headings, anchors.
+"""Bottom-of-page footnotes for platypus, which reportlab lacks.
 
-This is the only module that subclasses platypus internals (``Frame``, ``BaseDocTemplate``,
-``Paragraph``).
+With :mod:`~paperkit.writers.pdf_doc` (the doc template, outline headings, anchors), the only
+module that subclasses platypus internals (``Frame``).
 
 Footnotes, the design
 ---------------------
@@ -23,7 +23,7 @@ placed *while* the page is laid out, not afterwards:
   the mark's page, by the note style's orphan control); the rest is carried to the bottom of
   the next page before any new note (:attr:`NoteStore.carry`). :class:`NotesFlush`, placed at
   the end of the story, adds pages while carried note text remains.
-- :class:`PaperDoc` draws each frame's notes when its page ends.
+- :class:`~paperkit.writers.pdf_doc.PaperDoc` draws each frame's notes when its page ends.
 """
 
 from __future__ import annotations
@@ -33,14 +33,11 @@ from typing import Any
 
 from reportlab.lib.colors import black
 from reportlab.platypus import Flowable, Frame, PageBreak, Paragraph, Table
-from reportlab.platypus.doctemplate import BaseDocTemplate
 from reportlab.platypus.flowables import KeepTogether
 
 from .pdf_markup import NOTE_CALLBACK
-from .pdf_mathtext import MathParagraph
 
-__all__ = ["NoteStore", "FootnoteFrame", "NotesFlush", "PaperDoc", "Heading", "Anchor",
-           "note_labels"]
+__all__ = ["NoteStore", "FootnoteFrame", "NotesFlush", "note_labels"]
 
 
 # --------------------------------------------------------------------------- finding notes
@@ -444,83 +441,3 @@ class NotesFlush(Flowable):
 
     def draw(self) -> None:
         pass
-
-
-# --------------------------------------------------------------------------- document
-
-
-class PaperDoc(BaseDocTemplate):
-    """A doc template that draws footnotes at page ends and stamps a fixed creation date.
-
-    `store` is the document's :class:`NoteStore`; `epoch` the creation and modification time
-    (seconds since 1970) written into the metadata.
-    """
-
-    def __init__(self, filename: Any, store: NoteStore, epoch: int, **kwargs: Any) -> None:
-        self.store = store
-        self.epoch = epoch
-        super().__init__(filename, **kwargs)
-
-    def beforeDocument(self) -> None:
-        self.canv.setNamedCB(NOTE_CALLBACK, self._marker_drawn)
-        self.canv.showOutline()        # open the bookmarks panel: the outline is the TOC
-        stamp = self.canv._doc._timeStamp
-        # reportlab's invariant mode fixes the date to 2000-01-01 (or $SOURCE_DATE_EPOCH);
-        # the build options are the one source of time here.
-        import time
-        stamp.t = self.epoch
-        stamp.lt = time.gmtime(self.epoch)
-        stamp.YMDhms = tuple(stamp.lt)[:6]
-        stamp.dhh = stamp.dmm = 0
-        stamp.tzname = "UTC"
-
-    def _marker_drawn(self, canv: Any, kind: str, label: str | None) -> None:
-        if label is not None:
-            self.store.marker_pages.setdefault(label, canv.getPageNumber())
-
-    def handle_pageEnd(self) -> None:
-        for frame in self.pageTemplate.frames:
-            if isinstance(frame, FootnoteFrame):
-                frame.draw_notes(self.canv)
-        super().handle_pageEnd()
-
-
-# --------------------------------------------------------------------------- small flowables
-
-
-class Heading(MathParagraph):
-    """A heading paragraph that adds a PDF outline entry (bookmark) when drawn.
-
-    `outline` is (title, key, level from 0). `key` must be unique in the document (reportlab
-    keys outline entries by destination, so two headings with one label would share an
-    entry); the heading defines that destination at its top. Cross-reference targets come
-    from ``<a name=...>`` anchors in the markup. A heading is never split across pages.
-    """
-
-    outline: tuple[str, str, int] | None = None
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        return []
-
-    def draw(self) -> None:
-        super().draw()
-        if self.outline is not None:
-            title, key, level = self.outline
-            self.canv.bookmarkHorizontal(key, 0, self.height)
-            self.canv.addOutlineEntry(title, key, level=level, closed=False)
-
-
-class Anchor(Flowable):
-    """A zero-size flowable that defines the named destination `name` where it stands."""
-
-    _ZEROSIZE = True
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        return 0, 0
-
-    def draw(self) -> None:
-        self.canv.bookmarkHorizontal(self.name, 0, 0)

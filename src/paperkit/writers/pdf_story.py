@@ -24,16 +24,19 @@ from ..model import (Block, BlockQuote, BulletList, CodeBlock, Figure, MathBlock
                      OrderedList, Paper, Paragraph as ParagraphNode, Section, Table as TableNode,
                      ThematicBreak)
 from ..templates import Template
-from ..walk import iter_inlines, iter_sections, plain_text
+from ..walk import iter_sections, plain_text
 from . import layout
 from .layout import roman
 from .pdf_figures import figure_image
-from .pdf_flowables import Anchor, Heading, NoteStore, NotesFlush
+from .pdf_fonts import register_family
+from .pdf_doc import Anchor, Heading
+from .pdf_flowables import NoteStore, NotesFlush
 from .pdf_markup import MarkupContext, dest_name, inline_markup, text_markup
 from .pdf_math import math_markup
 # every paragraph may hold inline math, so every paragraph is a MathParagraph
 from .pdf_mathtext import MathFlowable, MathParagraph as Paragraph, layout_math
 from .pdf_styles import Styles
+from .pdf_tables import column_widths
 
 __all__ = ["StoryBuilder", "anchors_of"]
 
@@ -336,6 +339,7 @@ class StoryBuilder:
         return MathFlowable(typeset, space, space, style.leftIndent, style.rightIndent)
 
     def _code(self, text: str, box: _Box) -> Flowable:
+        register_family(self.styles.mono)
         if box.in_note:
             size = self.styles.note.fontSize - 1
             style = self._style(_replace_box(box, self.styles.code), fontSize=size,
@@ -388,7 +392,7 @@ class StoryBuilder:
             [row_cells(row, False) for row in table.rows]
         if not data:
             return []
-        widths = self._column_widths(table, columns)
+        widths = column_widths(table, columns, self.styles, self.text_width)
         repeat = 1 if table.header else 0
         flowable = Table(data, colWidths=widths, repeatRows=repeat, hAlign="CENTER")
         commands: list[tuple] = [
@@ -428,49 +432,6 @@ class StoryBuilder:
             style = ParagraphStyle(f"{base.name}-{align}", parent=base, alignment=ALIGN[align])
             self._derived[key] = style
         return style
-
-    def _column_widths(self, table: TableNode, columns: int) -> list[float]:
-        """Return column widths: natural when they fit, else shrunk toward longest words."""
-        pad = 12.0            # cell padding 2 x 5 pt, plus slack so a fitting line never wraps
-        s = self.styles
-        natural = [pad + 6] * columns
-        minimum = [pad + 6] * columns
-        rows = [(table.header, True)] + [(row, False) for row in table.rows]
-        for row, head in rows:
-            style = s.cell_head if head else s.cell
-            for i, inlines in enumerate(row[:columns]):
-                text = plain_text(inlines)
-                marks = sum(isinstance(node, Note) for node in iter_inlines(inlines))
-                width = stringWidth(text, style.fontName, style.fontSize) + pad + 6 * marks
-                longest = max((stringWidth(w, style.fontName, style.fontSize)
-                               for w in text.split()), default=0) + pad
-                natural[i] = max(natural[i], width)
-                minimum[i] = max(minimum[i], min(longest, self.text_width / columns))
-        if sum(natural) <= self.text_width:
-            return natural
-        # Like an HTML table's automatic layout: columns narrower than an even share keep
-        # their natural width; the wide ones share what is left in proportion to their
-        # natural widths, never below their longest word.
-        fixed: dict[int, float] = {}
-        while len(fixed) < columns:
-            left = self.text_width - sum(fixed.values())
-            wide = [i for i in range(columns) if i not in fixed]
-            narrow = [i for i in wide if natural[i] <= left / len(wide)]
-            if narrow:
-                fixed.update((i, natural[i]) for i in narrow)
-                continue
-            weight = sum(natural[i] for i in wide)
-            share = {i: left * natural[i] / weight for i in wide}
-            cramped = [i for i in wide if minimum[i] > share[i]]
-            if cramped:
-                fixed.update((i, minimum[i]) for i in cramped)
-                continue
-            fixed.update(share)
-        widths = [fixed[i] for i in range(columns)]
-        total = sum(widths)
-        if total > self.text_width:            # longest words alone overflow: scale down
-            widths = [w * self.text_width / total for w in widths]
-        return widths
 
     def _figure(self, figure: Figure) -> Flowable:
         max_height = self.template.page.height * mm * 0.6

@@ -50,7 +50,10 @@ def hyphenator(lang: str) -> Hyphenator | None:
 
 @dataclass(frozen=True)
 class Styles:
-    """The paragraph styles of one document, plus the mono family name."""
+    """The paragraph styles of one document, plus the mono family name.
+
+    The mono family is registered only when code is set (``register_family(styles.mono)``).
+    """
 
     body: ParagraphStyle
     title: ParagraphStyle
@@ -90,7 +93,9 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
     fonts = template.fonts
     body_family = register_family(fonts.body.pdf)
     head_family = register_family(fonts.headings.pdf)
-    mono = register_family(fonts.mono.pdf)
+    # registered where code is set (pdf_markup, pdf_story): most papers have none, and
+    # reading a family's four TrueType files is a tenth of a small paper's build
+    mono = fonts.mono.pdf
     size = fonts.size
     spacing = fonts.line_spacing
     justify = TA_JUSTIFY if template.align == "justify" else TA_LEFT

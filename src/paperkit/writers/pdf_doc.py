@@ -1,0 +1,99 @@
+"""The PDF document template, outline headings and anchors.
+
+:class:`PaperDoc` draws each page's footnotes (:mod:`~paperkit.writers.pdf_flowables`) when
+the page ends and stamps a fixed creation date; :class:`Heading` adds an outline entry where
+it is drawn; :class:`Anchor` defines a named destination.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from reportlab.platypus import Flowable
+from reportlab.platypus.doctemplate import BaseDocTemplate
+
+from .pdf_flowables import FootnoteFrame, NoteStore
+from .pdf_markup import NOTE_CALLBACK
+from .pdf_mathtext import MathParagraph
+
+__all__ = ["PaperDoc", "Heading", "Anchor"]
+
+
+# --------------------------------------------------------------------------- document
+
+
+class PaperDoc(BaseDocTemplate):
+    """A doc template that draws footnotes at page ends and stamps a fixed creation date.
+
+    `store` is the document's :class:`NoteStore`; `epoch` the creation and modification time
+    (seconds since 1970) written into the metadata.
+    """
+
+    def __init__(self, filename: Any, store: NoteStore, epoch: int, **kwargs: Any) -> None:
+        self.store = store
+        self.epoch = epoch
+        super().__init__(filename, **kwargs)
+
+    def beforeDocument(self) -> None:
+        self.canv.setNamedCB(NOTE_CALLBACK, self._marker_drawn)
+        self.canv.showOutline()        # open the bookmarks panel: the outline is the TOC
+        stamp = self.canv._doc._timeStamp
+        # reportlab's invariant mode fixes the date to 2000-01-01 (or $SOURCE_DATE_EPOCH);
+        # the build options are the one source of time here.
+        stamp.t = self.epoch
+        stamp.lt = time.gmtime(self.epoch)
+        stamp.YMDhms = tuple(stamp.lt)[:6]
+        stamp.dhh = stamp.dmm = 0
+        stamp.tzname = "UTC"
+
+    def _marker_drawn(self, canv: Any, kind: str, label: str | None) -> None:
+        if label is not None:
+            self.store.marker_pages.setdefault(label, canv.getPageNumber())
+
+    def handle_pageEnd(self) -> None:
+        for frame in self.pageTemplate.frames:
+            if isinstance(frame, FootnoteFrame):
+                frame.draw_notes(self.canv)
+        super().handle_pageEnd()
+
+
+# --------------------------------------------------------------------------- small flowables
+
+
+class Heading(MathParagraph):
+    """A heading paragraph that adds a PDF outline entry (bookmark) when drawn.
+
+    `outline` is (title, key, level from 0). `key` must be unique in the document (reportlab
+    keys outline entries by destination, so two headings with one label would share an
+    entry); the heading defines that destination at its top. Cross-reference targets come
+    from ``<a name=...>`` anchors in the markup. A heading is never split across pages.
+    """
+
+    outline: tuple[str, str, int] | None = None
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+    def draw(self) -> None:
+        super().draw()
+        if self.outline is not None:
+            title, key, level = self.outline
+            self.canv.bookmarkHorizontal(key, 0, self.height)
+            self.canv.addOutlineEntry(title, key, level=level, closed=False)
+
+
+class Anchor(Flowable):
+    """A zero-size flowable that defines the named destination `name` where it stands."""
+
+    _ZEROSIZE = True
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.bookmarkHorizontal(self.name, 0, 0)
