@@ -152,6 +152,11 @@ def parse_bibtex(text: str, *, file: str, log: Log, lang: str = "en-US") -> list
             continue
         first_line[block.key] = line
         fields: dict[str, str] = {}
+        bad = next((f for f in block.fields if _bad_part(str(f.value)) is not None), None)
+        if bad is not None:
+            problems.append(log.add("PK110", Pos(file, (bad.start_line or line - 1) + 1, 1),
+                                    detail=_bad_value(block, bad)))
+            continue
         for field in block.fields:
             # BibTeX keeps the first of repeated fields
             fields.setdefault(field.key.lower(), _expand(field.value, macros))
@@ -184,6 +189,61 @@ def _failure(block: ParsingFailedBlock) -> str:
     else:
         hint = ""
     return f"{what} starting here does not parse ({reason}){hint}"
+
+
+_MACRO_NAME = re.compile(r"[^\s\"#%'(),={}]+")
+
+
+def _bad_part(raw: str) -> str | None:
+    """Return the first piece of the field value `raw` that is no BibTeX value, or None.
+
+    A value is pieces joined by ``#``: ``{...}``, ``"..."``, a number or a macro name.
+    bibtexparser takes ``title = {A}`` followed by ``year = 2020`` without a comma for one
+    value; BibTeX (and pandoc) refuse it.
+    """
+    for part in _split_concatenation(raw.strip()):
+        if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
+            inner = part[1:-1]
+            if part[0] == "{" and inner.count("{") == inner.count("}") and \
+                    _group_closes_at_end(part):
+                continue
+            if part[0] == '"' and _quoted_ok(inner):
+                continue
+        elif _MACRO_NAME.fullmatch(part):
+            continue
+        return part
+    return None
+
+
+def _quoted_ok(inner: str) -> bool:
+    """Return whether `inner` (a quoted value without its quotes) has balanced braces and
+    no quote outside them."""
+    depth = 0
+    for ch in inner:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0 or (ch == '"' and depth == 0):
+            return False
+    return depth == 0
+
+
+def _group_closes_at_end(part: str) -> bool:
+    depth = 0
+    for index, ch in enumerate(part):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0 and index < len(part) - 1:
+            return False
+    return depth == 0
+
+
+def _bad_value(block: Entry, field: object) -> str:
+    """Return what is wrong with a field value :func:`_bad_part` refused, for PK110."""
+    name = getattr(field, "key", "?")
+    bad = _bad_part(str(getattr(field, "value", ""))) or ""
+    after = bad.split("}")[-1].split('"')[-1].strip().split("\n")[0][:30]
+    hint = f"; is a comma missing before '{after}'?" if "=" in bad else \
+        "; put the value in braces"
+    return (f"the @{block.entry_type} entry '{block.key}' has a value for '{name}' that "
+            f"does not parse{hint}")
 
 
 def _split_concatenation(raw: str) -> list[str]:
