@@ -43,24 +43,48 @@ def collation_key(text: str) -> tuple[str, str]:
     return (" ".join(base.split()), text)
 
 
+class SortValues:
+    """An item's sort key values, each computed when a comparison first needs it (most
+    comparisons are decided by the first key, so later macros rarely render)."""
+
+    __slots__ = ("keys", "make_ctx", "demote", "values")
+
+    def __init__(self, keys: list[SortKey], make_ctx: Callable[[], Ctx], demote: str) -> None:
+        self.keys = keys
+        self.make_ctx = make_ctx
+        self.demote = demote
+        self.values: list[Any] = [_UNSET] * len(keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, index: int) -> Any:
+        value = self.values[index]
+        if value is _UNSET:
+            value = self.values[index] = _key_value(self.keys[index], self.make_ctx(),
+                                                    self.demote)
+        return value
+
+    def __iter__(self) -> Any:
+        return (self[i] for i in range(len(self.keys)))
+
+
+_UNSET = object()
+
+
 def sort_values(keys: list[SortKey], make_ctx: Callable[[], Ctx],
-                demote: str) -> list[Any]:
-    """Return the sort key values of one item (None for an empty key)."""
-    values: list[Any] = []
-    for key in keys:
-        ctx = make_ctx()
-        ctx.in_sort = True
-        if key.variable is not None:
-            values.append(_variable_value(key.variable, ctx, demote))
-        else:
-            out = key.macro.ev(ctx) if key.macro is not None else None
-            text = plain(render(formatted_item(out))).strip()
-            values.append(collation_key(text) if text else None)
-    return values
+                demote: str) -> SortValues:
+    """Return the (lazily computed) sort key values of one item (None: an empty key)."""
+    return SortValues(keys, make_ctx, demote)
 
 
-def formatted_item(out: object) -> object:
-    return out
+def _key_value(key: SortKey, ctx: Ctx, demote: str) -> Any:
+    ctx.in_sort = True
+    if key.variable is not None:
+        return _variable_value(key.variable, ctx, demote)
+    out = key.macro.ev(ctx) if key.macro is not None else None
+    text = plain(render(out)).strip() if out is not None else ""
+    return collation_key(text) if text else None
 
 
 def _variable_value(variable: str, ctx: Ctx, demote: str) -> Any:
@@ -90,9 +114,10 @@ def _rich(text: str) -> list:
     return render_value(text)
 
 
-def compare_keys(a: list[Any], b: list[Any], descending: list[bool]) -> int:
-    """Compare two lists of sort values: empty values last, then each key's direction."""
-    for x, y, down in zip(a, b, descending):
+def compare_keys(a: Any, b: Any, descending: list[bool]) -> int:
+    """Compare two items' sort values: empty values last, then each key's direction."""
+    for index, down in enumerate(descending):
+        x, y = a[index], b[index]
         if x == y:
             continue
         if x is None:
@@ -108,7 +133,7 @@ def compare_keys(a: list[Any], b: list[Any], descending: list[bool]) -> int:
     return 0
 
 
-def sorted_ids(ids: list[str], values: dict[str, list[Any]], keys: list[SortKey]) -> list[str]:
+def sorted_ids(ids: list[str], values: dict[str, Any], keys: list[SortKey]) -> list[str]:
     """Return `ids` ordered by their sort `values` (stable: ties keep their order)."""
     descending = [k.descending for k in keys]
     order = {ident: index for index, ident in enumerate(ids)}
