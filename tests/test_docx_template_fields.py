@@ -17,7 +17,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 from lxml import etree
 
 import paperkit

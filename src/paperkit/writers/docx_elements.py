@@ -21,8 +21,8 @@ from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-__all__ = ["xml_safe", "Bookmarks", "RunSink", "w_element", "w_rstyle", "reset_style", "set_style_font",
-           "set_outline_level", "set_contextual_spacing", "set_paragraph_border",
+__all__ = ["xml_safe", "Bookmarks", "RunSink", "w_element", "w_rstyle", "reset_style",
+           "set_style_font", "set_outline_level", "set_contextual_spacing", "set_paragraph_border",
            "set_paragraph_frame", "set_style_tab", "drop_style_numbering",
            "define_rule_table", "set_table_header_row", "set_row_cant_split", "make_band",
            "set_alt_text"]

@@ -13,7 +13,6 @@ from dataclasses import dataclass, fields
 from typing import Callable
 
 from docx.document import Document as DocxDocument
-from docx.oxml.ns import qn
 from docx.oxml.styles import styleId_from_name
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
