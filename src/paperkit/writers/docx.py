@@ -5,8 +5,10 @@ Every look decision comes from the :class:`~paperkit.templates.Template` through
 Heading styles with Word's own multilevel numbering attached to them, lists use real
 numbering definitions, footnotes are Word footnotes, captions carry ``SEQ`` fields and every
 cross-reference target is a bookmark. The document starts from the template's
-``reference.docx`` when it has one (:mod:`.docx_reference`); the table of contents, anchors
-and properties live in :mod:`.docx_front`; the OOXML python-docx cannot write in
+``reference.docx`` when it has one (:mod:`.docx_reference`); the title block (header,
+title page or cover band; plain, boxed or own-page abstract) is :mod:`.docx_title`'s, the
+page setup, running header and page number :mod:`.docx_page`'s; the table of contents,
+anchors and properties live in :mod:`.docx_front`; the OOXML python-docx cannot write in
 :mod:`.docx_parts` and :mod:`.docx_elements`; TeX math becomes Office Math through
 :mod:`.docx_math`.
 """
