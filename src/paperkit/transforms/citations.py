@@ -61,15 +61,18 @@ class _Run:
         refs: dict[str, Reference] = {}
         for reference in paper.references:
             refs.setdefault(reference.key, reference)
-        cites = [cite for cite, _ in iter_cites(paper)]
+        found = list(iter_cites(paper))
+        cites = [cite for cite, _ in found]
         notes = note_numbers(paper, cites_become_notes=style.is_note)
         cited = {item.key for cite in cites for item in cite.items if item.key in refs}
         nocite = _nocite(paper.nocite, refs)
         used = [key for key in refs if key in cited or key in nocite]
         processor = Processor(style, [csl_item(refs[key]) for key in used])
         self.inputs: list[CitationInput | None] = []
-        for cite, note in zip(cites, notes):
-            items = [_cite_input(item) for item in cite.items if item.key in refs]
+        for (cite, in_note), note in zip(found, notes):
+            # in a note style, a narrative citation inside a footnote prints whole
+            items = [_cite_input(item, narrative=not (style.is_note and in_note))
+                     for item in cite.items if item.key in refs]
             self.inputs.append(CitationInput(items, note=note) if items else None)
         result = processor.process([c for c in self.inputs if c is not None],
                                    uncited=[k for k in used if k not in cited])
@@ -99,6 +102,11 @@ class _Run:
         if missing:
             body = _with_missing(body, missing)
         as_note = self.style.is_note and not in_note
+        if self.style.is_note and in_note:
+            # as pandoc does: no closing period, and a parenthetical citation in brackets
+            body = _without_final_period(body)
+            if not _is_narrative(cite):
+                body = [Text("("), *body, Text(")")]
         rendered: list[Inline] = []
         if result.author is not None:
             rendered.extend(self._inlines(result.author))
@@ -134,9 +142,23 @@ def _nocite(nocite: list[str], refs: dict[str, Reference]) -> set[str]:
     return keys
 
 
-def _cite_input(item: CiteItem) -> CiteInput:
-    mode = {"author-in-text": "author-in-text", "suppress-author": "suppress-author"}.get(
-        item.mode, "normal")
+def _is_narrative(cite: Cite) -> bool:
+    return bool(cite.items) and cite.items[0].mode == "author-in-text"
+
+
+def _without_final_period(inlines: list[Inline]) -> list[Inline]:
+    """Return `inlines` without a closing period (the note layout's suffix)."""
+    if inlines and isinstance(inlines[-1], Text) and inlines[-1].text.endswith("."):
+        return [*inlines[:-1], Text(inlines[-1].text[:-1])]
+    if inlines and isinstance(inlines[-1], Link):
+        return [*inlines[:-1], replace(inlines[-1],
+                                       content=_without_final_period(inlines[-1].content))]
+    return inlines
+
+
+def _cite_input(item: CiteItem, narrative: bool = True) -> CiteInput:
+    mode = {"author-in-text": "author-in-text" if narrative else "normal",
+            "suppress-author": "suppress-author"}.get(item.mode, "normal")
     return CiteInput(item.key, locator=item.locator or None,
                      label=(item.label or "page") if item.locator else None,
                      prefix=_affix(item.prefix, prefix=True), suffix=_affix(item.suffix),
