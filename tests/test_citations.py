@@ -380,3 +380,56 @@ def test_urls_in_entries_become_links_without_trailing_punctuation():
                                           "https://a.org/x?b=1&c=2"),
                        Text(". And doi: "), Link([Text("10.1/a")], "https://doi.org/10.1/a"),
                        Text(".")]
+
+
+# ---------------------------------------------------------------------- engine features
+# Expectations below are what pandoc 3.9's citeproc prints for the same .bib and citations.
+
+SAME = parse_bibtex("""
+@book{smith2025a, author = {Smith, John}, title = {First Book}, publisher = {P}, year = {2025}}
+@book{smith2025b, author = {Smith, John}, title = {Second Book}, publisher = {P}, year = {2025}}
+@book{smith2025c, author = {Smith, Jane}, title = {Third Book}, publisher = {P}, year = {2025}}
+@book{doe2020, author = {Doe, Ann}, title = {Doe Book}, publisher = {P}, year = {2020}}
+@book{roe2021, author = {Roe, Bob}, title = {Roe Book}, publisher = {P}, year = {2021}}
+""", file="same.bib", log=Log())
+
+
+def same_paper(*cites: Cite) -> Paper:
+    return replace(paper_with(*cites), references=SAME)
+
+
+def test_year_suffixes_and_given_names_tell_works_apart():
+    paper = same_paper(cite(I("smith2025a"), I("smith2025b")), cite(I("smith2025c")))
+    assert texts(paper, "chicago-author-date") == ["(John Smith 2025a, 2025b)",
+                                                   "(Jane Smith 2025)"]
+    out = resolve_citations(paper, style="chicago-author-date", log=Log())
+    assert [plain_text(e.content) for e in out.bibliography] == [
+        "Smith, Jane. 2025. Third Book. P.", "Smith, John. 2025a. First Book. P.",
+        "Smith, John. 2025b. Second Book. P."]
+
+
+def test_numeric_citations_collapse_into_ranges():
+    paper = same_paper(cite(I("smith2025a"), I("smith2025b"), I("smith2025c")),
+                       cite(I("doe2020"), I("smith2025c"), I("roe2021"), I("smith2025a")))
+    assert texts(paper, "vancouver") == ["(1–3)", "(1,3–5)"]
+    assert texts(paper, "ieee") == ["[1], [2], [3]", "[1], [3], [4], [5]"]
+
+
+def test_note_style_uses_short_forms_for_later_citations():
+    paper = same_paper(cite(I("doe2020")), cite(I("doe2020")),
+                       cite(I("doe2020", locator="4", label="page")))
+    assert texts(paper, "chicago-notes-bibliography") == [
+        "Ann Doe, Doe Book (P, 2020).", "Doe, Doe Book.", "Doe, Doe Book, 4."]
+
+
+def test_citations_inside_a_footnote_of_a_note_style_print_in_place():
+    note = Note([Paragraph([Text("As "), cite(I("doe2020", mode="author-in-text",
+                                                locator="5", label="page")),
+                            Text(" say, and "), cite(I("roe2021", prefix=[Text("see")])),
+                            Text(".")])])
+    paper = replace(Paper(sections=[Section("S", blocks=[Paragraph([Text("Text."), note])])]),
+                    references=SAME)
+    out = resolve_citations(paper, style="chicago-notes-bibliography", log=Log())
+    content = out.sections[0].blocks[0].content[1].blocks[0].content
+    assert plain_text(content) == ("As Ann Doe, Doe Book (P, 2020), 5 say, and "
+                                   "(see Bob Roe, Roe Book (P, 2021)).")
