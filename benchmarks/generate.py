@@ -191,10 +191,12 @@ SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="400" height="160" viewBo
 
 
 def generate(out: Path, words: int = 10_000, refs: int = 100, cites: int | None = None,
-             seed: int = 1, equations: int = 3) -> dict[str, int]:
+             seed: int = 1, equations: int = 3, svg: bool = True) -> dict[str, int]:
     """Write a paper folder of about `words` words to `out`; return what it holds.
 
-    `cites` defaults to 2,000 for 100,000 words, scaled linearly (at least 20).
+    `cites` defaults to 2,000 for 100,000 words, scaled linearly (at least 20). With `svg`,
+    the second figure is an SVG file (pandoc's LaTeX route cannot include one without
+    rsvg-convert).
     """
     rng = random.Random(seed)
     prose = Prose(rng)
@@ -272,7 +274,7 @@ def generate(out: Path, words: int = 10_000, refs: int = 100, cites: int | None 
             next_figure += words // (figures + 1)
             counts["figures"] += 1
             number = counts["figures"]
-            name = f"figure{number}.svg" if number == 2 else f"figure{number}.png"
+            name = f"figure{number}.svg" if number == 2 and svg else f"figure{number}.png"
             if name.endswith(".svg"):
                 (out / name).write_text(SVG, encoding="utf-8")
             else:
@@ -319,9 +321,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="citation keys (default 2000 per 100k words)")
     parser.add_argument("--equations", type=int, default=3, help="display equations")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-svg", action="store_true", help="PNG figures only")
     parser.add_argument("--out", type=Path, required=True, help="paper folder to write")
     args = parser.parse_args(argv)
-    counts = generate(args.out, args.words, args.refs, args.cites, args.seed, args.equations)
+    counts = generate(args.out, args.words, args.refs, args.cites, args.seed, args.equations,
+                      not args.no_svg)
     print(" ".join(f"{name}={value}" for name, value in counts.items()), f"-> {args.out}")
     return 0
 

@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         generated = work / f"generated-{args.words // 1000}k"
-        generate(generated, words=args.words, refs=500)
+        generate(generated, words=args.words, refs=500, svg=False)  # pandoc takes no SVG
         papers = [("japan-central-asia (seed)", ROOT / "sources" / "japan-central-asia"),
                   ("feature-tour", ROOT / "sources" / "feature-tour"),
                   (generated.name, generated)]

@@ -159,7 +159,8 @@ def _decorator(paper: Paper, template: Template, styles: Styles) -> Decorate:
     def decorate(canv: Canvas, number: int, total: int) -> None:
         if header is not None and number > 1:
             header.wrap(right - left, page.top * mm)
-            base = (page.height - page.top) * mm + 10
+            # the rule sits about 2 lines above the text, as LaTeX's \headsep puts it
+            base = (page.height - page.top) * mm + min(22, page.top * mm * 0.45)
             header.drawOn(canv, left, base + 2.5)
             canv.setStrokeColor(colors.black)
             canv.setLineWidth(0.4)
