@@ -106,15 +106,21 @@ class Processor:
         self.disamb: dict[str, Disamb] = {ident: Disamb() for ident in self.refs}
         self._cache: dict[tuple, object] = {}
         self._rich: dict[int, tuple[object, list]] = {}
-        # a style that never looks at positions renders first and later cites alike
+        self._sort_cache: dict[tuple, Any] = {}
+        # positions matter only as far as the style tests them: a style that never looks
+        # at them renders first and later cites alike (and caches them once)
         root = style.root
-        self.positional = any(
-            isinstance(n.tag, str) and (n.get("position") is not None or
-                                        n.get("variable") == "first-reference-note-number")
-            for n in root.iter()) or any(
-            k in n.attrib for n in root.iter() if isinstance(n.tag, str)
-            for k in ("et-al-subsequent-min", "et-al-subsequent-use-first"))
-        self._sort_cache: dict[tuple, list[Any]] = {}
+        tokens: set[str] = set()
+        for node in root.iter():
+            if not isinstance(node.tag, str):
+                continue
+            tokens.update((node.get("position") or "").split())
+            if node.get("variable") == "first-reference-note-number":
+                tokens.add(FIRST)
+            if "et-al-subsequent-min" in node.attrib or \
+                    "et-al-subsequent-use-first" in node.attrib:
+                tokens.add(SUBSEQUENT)
+        self.position_tokens = frozenset(tokens)
 
     # ------------------------------------------------------------------ rendering
 
@@ -129,8 +135,7 @@ class Processor:
                     label: str | None = None, position: frozenset[str] = frozenset(),
                     in_bib: bool = False) -> object:
         """Return the output of `layout`'s children for one item (cached)."""
-        if not self.positional:
-            position = frozenset()
+        position = position & self.position_tokens
         disamb = self.disamb[ident]
         key = (ident, id(layout), locator, label, position, disamb.et_al_names,
                disamb.year_suffix, disamb.condition,

@@ -10,6 +10,7 @@ superscripts, subscripts and links are never changed, but still move the state o
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .richtext import Span, plain
 
@@ -34,6 +35,32 @@ v via with within without yet about van von de d l""".split())
 
 def apply_case(rich: list, case: str) -> list:
     """Return `rich` with the CSL text-case `case` applied."""
+    if len(rich) == 1 and rich[0].__class__ is str:
+        # plain text (most titles): the result depends on the text alone
+        return [_plain_case(rich[0], case)]
+    key = (_freeze(rich), case)
+    found = _CACHE.get(key)
+    if found is None:
+        if len(_CACHE) > 8192:
+            _CACHE.clear()
+        found = _CACHE[key] = _apply_case(rich, case)
+    return found
+
+
+_CACHE: dict[tuple, list] = {}
+
+
+def _freeze(rich: list) -> tuple:
+    return tuple(p if p.__class__ is str else (p.kind, p.arg, _freeze(p.children))
+                 for p in rich)
+
+
+@lru_cache(maxsize=8192)
+def _plain_case(text: str, case: str) -> str:
+    return _apply_case([text], case)[0]
+
+
+def _apply_case(rich: list, case: str) -> list:
     transform = _TRANSFORMS.get(case)
     if transform is None:
         return rich
