@@ -105,6 +105,33 @@ def _report(version: str, entries: int, field_differences: list[oracle.FieldDiff
                      f"| {_rate(result.cites_same, result.cites)} "
                      f"| {_rate(other.entries_same, other.entries)} "
                      f"| {_rate(other.cites_same, other.cites)} |")
+    explained_all = {style: [oracle.explain_difference(style, d, known)
+                             for d in result.differences] for style, result in results.items()}
+    lines += ["", "Differences by side (a difference with an engine cause counts as the engine's):",
+              "", "| style | engine | input (on purpose) | pandoc's error | unexplained |",
+              "|---|---|---|---|---|"]
+    for style, items in explained_all.items():
+        sides = Counter(_side(item) for item in items)
+        lines.append(f"| {style} | {sides['engine']} | {sides['input']} | {sides['pandoc']} "
+                     f"| {sides['unexplained']} |")
+    lines += ["", "## How paperkit reads BibTeX (as pandoc does)", "",
+              "- English titles are converted to sentence case when read (BibTeX's and CSL's "
+              "convention: a .bib holds title case and protects with braces, CSL stores sentence "
+              "case and title-cases for the styles that want it), by the rules of pandoc's "
+              "`unTitlecase`; brace groups, small capitals, math are kept; a title with a "
+              "non-English `langid`, and every title of a non-English paper, is left alone.",
+              "- Names follow biblatex: particles are the leading lower-case words of the "
+              "`von Last` part (\"Drummond de Andrade\" stays whole), dropping unless "
+              "`options = {useprefix=true}`; `{…}` is an institution; `and others` is et al.",
+              "- Publishers join school, institution, organization, howpublished and publisher "
+              "(literal lists split at `and`) with \"; \"; `note` takes `addendum`; `type` and "
+              "`pubstate` localisation keys are resolved (\"PhD thesis\", \"in press\").",
+              "- `crossref` and `xdata` inherit as BibLaTeX's appendix B says (booktitle, "
+              "maintitle, bookauthor, journaltitle); `@xdata` entries are no references.",
+              "- Not in the corpus on purpose: math in titles (paperkit prints α, pandoc keeps "
+              "TeX), `\\_` in URLs (paperkit removes the escape, pandoc keeps it), "
+              "`\\mbox{…}` (pandoc drops its text).",
+              ]
     lines += ["", "## Reading the .bib", "",
               f"paperkit's CSL variables against pandoc's for the {entries} entries: "
               f"{len(field_differences)} differences, each a decision documented here "
@@ -114,8 +141,7 @@ def _report(version: str, entries: int, field_differences: list[oracle.FieldDiff
         reason = _field_reason(diff, known)
         lines.append(f"- `{diff.key}` {diff.variable}: pandoc {json.dumps(diff.pandoc, ensure_ascii=False)}"
                      f", paperkit {json.dumps(diff.paperkit, ensure_ascii=False)}. {reason}")
-    explained = {style: [oracle.explain_difference(style, d, known)
-                         for d in result.differences] for style, result in results.items()}
+    explained = explained_all
     lines += ["", "## Causes of the remaining differences", "",
               "Counts are differing entries or citations a cause takes part in (one can have "
               "several causes). Side: *engine* = paperkit's citation engine (reported in "
@@ -149,6 +175,16 @@ def _report(version: str, entries: int, field_differences: list[oracle.FieldDiff
                       f"  - paperkit: {_quote(diff.paperkit)}"]
         lines.append("")
     return "\n".join(lines)
+
+
+def _side(item: oracle.Explained) -> str:
+    if item.unexplained:
+        return "unexplained"
+    sides = {cause.get("side", "?") for cause in item.causes}
+    for side in ("engine", "input", "pandoc"):
+        if side in sides:
+            return side
+    return "unexplained"
 
 
 def _field_reason(diff: oracle.FieldDifference, known: list[dict[str, str]]) -> str:

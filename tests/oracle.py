@@ -464,7 +464,11 @@ def explain_difference(style: str, difference: Difference,
             entry.get("kind", difference.kind) == difference.kind
 
     for entry in known:
-        if applies(entry) and entry.get("key") == difference.key and "pandoc" not in entry:
+        if not applies(entry) or "pandoc" in entry:
+            continue
+        if entry.get("key") == difference.key and "test" not in entry:
+            causes.append(entry)
+        elif entry.get("test") == "reordered" and _reordered(difference):
             causes.append(entry)
     if causes:
         return Explained(difference, causes, [])
@@ -480,3 +484,19 @@ def explain_difference(style: str, difference: Difference,
         else:
             unexplained.append((before, after))
     return Explained(difference, causes, unexplained)
+
+
+def _reordered(difference: Difference) -> bool:
+    """Return whether a citation of several works differs only in the order of its items.
+
+    The words of both renderings are compared as multisets, initials and year suffixes
+    left out (they are the disambiguation's, counted under their own cause).
+    """
+    if difference.kind != "cite" or ";" not in difference.ident:
+        return False
+
+    def words(text: str) -> list[str]:
+        text = re.sub(r"\b(?:[A-Z]\. )+", "", text)
+        return sorted(re.sub(r"^(\d{4})[a-z]$", r"\1", w) for w in re.findall(r"\w+", text))
+
+    return words(difference.pandoc) == words(difference.paperkit)
