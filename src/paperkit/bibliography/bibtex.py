@@ -226,13 +226,17 @@ def _quoted_ok(inner: str) -> bool:
     return depth == 0
 
 
+_BRACES = re.compile(r"(?<!\\)[{}]")
+
+
 def _group_closes_at_end(part: str) -> bool:
+    """Return whether the brace group `part` starts with closes at its last character."""
     depth = 0
-    for index, ch in enumerate(part):
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth == 0 and index < len(part) - 1:
-            return False
-    return depth == 0
+    for match in _BRACES.finditer(part):
+        depth += 1 if match.group() == "{" else -1
+        if depth == 0:
+            return match.end() == len(part)
+    return False
 
 
 def _bad_value(block: Entry, field: object) -> str:
@@ -248,6 +252,8 @@ def _bad_value(block: Entry, field: object) -> str:
 
 def _split_concatenation(raw: str) -> list[str]:
     """Return the parts of the BibTeX value `raw` joined by ``#`` outside braces and quotes."""
+    if "#" not in raw:
+        return [raw.strip()]
     parts, current, depth, quoted = [], [], 0, False
     for ch in raw:
         if ch == "{":
