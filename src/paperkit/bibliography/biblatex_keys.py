@@ -9,7 +9,7 @@ the key is printed as written.
 
 from __future__ import annotations
 
-__all__ = ["ENGLISH", "resolve_key"]
+__all__ = ["ENGLISH", "LANGUAGES", "resolve_key", "language_tag"]
 
 #: English strings of the keys used in data fields (``type``, ``pubstate``, ``series``...).
 ENGLISH: dict[str, str] = {
@@ -47,3 +47,37 @@ def resolve_key(value: str, *, lang: str = "en-US") -> str:
     if not lang.lower().startswith("en"):
         return value
     return ENGLISH.get(value.strip().lower(), value)
+
+
+#: babel language names (``langid``) to IETF tags, as pandoc maps them.
+LANGUAGES: dict[str, str] = {
+    "english": "en-US", "usenglish": "en-US", "american": "en-US", "british": "en-GB",
+    "ukenglish": "en-GB", "canadian": "en-US", "australian": "en-GB", "newzealand": "en-GB",
+    "afrikaans": "af-ZA", "arabic": "ar", "basque": "eu", "bulgarian": "bg-BG",
+    "catalan": "ca-AD", "croatian": "hr-HR", "czech": "cs-CZ", "danish": "da-DK",
+    "dutch": "nl-NL", "estonian": "et-EE", "finnish": "fi-FI", "canadien": "fr-CA",
+    "acadian": "fr-CA", "french": "fr-FR", "francais": "fr-FR", "austrian": "de-AT",
+    "naustrian": "de-AT", "german": "de-DE", "germanb": "de-DE", "ngerman": "de-DE",
+    "greek": "el-GR", "polutonikogreek": "el-GR", "hebrew": "he-IL", "hungarian": "hu-HU",
+    "icelandic": "is-IS", "italian": "it-IT", "japanese": "ja-JP", "latvian": "lv-LV",
+    "lithuanian": "lt-LT", "magyar": "hu-HU", "mongolian": "mn-MN", "norsk": "nb-NO",
+    "nynorsk": "nn-NO", "farsi": "fa-IR", "polish": "pl-PL", "brazil": "pt-BR",
+    "brazilian": "pt-BR", "portugues": "pt-PT", "portuguese": "pt-PT", "romanian": "ro-RO",
+    "russian": "ru-RU", "serbian": "sr-RS", "serbianc": "sr-RS", "slovak": "sk-SK",
+    "slovene": "sl-SL", "spanish": "es-ES", "swedish": "sv-SE", "thai": "th-TH",
+    "turkish": "tr-TR", "ukrainian": "uk-UA", "vietnamese": "vi-VN", "latin": "la",
+}
+_ENGLISH_VARIANTS = {"british": "en-GB", "uk": "en-GB", "american": "en-US", "us": "en-US",
+                     "usmax": "en-US", "australian": "en-GB", "newzealand": "en-GB"}
+
+
+def language_tag(fields: dict[str, str]) -> str | None:
+    """Return the IETF tag of an entry's ``langid`` (or ``hyphenation``), or None."""
+    langid = fields.get("langid", fields.get("hyphenation", "")).strip().lower()
+    if not langid:
+        return None
+    if langid == "english":
+        variant = fields.get("langidopts", "").strip().lower()
+        if variant.startswith("variant="):
+            return _ENGLISH_VARIANTS.get(variant[len("variant="):].strip(), "en-US")
+    return LANGUAGES.get(langid, langid)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .biblatex_keys import resolve_key
+from .biblatex_keys import LANGUAGES, language_tag, resolve_key
 from .dates import date_from_parts, parse_date
 from .latex_text import decode_latex, decode_verbatim
 from .names import parse_names
@@ -98,27 +98,6 @@ IGNORED_FIELDS = frozenset({"crossref", "xref", "xdata", "options", "presort", "
                             "related", "relatedtype", "relatedoptions", "entrysubtype",
                             "langidopts", "editortype", "eprintclass", "primaryclass"})
 
-#: babel language names (``langid``) to IETF tags, as pandoc maps them.
-LANGUAGES: dict[str, str] = {
-    "english": "en-US", "usenglish": "en-US", "american": "en-US", "british": "en-GB",
-    "ukenglish": "en-GB", "canadian": "en-US", "australian": "en-GB", "newzealand": "en-GB",
-    "afrikaans": "af-ZA", "arabic": "ar", "basque": "eu", "bulgarian": "bg-BG",
-    "catalan": "ca-AD", "croatian": "hr-HR", "czech": "cs-CZ", "danish": "da-DK",
-    "dutch": "nl-NL", "estonian": "et-EE", "finnish": "fi-FI", "canadien": "fr-CA",
-    "acadian": "fr-CA", "french": "fr-FR", "francais": "fr-FR", "austrian": "de-AT",
-    "naustrian": "de-AT", "german": "de-DE", "germanb": "de-DE", "ngerman": "de-DE",
-    "greek": "el-GR", "polutonikogreek": "el-GR", "hebrew": "he-IL", "hungarian": "hu-HU",
-    "icelandic": "is-IS", "italian": "it-IT", "japanese": "ja-JP", "latvian": "lv-LV",
-    "lithuanian": "lt-LT", "magyar": "hu-HU", "mongolian": "mn-MN", "norsk": "nb-NO",
-    "nynorsk": "nn-NO", "farsi": "fa-IR", "polish": "pl-PL", "brazil": "pt-BR",
-    "brazilian": "pt-BR", "portugues": "pt-PT", "portuguese": "pt-PT", "romanian": "ro-RO",
-    "russian": "ru-RU", "serbian": "sr-RS", "serbianc": "sr-RS", "slovak": "sk-SK",
-    "slovene": "sl-SL", "spanish": "es-ES", "swedish": "sv-SE", "thai": "th-TH",
-    "turkish": "tr-TR", "ukrainian": "uk-UA", "vietnamese": "vi-VN", "latin": "la",
-}
-_ENGLISH_VARIANTS = {"british": "en-GB", "uk": "en-GB", "american": "en-US", "us": "en-US",
-                     "usmax": "en-US", "australian": "en-GB", "newzealand": "en-GB"}
-
 # Entry types whose ``number`` is a series number, and those whose ``number`` is an issue.
 _SERIES_NUMBERED = {"book", "collection", "proceedings", "reference", "mvbook", "mvcollection",
                     "mvproceedings", "mvreference", "bookinbook", "inbook", "incollection",
@@ -145,18 +124,6 @@ _PLAIN = {"pagetotal": "number-of-pages", "volumes": "number-of-volumes",
           "abstract": "abstract", "keywords": "keyword"}
 _VERBATIM = {"isbn": "ISBN", "issn": "ISSN", "pmid": "PMID", "pmcid": "PMCID",
              "library": "call-number", "ids": "other-ids"}
-
-
-def language_tag(fields: dict[str, str]) -> str | None:
-    """Return the IETF tag of an entry's ``langid`` (or ``hyphenation``), or None."""
-    langid = fields.get("langid", fields.get("hyphenation", "")).strip().lower()
-    if not langid:
-        return None
-    if langid == "english":
-        variant = fields.get("langidopts", "").strip().lower()
-        if variant.startswith("variant="):
-            return _ENGLISH_VARIANTS.get(variant[len("variant="):].strip(), "en-US")
-    return LANGUAGES.get(langid, langid)
 
 
 class _Entry:
