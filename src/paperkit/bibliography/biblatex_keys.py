@@ -4,7 +4,8 @@ BibLaTeX replaces a field value that is a localisation key by the string of the 
 language: ``type = {phdthesis}`` prints "PhD thesis", ``pubstate = {inpress}`` "in press",
 ``type = {techreport}`` "technical report" (biblatex's ``english.lbx``; pandoc does the
 same). Keys compare without case. Only English strings are shipped: for another language
-the key is printed as written.
+the key is printed as written. :func:`language_tag` turns babel's language names
+(``langid = {ngerman}``) into the IETF tags CSL uses (``de-DE``).
 """
 
 from __future__ import annotations
