@@ -433,3 +433,14 @@ def test_citations_inside_a_footnote_of_a_note_style_print_in_place():
     content = out.sections[0].blocks[0].content[1].blocks[0].content
     assert plain_text(content) == ("As Ann Doe, Doe Book (P, 2020), 5 say, and "
                                    "(see Bob Roe, Roe Book (P, 2021)).")
+
+
+def test_superscript_citations_follow_the_word():
+    out = resolve_citations(paper_with(cite(I("buzan2022", prefix=[Text("see")], locator="3",
+                                                label="page"), I("takahashi2023",
+                                                                 prefix=[Text("also")]))),
+                            style="nature", log=Log())
+    content = out.sections[0].blocks[0].content
+    assert content[0] == Text("x")
+    assert plain_text(content[1].rendered) == "see 1,also 2"
+    assert isinstance(content[1].rendered[0], Superscript)

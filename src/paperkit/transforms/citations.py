@@ -223,11 +223,16 @@ def _tidy_punctuation(inlines: list[Inline]) -> list[Inline]:
     """Return `inlines` with the punctuation around rendered citations tidied.
 
     As pandoc does: a citation that became a footnote moves the punctuation after it to
-    before the note mark ("argued [@a]." gives "argued.¹"), and a citation ending in a
-    period swallows the period that follows it ("See [@a]." in a note).
+    before the note mark ("argued [@a]." gives "argued.¹"), a superscript citation loses
+    the space before it ("text¹"), and a citation ending in a period swallows the period
+    that follows it ("See [@a]." in a note).
     """
     out = list(inlines)
     for index, node in enumerate(out):
+        if isinstance(node, Cite) and node.rendered and index and \
+                isinstance(node.rendered[0], Superscript) and isinstance(out[index - 1], Text):
+            # a superscript citation sits right after the word ("text¹", as pandoc prints)
+            out[index - 1] = Text(out[index - 1].text.rstrip())
         if not isinstance(node, Cite) or not node.rendered or index + 1 >= len(out):
             continue
         after = out[index + 1]
