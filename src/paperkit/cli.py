@@ -129,7 +129,7 @@ def _summary(report: Report, paths: list[Path] | None) -> str:
     line = "; ".join(parts)
     if paths is not None:
         shown = ", ".join(os.path.relpath(p) if not str(p).startswith("..") else str(p)
-                          for p in paths if p.name.startswith("paper."))
+                          for p in paths if p.name.startswith("paper"))
         line += f" -> {shown}" if paths else " -> nothing written"
     return line
 

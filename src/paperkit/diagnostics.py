@@ -77,6 +77,7 @@ CATALOG: dict[str, Code] = {c.code: c for c in [
                              "use a level-{expected} heading"),
     Code("PK501", "warning", "{detail}"),
     Code("PK502", "warning", "{detail}"),
+    Code("PK503", "unresolved", "{detail}"),
 ]}
 
 

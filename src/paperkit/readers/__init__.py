@@ -123,7 +123,7 @@ def loads(text: str, *, file: str = "paper.md", base_dir: str | Path | None = No
         confine("references.bib", base, Pos(str(base / "references.bib"), 0), "bibliography",
                 allow_outside)
         bib_paths.append(base / "references.bib")
-    references = load_references(bib_paths, log=log)
+    references = load_references(bib_paths, log=log, lang=meta.lang)
     file_path = Path(file)
     name = file_path.parent.name if file_path.stem == "paper" and file_path.parent.name \
         else file_path.stem

@@ -25,7 +25,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import CATALOG, Code, Diagnostic
+from ..diagnostics import Diagnostic
 from ..model import Pos
 
 __all__ = ["ENGINES", "CompileResult", "compile_latex", "source_line", "tex_problems",
@@ -38,7 +38,6 @@ ENGINES: tuple[str, ...] = ("pdflatex", "xelatex", "lualatex")
 PDF_NAME = "paper-latex.pdf"
 
 # PK503 is not in the lead's catalog yet (diagnostics.py); registered here until it is.
-CATALOG.setdefault("PK503", Code("PK503", "unresolved", "{detail}"))
 
 _MARKER = re.compile(r"^% (?P<file>[^\n:]+):(?P<line>\d+)$")
 _ERROR = re.compile(r"^! (?P<message>.*)$")
