@@ -40,7 +40,7 @@ def assemble(proc: Processor, citation: CitationInput, cites: list[Any]) -> Cita
         mode = item.mode
         if mode == "normal" and not style.is_note:
             # the cite prints as its cached rendering; tags kept for grouping
-            node = _prerendered(proc, node)
+            node = _prerendered(proc, node, alone=len(cites) == 1)
         if mode == "author-in-text" and index == 0:
             found = names_only(node)
             author = render(found, marks=True) if found is not None else None
@@ -78,10 +78,12 @@ def assemble(proc: Processor, citation: CitationInput, cites: list[Any]) -> Cita
     return CitationResult(rich, author)
 
 
-def _prerendered(proc: Processor, node: object) -> object:
+def _prerendered(proc: Processor, node: object, alone: bool) -> object:
     """Return `node` with its text rendered once (cached), keeping the tags that cite
-    grouping and collapsing look at."""
+    grouping and collapsing look at (a cite alone in its citation needs none)."""
     rich = proc.rich(node)
+    if alone:
+        return Lit(rich)
     names = names_only(node)
     number = _number_of(node)
     out: object = Lit(rich)
