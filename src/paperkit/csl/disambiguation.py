@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .context import FIRST
-from .names import initialize
+from .person import initialize
 from .output import Fmt, Tag, render
 from .references import Name
 from .richtext import plain

@@ -5,8 +5,6 @@ flip-flopping italics and quotes, ``&#38;``-style escapes.
 
 from __future__ import annotations
 
-from .richtext import Span
-
 __all__ = ["to_html"]
 
 _ESCAPES = str.maketrans({"&": "&#38;", "<": "&#60;", ">": "&#62;"})
@@ -24,7 +22,6 @@ _SUPERSCRIPTS = {"\u00aa": "a", "\u00b2": "2", "\u00b3": "3", "\u00b9": "1", "\u
                  "\u1d57": "t", "\u1d58": "u", "\u1d5b": "v", "\u1d9c": "c", "\u1da0": "f",
                  "\u1dbb": "z", "\u2070": "0", "\u2071": "i", "\u2074": "4", "\u2075": "5",
                  "\u2076": "6", "\u2077": "7", "\u2078": "8", "\u2079": "9", "\u207f": "n"}
-_SUPER_RE = None
 
 
 def _text(text: str) -> str:
@@ -118,5 +115,3 @@ def _html(rich: list, out: list[str], quotes: tuple[str, str, str, str], outer: 
         else:  # nocase, item: no markup of their own
             _html(children, out, quotes, outer, italic, bold, smallcaps)
 
-
-_ = Span

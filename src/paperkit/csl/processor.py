@@ -23,9 +23,8 @@ from .collapse import assemble
 from .context import FIRST, IBID, IBID_WITH_LOCATOR, NEAR_NOTE, SUBSEQUENT, Ctx, Disamb
 from .disambiguation import disambiguate
 from .nodes import splice
-from .output import EMPTY, Fmt, Lit, Tag, formatted, render
+from .output import EMPTY, formatted, render
 from .references import Reference, make_reference
-from .richtext import Span, parse_markup
 from .sorting import sort_values, sorted_ids
 from .style import Layout, Style
 from .bibliography import render_bibliography

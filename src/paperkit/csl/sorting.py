@@ -17,8 +17,8 @@ from typing import Any
 
 from .context import Ctx
 from .dates import date_sort_key
-from .names import name_sort_parts
-from .output import formatted, render
+from .person import name_sort_parts
+from .output import render
 from .references import Date, Name, NUMBER_VARIABLES
 from .richtext import plain
 from .style import SortKey

@@ -21,7 +21,6 @@ from dataclasses import replace
 from typing import Any
 
 from ..csl import CitationInput, CiteInput, Processor, Style
-from ..csl.richtext import Span
 from ..diagnostics import Log
 from ..model import (BibEntry, Cite, CiteItem, Code, Emph, Inline, Link, Math, Note, Paper,
                      Paragraph, Reference, SmallCaps, Strong, Subscript, Superscript, Text)
@@ -287,5 +286,3 @@ def _merge(inlines: list[Inline]) -> list[Inline]:
         out.append(node)
     return out
 
-
-_ = Span
