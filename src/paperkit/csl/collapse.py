@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .output import EMPTY, Fmt, Lit, Tag, formatted, render
-from .richtext import parse_markup
+from .richtext import Span, parse_markup
 
 if TYPE_CHECKING:
     from .processor import CitationInput, CitationResult, Processor
@@ -59,10 +59,12 @@ def assemble(proc: Processor, citation: CitationInput, cites: list[Any]) -> Cita
         if item.prefix or item.suffix:
             pieces = []
             if item.prefix:
-                pieces.append(Lit(parse_markup(item.prefix, quotes="double")))
+                pieces.append(Lit([Span("affix", parse_markup(item.prefix,
+                                                               quotes="straight"))]))
             pieces.append(node)
             if item.suffix:
-                pieces.append(Lit(parse_markup(item.suffix, quotes="double")))
+                pieces.append(Lit([Span("affix", parse_markup(item.suffix,
+                                                               quotes="straight"))]))
             node = Tag("affixed", (bool(item.prefix), bool(item.suffix)),
                        Fmt(EMPTY, pieces))
         entries.append((cite, node))
@@ -174,9 +176,21 @@ def _delimited(nodes: list, delimiter: str) -> list:
     out: list = []
     for node in nodes:
         if out and delimiter and _starts_with(node) not in (",", ";", "."):
-            out.append(Lit([delimiter]))
+            joiner = delimiter
+            if _ends_with(out[-1]) in (",", ";", ":", ".") and joiner[:1] in ",;:.":
+                # a cite suffix that ends in punctuation replaces the delimiter's
+                joiner = joiner[1:]
+            out.append(Lit([joiner]))
         out.append(node)
     return out
+
+
+def _ends_with(node: object) -> str:
+    from .richtext import last_char
+
+    if node.__class__ is Tag and node.kind == "affixed" and node.value[1]:
+        return last_char(render(node))
+    return ""
 
 
 def _starts_with(node: object) -> str:
@@ -253,6 +267,8 @@ def _same_names(a: object, b: object) -> bool:
     if b.__class__ is Tag and b.kind == "affixed" and b.value[0]:
         return False
     x, y = _first_leaf(a), _first_leaf(b)
+    if names_only(a) is None and names_only(b) is None:
+        return True  # cites that print no names at all group together ("1965a,b")
     if x.__class__ is not Tag or y.__class__ is not Tag or x.kind != "names" or \
             y.kind != "names":
         return False

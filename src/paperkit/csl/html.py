@@ -5,23 +5,18 @@ flip-flopping italics and quotes, ``&#38;``-style escapes.
 
 from __future__ import annotations
 
+import unicodedata
+
 __all__ = ["to_html"]
 
 _ESCAPES = str.maketrans({"&": "&#38;", "<": "&#60;", ">": "&#62;"})
-# Unicode superscript letters print as <sup> (citeproc-js): "1ᵉʳ" → "1<sup>e</sup><sup>r</sup>"
-_SUPERSCRIPTS = {"\u00aa": "a", "\u00b2": "2", "\u00b3": "3", "\u00b9": "1", "\u00ba": "o",
-                 "\u02b0": "h", "\u02b1": "\u0266", "\u02b2": "j", "\u02b3": "r",
-                 "\u02b4": "\u0279", "\u02b5": "\u027b", "\u02b6": "\u0281", "\u02b7": "w",
-                 "\u02b8": "y", "\u02e0": "\u0263", "\u02e1": "l", "\u02e2": "s", "\u02e3": "x",
-                 "\u02e4": "\u0295", "\u1d2c": "A", "\u1d2d": "\u00c6", "\u1d2e": "B",
-                 "\u1d30": "D", "\u1d31": "E", "\u1d33": "G", "\u1d34": "H", "\u1d35": "I",
-                 "\u1d36": "J", "\u1d37": "K", "\u1d38": "L", "\u1d39": "M", "\u1d3a": "N",
-                 "\u1d3c": "O", "\u1d3e": "P", "\u1d3f": "R", "\u1d40": "T", "\u1d41": "U",
-                 "\u1d42": "W", "\u1d43": "a", "\u1d47": "b", "\u1d48": "d", "\u1d49": "e",
-                 "\u1d4d": "g", "\u1d4f": "k", "\u1d50": "m", "\u1d52": "o", "\u1d56": "p",
-                 "\u1d57": "t", "\u1d58": "u", "\u1d5b": "v", "\u1d9c": "c", "\u1da0": "f",
-                 "\u1dbb": "z", "\u2070": "0", "\u2071": "i", "\u2074": "4", "\u2075": "5",
-                 "\u2076": "6", "\u2077": "7", "\u2078": "8", "\u2079": "9", "\u207f": "n"}
+# Unicode superscript characters print as <sup> (citeproc-js): "1ᵉʳ" → "1<sup>e</sup><sup>r</sup>"
+_SUPERSCRIPTS = {chr(code): "".join(chr(int(h, 16)) for h in
+                                    unicodedata.decomposition(chr(code)).split()[1:])
+                 for code in range(0xA0, 0x10000)
+                 if unicodedata.decomposition(chr(code)).startswith("<super>")}
+_SUPERSCRIPTS.update({"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648",
+                      "\u06e6": "\u064a"})  # modifier letters Unicode does not decompose
 
 
 def _text(text: str) -> str:

@@ -37,8 +37,8 @@ class Formatting:
                  text_decoration: str = "", vertical_align: str = "", text_case: str = "",
                  display: str = "", quotes: bool = False, strip_periods: bool = False,
                  affixes_inside: bool = False) -> None:
-        self.prefix = parse_markup(prefix, "double") if prefix else []
-        self.suffix = parse_markup(suffix, "double") if suffix else []
+        self.prefix = parse_markup(prefix) if prefix else []
+        self.suffix = parse_markup(suffix) if suffix else []
         self.prefix_text = prefix
         self.suffix_text = suffix
         self.delimiter = (parse_markup(delimiter) if delimiter else [""]) \
@@ -77,7 +77,7 @@ class Formatting:
             setattr(new, slot, getattr(self, slot))
         for key, value in changes.items():
             if key in ("prefix", "suffix"):
-                setattr(new, key, parse_markup(value, "double") if value else [])
+                setattr(new, key, parse_markup(value) if value else [])
                 setattr(new, key + "_text", value or "")
             elif key == "delimiter":
                 new.delimiter = None if value is None else (parse_markup(value) or [""])

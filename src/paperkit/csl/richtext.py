@@ -254,18 +254,16 @@ def _terminal_before_quote(text: str) -> str:
     return inner[-1:] if inner else ""
 
 
-_TRANSPARENT = frozenset({"item", "nocase", "link"})
-
-
 def quotes_inside(rich: list) -> list:
     """Return `rich` with a period or comma that follows a quoted run moved inside it.
 
     American usage (the locale's ``punctuation-in-quote``): “Title,” not “Title”,. The
     mark goes into the innermost quotation that ends there (“This is ‘The One.’”), also
-    through the spans that only mark a cite or a link.
+    through formatting around it (*“Book A.”*).
     """
-    out: list = [p if p.__class__ is str else Span(p.kind, quotes_inside(p.children), p.arg)
-                 for p in rich]
+    # a cite's own prefix or suffix ("affix") is the author's text: left as written
+    out: list = [p if p.__class__ is str or p.kind == "affix" else
+                 Span(p.kind, quotes_inside(p.children), p.arg) for p in rich]
     index = 0
     while index < len(out) - 1:
         piece, nxt = out[index], out[index + 1]
@@ -279,8 +277,8 @@ def quotes_inside(rich: list) -> list:
 
 def _ends_in_quote(span: Span) -> bool:
     if span.kind == "quoted":
-        return last_char(span.children) not in (".", ",", "!", "?")
-    if span.kind in _TRANSPARENT and span.children and span.children[-1].__class__ is Span:
+        return last_char(span.children) not in (".", ",")
+    if span.children and span.children[-1].__class__ is Span:
         return _ends_in_quote(span.children[-1])
     return False
 
@@ -289,8 +287,7 @@ def _put_last(span: Span, mark: str) -> Span:
     """Return `span` with `mark` added inside its innermost trailing quotation."""
     children = list(span.children)
     last = children[-1] if children else None
-    if last.__class__ is Span and (last.kind == "quoted" or last.kind in _TRANSPARENT) and \
-            _ends_in_quote(last):
+    if last.__class__ is Span and _ends_in_quote(last):
         children[-1] = _put_last(last, mark)
     else:
         children = concat([children, [mark]])
@@ -315,8 +312,8 @@ def parse_markup(text: str, quotes: bool | str = True) -> list:
 
     Understands ``<i>``, ``<b>``, ``<u>``, ``<sc>``, ``<sup>``, ``<sub>``,
     ``<span class="nocase">``, ``<span class="nodecor">``,
-    ``<span style="font-variant:small-caps;">`` and (with `quotes`; only double ones
-    when it is ``"double"``) quotation marks:
+    ``<span style="font-variant:small-caps;">`` and (with `quotes`; only straight ones
+    when it is ``"straight"``) quotation marks:
     double quotes, straight or curly, and single quotes that have a closing partner; any
     other straight single quote is an apostrophe ("’"). Unbalanced markup stays as text.
     """
@@ -344,7 +341,7 @@ class _Parser:
                 continue
             token = match.group(0)
             if token in "\"'\u2018\u2019\u201c\u201d" and (
-                    not self.quotes or (self.quotes == "double" and token in "'\u2018\u2019")):
+                    not self.quotes or (self.quotes == "straight" and token not in "\"'")):
                 continue
             if start > pos:
                 _add(stack[-1][2], text[pos:start])
