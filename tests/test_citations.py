@@ -336,7 +336,8 @@ def test_cited_key_case_is_kept_apart():
                         "@book{smith2020, author={Smith, B.}, title={Lower}, year=2021}",
                         file="r.bib", log=Log())
     paper = replace(paper_with(cite(I("smith2020")), cite(I("Smith2020"))), references=refs)
-    assert texts(paper, "apa") == ["(Smith, 2021)", "(Smith, 2020)"]
+    # APA's givenname rule (primary-name-with-initials) adds initials to the two Smiths
+    assert texts(paper, "apa") == ["(B. Smith, 2021)", "(A. Smith, 2020)"]
 
 
 def test_parsed_styles_are_cached():

@@ -249,6 +249,10 @@ def _number_ranges(nodes: list, delimiter: str, after: str) -> list:
 
 def _first_leaf(node: object) -> object:
     current = node
+    if current.__class__ is Tag and current.kind == "affixed":
+        # the cite inside its prefix and suffix
+        current = next((i for i in current.child.items if i.__class__ is Tag and
+                        i.kind == "item"), current)
     while True:
         cls = current.__class__
         if cls is Fmt:

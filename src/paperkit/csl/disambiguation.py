@@ -215,7 +215,6 @@ class _Run:
         shown by another of them initials (when those differ) or full given names."""
         disamb = self.proc.disamb
         shown = {i: self._shown_names(i) for i in ids}
-        initials_with = self._initialize_with()
         for ident in ids:
             others = [n for o in ids if o != ident for n in shown[o]]
             for name in shown[ident]:
@@ -223,9 +222,7 @@ class _Run:
                           _given_key(o) != _given_key(name)]
                 if not rivals or name.literal:
                     continue
-                if initials_with is not None and all(
-                        _initials(o, initials_with) != _initials(name, initials_with)
-                        for o in rivals):
+                if all(_initials(o) != _initials(name) for o in rivals):
                     hint = "initials"
                 else:
                     hint = "given"
@@ -236,18 +233,9 @@ class _Run:
         self.hint(amb)
         return self.ambiguous(amb)
 
-    def _initialize_with(self) -> str | None:
-        for node in self.proc.style.root.iter():
-            if isinstance(node.tag, str) and node.tag.endswith("}name") and \
-                    node.get("initialize-with") is not None:
-                return node.get("initialize-with")
-        return self.proc.style.root.find(
-            "{http://purl.org/net/xbiblio/csl}citation").get("initialize-with")
-
     def global_names(self, rule: str) -> None:
         """Expand names that share a family name with another, document-wide."""
         disamb = self.proc.disamb
-        initials_with = self._initialize_with()
         primary = rule.startswith("primary")
         only_initials = rule.endswith("with-initials")
         per_item: dict[str, list[tuple[int, Name]]] = {}
@@ -275,14 +263,12 @@ class _Run:
                           if _given_key(o) != _given_key(name)]
                 if not rivals:
                     continue
-                same_initials = initials_with is not None and any(
-                    _initials(o, initials_with) == _initials(name, initials_with)
-                    for o in rivals)
+                same_initials = any(_initials(o) == _initials(name) for o in rivals)
                 if only_initials:
                     if same_initials:
                         continue
                     hint = "initials"
-                elif initials_with is not None and not same_initials:
+                elif not same_initials:
                     hint = "initials"
                 else:
                     hint = "given"
@@ -299,8 +285,9 @@ def _given_key(name: Name) -> str:
     return name.given.replace(".", "").replace(" ", "").casefold()
 
 
-def _initials(name: Name, initialize_with: str) -> str:
-    return initialize(name.given, initialize_with, True, True) if name.given else ""
+def _initials(name: Name, initialize_with: str | None = None) -> str:
+    """Return the initials of `name` (the same for every style: "J. P." vs "J. R.")."""
+    return initialize(name.given, "", True, False) if name.given else ""
 
 
 def _collect(node: object, out: list, with_index: bool = False) -> None:
@@ -352,11 +339,10 @@ def _name_lists(node: object) -> list[tuple]:
         if current is None:
             continue
         if current.__class__ is Tag:
-            if current.kind == "names":
-                if current.value[1]:
-                    found.append(current.value[1])
+            if current.kind == "names" and current.value[1]:
+                found.append(current.value[1])
                 continue
-            stack.append(current.child)
+            stack.append(current.child)  # a substitute's wrapper holds the real names
         elif hasattr(current, "items"):
             stack.extend(reversed(current.items))
     return found

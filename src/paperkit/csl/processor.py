@@ -288,6 +288,8 @@ class Processor:
             known = [c for c in group if c.item.id in self.refs]
             if len(known) < 2 or known[0].item.mode == "author-in-text":
                 continue
+            if any(c.item.prefix or c.item.suffix for c in known):
+                continue  # as pandoc does: "see A; also B" keeps the author's order
             values = {str(i): self.sort_key(c.item.id, layout) for i, c in enumerate(known)}
             order = sorted_ids([str(i) for i in range(len(known))], values, layout.sort)
             ordered = [known[int(i)] for i in order]
