@@ -47,6 +47,8 @@ def compile_test(test: str, value: str) -> Test:
         return numeric
     if test == "locator":
         def locator(ctx: Ctx) -> bool:
+            if not ctx.locator:
+                return False  # no locator is of no type
             label = ctx.label or "page"
             return label == value or (value == "sub-verbo" and label == "sub verbo")
         return locator

@@ -267,20 +267,38 @@ def quotes_inside(rich: list) -> list:
     index = 0
     while index < len(out) - 1:
         piece, nxt = out[index], out[index + 1]
-        if piece.__class__ is Span and nxt.__class__ is str and nxt[:1] in (".", ",") and \
-                _ends_in_quote(piece):
-            out[index] = _put_last(piece, nxt[0])
-            out[index + 1] = nxt[1:]
+        if piece.__class__ is Span and nxt.__class__ is Span and nxt.kind == "affix" and \
+                nxt.children and nxt.children[0].__class__ is str and \
+                nxt.children[0][:1] in (".", ",") and _ends_in_quote(piece):
+            # a cite suffix's leading comma still goes inside the quotes before it
+            out[index] = _put_last(piece, nxt.children[0][0])
+            out[index + 1] = Span("affix", [nxt.children[0][1:], *nxt.children[1:]])
+        elif piece.__class__ is Span and nxt.__class__ is str and nxt[:1] in (".", ","):
+            if _ends_in_quote(piece):
+                out[index] = _put_last(piece, nxt[0])
+                out[index + 1] = nxt[1:]
+            elif _quote_end(piece) in ("?", "!"):
+                out[index + 1] = nxt[1:]  # “Lives?” then a comma: the comma goes
         index += 1
     return [p for p in out if p != ""]
 
 
 def _ends_in_quote(span: Span) -> bool:
     if span.kind == "quoted":
-        return last_char(span.children) not in (".", ",")
+        # “Lives?” keeps its question mark alone (pandoc drops a comma after it)
+        return last_char(span.children) not in (".", ",", "?", "!")
     if span.children and span.children[-1].__class__ is Span:
         return _ends_in_quote(span.children[-1])
     return False
+
+
+def _quote_end(span: Span) -> str:
+    """Return the last character inside the quotation `span` ends with ("" if none)."""
+    if span.kind == "quoted":
+        return last_char(span.children)
+    if span.children and span.children[-1].__class__ is Span:
+        return _quote_end(span.children[-1])
+    return ""
 
 
 def _put_last(span: Span, mark: str) -> Span:

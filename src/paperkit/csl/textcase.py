@@ -23,14 +23,10 @@ _CHUNK = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 _WORD = re.compile(r"^\w+$", re.UNICODE)
 _BREAKS = frozenset("-/\u2013\u2014")
 
-#: Words title case leaves in lower case unless they start the title or a sentence.
-STOP_WORDS = frozenset("""a according across afore after against ahead along alongside amid amidst
-among amongst an and anenst apart apropos apud around as aside astride at athwart atop
-barring before behind below beneath beside besides between beyond but by circa despite down
-during except for forenenst from given in inside into lest like modulo near next nor
-notwithstanding of off on onto or out over per plus pro qua sans since so than the through
-thru throughout thruout till to toward towards under underneath until unto up upon versus vs
-v via with within without yet about van von de d l""".split())
+#: Words title case leaves in lower case unless they start the title or a sentence: CSL's
+#: list, plus the particles pandoc's citeproc adds (pandoc keeps "Between", "Among").
+STOP_WORDS = frozenset("""a an and as at but by down for from in into nor of on onto or over so
+the till to up via with yet about van von de d l""".split())
 
 
 def apply_case(rich: list, case: str) -> list:
