@@ -186,6 +186,11 @@ class Group:
             return None
         if not items:
             return None
+        if self.name:
+            # CSL 1.0.2: a macro that prints something counts as a non-empty variable for
+            # the group around it ("n.d." alone keeps its group)
+            ctx.total += 1
+            ctx.nonempty += 1
         f = self.f
         if f.text_case == "title" and not ctx.is_english:
             f = f.replace(text_case="")

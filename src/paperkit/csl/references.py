@@ -78,7 +78,7 @@ class Reference:
 def make_reference(item: dict[str, Any]) -> Reference:
     """Return the :class:`Reference` of a CSL-JSON `item`."""
     ident = str(item.get("id", ""))
-    kind = str(item.get("type", "") or "document")
+    kind = str(item.get("type", "") or "")  # untyped stays untyped, as pandoc keeps it
     out: dict[str, Any] = {}
     for key, value in item.items():
         if key in ("id", "type") or value is None or value == "":
