@@ -50,6 +50,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     result = paperkit.build(paperkit.load(ROOT / "sources" / request.param),
                             formats=("pdf",), out=out)
     assert result.exit_code == 0, [str(d) for d in result.report.diagnostics]
+    assert not [d for d in result.report.diagnostics if d.code == "PK501"]   # every glyph
     path = next(p for p in result.paths if p.name == "paper.pdf")
     paper, template, _ = resolve(paperkit.load(ROOT / "sources" / request.param))
     data = path.read_bytes()

@@ -315,10 +315,22 @@ def test_unresolved_citation_shows_its_source() -> None:
     assert "As shown [@smith2020, p. 3]." in squash(pages_text(build(paper))[0])
 
 
-def test_a_character_no_font_has_does_not_break_the_build() -> None:
+def test_a_character_no_font_has_is_a_warning_naming_it_and_its_line() -> None:
+    from paperkit.diagnostics import Log
+    from paperkit.model import Pos
+    text = Text("private \ue000 use and \U0001D11E clef", pos=Pos("paper.md", 7, 3))
     paper = Paper(sections=[Section([Text("S")], number="1", label="sec:s",
-                                    blocks=[Paragraph("private \ue000 use and \U0001D11E clef")])])
-    assert "private" in pages_text(build(paper))[0]
+                                    blocks=[Paragraph([Text("Fine text. "), text])])])
+    log = Log()
+    data = write_pdf(paper, load_template("article"), BuildOptions(), log=log)["paper.pdf"]
+    assert "private" in pages_text(data)[0]
+    [warning] = log.items
+    assert (warning.code, warning.severity, warning.location()) == ("PK501", "warning",
+                                                                     "paper.md:7:3")
+    assert "U+E000" in warning.message and "U+1D11E" in warning.message
+    log = Log()
+    write_pdf(sample_paper(), load_template("article"), BuildOptions(), log=log)
+    assert not log.items             # Greek, Cyrillic, Japanese, symbols: all have a font
 
 
 # --------------------------------------------------------------------------- footnotes

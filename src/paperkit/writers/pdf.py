@@ -30,7 +30,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import PageTemplate, Paragraph
 from reportlab.platypus import paragraph as rl_paragraph
 
-from ..model import Paper
+from ..diagnostics import Log
+from ..model import Paper, Pos
 from ..options import BuildOptions
 from ..templates import Template
 from ..walk import plain_text
@@ -47,20 +48,31 @@ __all__ = ["write_pdf", "render_pdf", "PdfResult"]
 
 @dataclass(frozen=True)
 class PdfResult:
-    """A built PDF: its bytes, page count and where footnote marks and texts were drawn."""
+    """A built PDF: its bytes, page count, where footnote marks and texts were drawn, and
+    the characters no font could show (each with where it was first seen)."""
 
     data: bytes
     pages: int
     notes: NoteStore
+    missing: dict[str, Pos | None]
 
 
-def write_pdf(paper: Paper, template: Template, options: BuildOptions) -> Output:
+def write_pdf(paper: Paper, template: Template, options: BuildOptions,
+              log: Log | None = None) -> Output:
     """Return ``{"paper.pdf": bytes}``: `paper` typeset with `template`.
 
-    Identical input gives identical bytes. Raises :class:`~paperkit.errors.InputError` for a
+    Identical input gives identical bytes. A character no font can show is a PK501 warning
+    in `log`, naming it and where it is. Raises :class:`~paperkit.errors.InputError` for a
     figure whose image cannot be read.
     """
-    return {"paper.pdf": render_pdf(paper, template, options).data}
+    result = render_pdf(paper, template, options)
+    if log is not None and result.missing:
+        chars = sorted(result.missing)
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" if c.isprintable() else f"U+{ord(c):04X}"
+                          for c in chars[:8]) + (", ..." if len(chars) > 8 else "")
+        log.add("PK501", result.missing[chars[0]],
+                detail=f"no font of the PDF has {shown}; the PDF shows a box in its place")
+    return {"paper.pdf": result.data}
 
 
 def render_pdf(paper: Paper, template: Template, options: BuildOptions) -> PdfResult:
@@ -102,7 +114,8 @@ def _same_frag(f: Any, g: Any) -> bool:
 def _render(paper: Paper, template: Template, options: BuildOptions) -> PdfResult:
     styles = stylesheet(template, paper.lang)
     store = NoteStore()
-    story = StoryBuilder(paper, template, styles, store).story()
+    builder = StoryBuilder(paper, template, styles, store)
+    story = builder.story()
     buffer = io.BytesIO()
     page = template.page
     authors = [a.name for a in paper.authors]
@@ -122,7 +135,7 @@ def _render(paper: Paper, template: Template, options: BuildOptions) -> PdfResul
     named = frozenset(dest_name(anchor) for anchor in anchors_of(paper))
     doc.build(story, canvasmaker=lambda *a, **k: _PagedCanvas(*a, decorate=decorate,
                                                               named=named, **k))
-    return PdfResult(buffer.getvalue(), doc.page, store)
+    return PdfResult(buffer.getvalue(), doc.page, store, dict(builder.ctx.missing))
 
 
 def _page_templates(paper: Paper, template: Template, store: NoteStore) -> list[PageTemplate]:

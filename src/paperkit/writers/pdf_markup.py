@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..model import (Cite, Code, Emph, Inline, LineBreak, Link, Math, Note, Paragraph, Ref,
+from ..model import (Cite, Code, Emph, Inline, LineBreak, Link, Math, Note, Paragraph, Pos, Ref,
                      SmallCaps, Strong, Subscript, Superscript, Text)
 from ..templates import Template
 from . import layout
@@ -50,6 +51,8 @@ class MarkupContext:
     document (a link to any other ``#id`` is shown as plain text, since a dangling PDF
     destination is an error); `add_note` numbers a footnote and returns its mark, or is
     ``None`` where a footnote cannot stand (inside a footnote: its text is shown in brackets);
+    `missing` collects the characters no font can show, with where they were first seen
+    (`pos`, the text being set);
     `size` the font size of the text, at which inline math is set. `tall_math` is raised when
     an inline formula taller than a line is emitted (the caller then lets that paragraph's
     lines grow around it).
@@ -62,6 +65,8 @@ class MarkupContext:
     add_note: Callable[[Note], str] | None = None
     size: float = 11.0
     tall_math: bool = False
+    missing: dict[str, Pos | None] = field(default_factory=dict)
+    pos: Pos | None = None
     _cache: dict[str, str] = field(default_factory=dict, repr=False)
 
 
@@ -80,16 +85,21 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _fallback_face(char: str, font: str) -> str | None:
-    """Return the font to set `char` in when `font` lacks it, or None to keep `font`."""
-    if char.isspace() or covers(font, char):
+def _fallback_face(char: str, ctx: MarkupContext) -> str | None:
+    """Return the font to set `char` in when `ctx.font` lacks it, or None to keep the font.
+
+    A character no font has is recorded in `ctx.missing` (reportlab draws a box for it).
+    """
+    if char.isspace() or covers(ctx.font, char):
         return None
     if is_cjk(char):
         return cjk_fallback().name
     symbols = symbol_fallback()
     if symbols is not None and covers(symbols.name, char):
         return symbols.name
-    return None          # no font has it: reportlab draws its "missing glyph" box
+    if char.isprintable() or unicodedata.category(char) == "Co":
+        ctx.missing.setdefault(char, ctx.pos)
+    return None
 
 
 @functools.cache
@@ -118,7 +128,7 @@ def text_markup(text: str, ctx: MarkupContext) -> str:
     run: list[str] = []
     run_face: str | None = None
     for char in text:
-        face = None if char.isascii() else _fallback_face(char, ctx.font)
+        face = None if char.isascii() else _fallback_face(char, ctx)
         if face != run_face and run:
             out.append(_wrap_face("".join(run), run_face))
             run = []
@@ -163,7 +173,9 @@ def inline_markup(inlines: list[Inline], ctx: MarkupContext) -> str:
     parts: list[str] = []
     for node in inlines:
         match node:
-            case Text(text=text):
+            case Text(text=text, pos=pos):
+                if pos is not None:
+                    ctx.pos = pos
                 parts.append(text_markup(text, ctx))
             case Emph(content=content):
                 parts.append(f"<i>{inline_markup(content, ctx)}</i>")

@@ -5,7 +5,7 @@ stacked over and under big operators, radicals, scripts placed from the font's m
 sized ``\\left( \\right)`` delimiters, accents) for a large TeX subset, with real glyph
 metrics. A home-grown layout would have to guess glyph heights, because reportlab exposes
 none. Its cost is matplotlib's import (about half a second), paid once a process and only
-by papers that contain math: this module is imported lazily.
+by papers that contain math: matplotlib is imported when the first formula is laid out.
 
 The layout comes from mathtext's ``"path"`` backend (glyph positions and rules only;
 matplotlib draws nothing). The glyphs are drawn by reportlab as text in the STIX fonts that
