@@ -47,7 +47,7 @@ class Ctx:
     __slots__ = ("ref", "vars", "extra", "locale", "style", "locator", "label", "position",
                  "disamb", "in_sort", "in_bib", "in_substitute", "subst_names", "total",
                  "nonempty", "used_year_suffix", "suppressed", "is_english", "mode",
-                 "disamb_tests")
+                 "disamb_tests", "pending")
 
     def __init__(self, style: Any, ref: Reference, locale: Locale, *,
                  extra: dict[str, Any] | None = None, locator: str | None = None,
@@ -78,6 +78,7 @@ class Ctx:
             self.is_english = locale.language == "en"
         self.mode = "normal"
         self.disamb_tests = 0
+        self.pending: set[str] | None = None
 
     def lookup(self, name: str) -> Any:
         """Return variable `name` without counting it (conditions use this)."""
@@ -106,8 +107,17 @@ class Ctx:
             return value
         return None
 
-    def suppress(self, names: list[str]) -> None:
-        """Make `names` empty for the rest of this rendering (they were substituted)."""
+    def suppress(self, names: list[str], later: bool = False) -> None:
+        """Make `names` empty for the rest of this rendering (they were substituted).
+
+        With `later` (numbers and dates), only once the substitute is done: an edition
+        printed in place of the author still takes its label ("3rd ed.").
+        """
+        if later:
+            if self.pending is None:
+                self.pending = set()
+            self.pending.update(names)
+            return
         if self.suppressed is None:
             self.suppressed = set()
         self.suppressed.update(names)

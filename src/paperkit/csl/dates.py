@@ -47,7 +47,7 @@ class DateNode:
         if not isinstance(date, Date):
             return None
         if ctx.in_substitute:
-            ctx.suppress([self.variable])
+            ctx.suppress([self.variable], later=True)
         parts, f = self.parts, self.f
         if ctx.in_sort:
             key = date_sort_key(date, [p.name for p in parts])

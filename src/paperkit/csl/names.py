@@ -133,6 +133,10 @@ class Names:
         finally:
             ctx.in_substitute = False
             ctx.subst_names = saved
+            if ctx.pending:
+                ctx.suppress(list(ctx.pending))
+                ctx.pending = None
+
 
     def _one(self, own: Names, var: str, names: list[Name], ctx: Ctx) -> object:
         opts = own.name

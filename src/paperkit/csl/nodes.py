@@ -231,7 +231,7 @@ class Number:
         if value is None or not isinstance(value, str):
             return None
         if ctx.in_substitute:
-            ctx.suppress([self.variable])
+            ctx.suppress([self.variable], later=True)
         if is_numeric(value) or value.strip().isdigit():
             gender = ctx.locale.gender(self.variable) if self.form in (
                 "ordinal", "long-ordinal") else ""
