@@ -32,7 +32,7 @@ def compile_test(test: str, value: str) -> Test:
             return lambda ctx: ctx.disamb.year_suffix is not None
 
         def has(ctx: Ctx, name: str = value) -> bool:
-            found = ctx.lookup(name)
+            found = ctx.data(name)
             return found is not None and found != "" and found != []
         return has
     if test == "type":
@@ -42,7 +42,7 @@ def compile_test(test: str, value: str) -> Test:
         return lambda ctx: position in ctx.position
     if test == "is-numeric":
         def numeric(ctx: Ctx, name: str = value) -> bool:
-            found = ctx.lookup(name)
+            found = ctx.data(name)
             return isinstance(found, str) and is_numeric(found)
         return numeric
     if test == "locator":
@@ -61,7 +61,7 @@ def compile_test(test: str, value: str) -> Test:
         return disambiguate
     if test == "is-uncertain-date":
         def uncertain(ctx: Ctx, name: str = value) -> bool:
-            found = ctx.lookup(name)
+            found = ctx.data(name)
             return isinstance(found, Date) and found.circa
         return uncertain
     return lambda ctx: False

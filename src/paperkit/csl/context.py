@@ -81,9 +81,14 @@ class Ctx:
         self.pending: set[str] | None = None
 
     def lookup(self, name: str) -> Any:
-        """Return variable `name` without counting it (conditions use this)."""
+        """Return variable `name` without counting it; a substituted one is empty."""
         if self.suppressed is not None and name in self.suppressed:
             return None
+        return self.data(name)
+
+    def data(self, name: str) -> Any:
+        """Return variable `name` as the item holds it: conditions test this, so a
+        variable a substitute printed still counts as present (citeproc-js, pandoc)."""
         if name == "locator":
             return self.locator
         found = self.extra.get(name)
