@@ -83,12 +83,14 @@ _ROMAN = re.compile(r"^[ivxlcdm]+$|^[IVXLCDM]+$")
 @lru_cache(maxsize=4096)
 def is_plural(value: str) -> bool:
     """Return whether a number variable's value is several numbers ("3-5", "2, 4", "2 & 3",
-    "i-ix"; not "Michaelson-Morely")."""
+    "i-ix", "2, Spring"; not "Michaelson-Morely")."""
     if "\\-" in value:
         return False
-    numbers = [p for p in split_numbers(value) if p.strip() and not _TOKENS.fullmatch(p)]
-    numbers = [p for p in numbers if any(c.isdigit() for c in p) or _ROMAN.match(p.strip())]
-    return len(numbers) > 1
+    pieces = [p for p in split_numbers(value) if p.strip() and not _TOKENS.fullmatch(p)]
+    # several pieces, one of them a number: "3-5", "2, 4", "i-ix", "2, Spring" (pandoc
+    # counts the last too); words alone ("Michaelson-Morely") are one name
+    return len(pieces) > 1 and any(any(c.isdigit() for c in p) or _ROMAN.match(p.strip())
+                                   for p in pieces)
 
 
 def page_range(value: str, fmt: str | None, delimiter: str) -> str:
