@@ -445,3 +445,18 @@ def test_superscript_citations_follow_the_word():
     assert content[0] == Text("x")
     assert plain_text(content[1].rendered) == "see 1,also 2"
     assert isinstance(content[1].rendered[0], Superscript)
+
+
+@pytest.mark.parametrize("style, expected", [
+    ("chicago-notes-bibliography-subsequent-ibid", [
+        "Ann Doe, Doe Book (P, 2020).", "Ibid., 4.", "Ibid.", "Bob Roe, Roe Book (P, 2021).",
+        "Doe, Doe Book."]),
+    # OSCOLA points back to the note of the first citation ("n 1")
+    ("oscola", ["Ann Doe, Doe Book (P 2020).", "Ibid 4.", "Ibid.",
+                "Bob Roe, Roe Book (P 2021).", "Doe (n 1)."]),
+])
+def test_note_styles_print_ibid_and_back_references(style, expected):
+    paper = same_paper(cite(I("doe2020")), cite(I("doe2020", locator="4", label="page")),
+                       cite(I("doe2020", locator="4", label="page")), cite(I("roe2021")),
+                       cite(I("doe2020")))
+    assert texts(paper, style) == expected
