@@ -168,23 +168,40 @@ def _decorator(paper: Paper, template: Template, styles: Styles) -> Decorate:
                        (page.width - page.left - page.right) * mm)
     footer_font, footer_size = styles.body.fontName, max(template.fonts.size - 1.5, 6)
     title_page = template.title_layout == "page"
+    position = template.page_number_position
+    header_base = (page.height - page.top) * mm + min(22, page.top * mm * 0.45)
+
+    def number_text(number: int, total: int) -> str:
+        return str(number) if template.footer == "page" else f"{number} of {total}"
 
     def decorate(canv: Canvas, number: int, total: int) -> None:
         if header is not None and number > 1:
             header.wrap(right - left, page.top * mm)
             # the rule sits about 2 lines above the text, as LaTeX's \headsep puts it
-            base = (page.height - page.top) * mm + min(22, page.top * mm * 0.45)
-            header.drawOn(canv, left, base + 2.5)
+            header.drawOn(canv, left, header_base + 2.5)
             canv.setStrokeColor(colors.black)
             canv.setLineWidth(0.4)
-            canv.line(left, base, right, base)
-        if template.footer == "none" or (title_page and number == 1):
+            canv.line(left, header_base, right, header_base)
+        if template.footer == "none":
             return
-        text = str(number) if template.footer == "page" else f"{number} of {total}"
+        if position == "top-right":
+            # in the header, on the running title's baseline, on every page (APA)
+            text = number_text(number, total)
+            canv.setFont(footer_font, footer_size)
+            canv.setFillColor(colors.black)
+            baseline = header_base + 2.5 + header_style.leading - header_style.fontSize
+            canv.drawRightString(right, baseline, text)
+            return
+        if title_page and number == 1:
+            return
+        text = number_text(number, total)
         canv.setFont(footer_font, footer_size)
         canv.setFillColor(colors.black)
-        middle = (left + right) / 2
         y = max(page.bottom * mm / 2 - footer_size / 2, 12)
+        if position == "bottom-right":
+            canv.drawRightString(right, y, text)
+            return
+        middle = (left + right) / 2
         canv.drawString(middle - stringWidth(text, footer_font, footer_size) / 2, y, text)
 
     return decorate

@@ -8,6 +8,7 @@ it is drawn; :class:`Anchor` defines a named destination.
 from __future__ import annotations
 
 import time
+from hashlib import md5
 from typing import Any
 
 from reportlab.platypus import Flowable
@@ -21,6 +22,9 @@ __all__ = ["PaperDoc", "Heading", "Anchor"]
 
 
 # --------------------------------------------------------------------------- document
+
+#: reportlab's invariant-mode time stamp (2000-01-01), the seed of its /ID digest
+_INVARIANT_SEED = 946684800.0
 
 
 class PaperDoc(BaseDocTemplate):
@@ -38,9 +42,14 @@ class PaperDoc(BaseDocTemplate):
     def beforeDocument(self) -> None:
         self.canv.setNamedCB(NOTE_CALLBACK, self._marker_drawn)
         self.canv.showOutline()        # open the bookmarks panel: the outline is the TOC
-        stamp = self.canv._doc._timeStamp
-        # reportlab's invariant mode fixes the date to 2000-01-01 (or $SOURCE_DATE_EPOCH);
-        # the build options are the one source of time here.
+        document = self.canv._doc
+        stamp = document._timeStamp
+        # reportlab's invariant mode fixes the date to 2000-01-01 (or $SOURCE_DATE_EPOCH),
+        # and seeds the trailer /ID digest with it; the build options are the one source of
+        # time here, so the seed is reset to the invariant one (the metadata dates, from
+        # the options, still go into the digest when the file is saved)
+        document.signature = md5(b"a reportlab document" + ascii(_INVARIANT_SEED).encode(),
+                                 usedforsecurity=False)
         stamp.t = self.epoch
         stamp.lt = time.gmtime(self.epoch)
         stamp.YMDhms = tuple(stamp.lt)[:6]

@@ -123,41 +123,126 @@ class StoryBuilder:
         return out
 
     def _title_block(self) -> list[Flowable]:
+        """Return the title block, abstract and keywords as the template lays them out.
+
+        ``title_layout``: ``header`` puts them atop page 1; ``cover`` puts the title block
+        in a band of the accent colour; ``page`` starts it three body lines below the top
+        margin and ends the page after it. ``abstract_style``: ``plain`` follows the title
+        block, ``box`` sets abstract and keywords in a filled box with an accent rule, and
+        ``page`` gives them a page of their own.
+        """
+        t, s = self.template, self.styles
+        cover = t.title_layout == "cover"
+        head = self._title_head(cover)
+        summary = self._summary(t.abstract_style == "box")
+        out: list[Flowable] = []
+        if head and cover:
+            out.append(self._filled_box(head, t.accent_color, 6 * mm))
+            out.append(Spacer(0, s.body.fontSize))
+        elif head and t.title_layout == "page":
+            # APA: the title "three to four lines down" from the top margin
+            out.append(Spacer(0, 3 * t.fonts.size * t.fonts.line_spacing))
+            out.extend(head)
+        else:
+            out.extend(head)
+        if summary and t.abstract_style == "page":
+            if out:
+                out.append(PageBreak())
+            return out + summary + [PageBreak()]
+        if summary and t.abstract_style == "box":
+            box = self._filled_box(summary, t.box_color, 3.5 * mm, rule=t.accent_color)
+            box.spaceBefore = 6
+            out.append(box)
+        else:
+            out.extend(summary)
+        if out and not cover:
+            out.append(Spacer(0, s.body.fontSize))
+        if t.title_layout == "page" and out:
+            out.append(PageBreak())
+        return out
+
+    def _title_head(self, white: bool) -> list[Flowable]:
+        """Return the title, subtitle, authors, affiliations, e-mails and date paragraphs
+        (in white for a cover band)."""
         paper, s = self.paper, self.styles
+
+        def look(style: ParagraphStyle) -> ParagraphStyle:
+            if not white:
+                return style
+            return self._derived_style(style, textColor=colors.white)
+
         out: list[Flowable] = []
         if paper.title:
             out.append(Paragraph(inline_markup(paper.title, self._context(s.title.fontSize)),
-                                 s.title))
+                                 look(s.title)))
         if paper.subtitle:
             out.append(Paragraph(inline_markup(paper.subtitle,
-                                               self._context(s.subtitle.fontSize)), s.subtitle))
+                                               self._context(s.subtitle.fontSize)),
+                                 look(s.subtitle)))
         block = layout.author_block(paper)
         if block.names:
             names = [text_markup(name, self.ctx) + (f"<super>{mark}</super>" if mark else "")
                      for name, mark in block.names]
-            out.append(Paragraph(", ".join(names), s.authors))
+            out.append(Paragraph(", ".join(names), look(s.authors)))
         for mark, affiliation in block.affiliations:
             prefix = f"<super>{mark}</super>" if mark else ""
-            out.append(Paragraph(prefix + text_markup(affiliation, self.ctx), s.affiliation))
+            out.append(Paragraph(prefix + text_markup(affiliation, self.ctx),
+                                 look(s.affiliation)))
         if block.emails:
             links = [f'<a href="mailto:{text_markup(e, self.ctx)}">{text_markup(e, self.ctx)}'
                      "</a>" for e in block.emails]
-            out.append(Paragraph(", ".join(links), s.affiliation))
+            out.append(Paragraph(", ".join(links), look(s.affiliation)))
         if paper.date:
-            out.append(Paragraph(text_markup(paper.date, self.ctx), s.date))
+            out.append(Paragraph(text_markup(paper.date, self.ctx), look(s.date)))
+        return out
+
+    def _summary(self, boxed: bool) -> list[Flowable]:
+        """Return the abstract (with its label) and the keywords line; `boxed` sets them
+        for a box: the label in the box-label style and no side indents."""
+        paper, s = self.paper, self.styles
+        out: list[Flowable] = []
+        abstract, keywords = s.abstract, s.keywords
+        if boxed:
+            abstract = self._derived_style(abstract, leftIndent=0, rightIndent=0)
+            keywords = self._derived_style(keywords, leftIndent=0, rightIndent=0)
         if paper.abstract:
-            out.append(Paragraph(text_markup(self.template.abstract_label, self.ctx),
-                                 s.abstract_label))
-            out.extend(self._blocks(paper.abstract, _Box(s.abstract)))
+            label = s.box_label if boxed and s.box_label is not None else s.abstract_label
+            out.append(Paragraph(text_markup(self.template.abstract_label, self.ctx), label))
+            out.extend(self._blocks(paper.abstract, _Box(abstract)))
         if paper.keywords:
             words = text_markup(", ".join(paper.keywords), self.ctx)
             label = text_markup(self.template.keywords_label, self.ctx)
-            out.append(Paragraph(f"<b>{label}:</b> {words}", s.keywords))
-        if out:
-            out.append(Spacer(0, s.body.fontSize))
-        if self.template.title_layout == "page" and out:
-            out.append(PageBreak())
+            out.append(Paragraph(f"<b>{label}:</b> {words}", keywords))
         return out
+
+    def _filled_box(self, content: list[Flowable], fill: str, padding: float,
+                    rule: str | None = None) -> Table:
+        """Return `content` in a text-wide one-cell table filled with `fill`, padded by
+        `padding` points, with a 2 pt rule of colour `rule` on its left edge if given."""
+        commands: list[tuple] = [
+            ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(fill)),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), padding),
+            ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+            ("TOPPADDING", (0, 0), (-1, -1), padding),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+            ("FONT", (0, 0), (-1, -1), self.styles.body.fontName, self.styles.body.fontSize),
+        ]
+        if rule is not None:
+            commands.append(("LINEBEFORE", (0, 0), (0, -1), 2, colors.HexColor(rule)))
+        box = Table([[content]], colWidths=[self.text_width], hAlign="LEFT")
+        box.setStyle(TableStyle(commands))
+        return box
+
+    def _derived_style(self, style: ParagraphStyle, **changes: object) -> ParagraphStyle:
+        """Return `style` with `changes` (cached by name and changes)."""
+        key = (style.name, "derived", tuple(sorted(changes.items(), key=lambda kv: kv[0])))
+        found = self._derived.get(key)
+        if found is None:
+            found = ParagraphStyle(f"{style.name}-{len(self._derived)}", parent=style,
+                                   **changes)
+            self._derived[key] = found
+        return found
 
     # ------------------------------------------------------------------ sections
 
@@ -223,11 +308,14 @@ class StoryBuilder:
         title = text_markup(self.template.references_title, self.ctx)
         out: list[Flowable] = [self._heading(title, self.template.references_title,
                                              "pk-references", 1)]
+        # the references heading follows level 1's look (APA centres it)
         for entry in entries:
             anchor = f'<a name="{dest_name(layout.entry_anchor(entry.key))}"/>'
             style = self.styles.reference
             out.append(Paragraph(anchor + inline_markup(entry.content,
                                                         self._context(style.fontSize)), style))
+        if self.template.references_new_page:
+            return [PageBreak(), *out]
         return self._keep_heading(out)
 
     # ------------------------------------------------------------------ blocks
@@ -363,10 +451,17 @@ class StoryBuilder:
         word = text_markup(layout.caption_label(kind, number, self.template), self.ctx)
         body = inline_markup(caption, self._context(self.styles.caption.fontSize))
         anchor = f'<a name="{dest_name(label)}"/>' if label else ""
-        text = f"{anchor}<b>{word}:</b> {body}" if caption else f"{anchor}<b>{word}</b>"
         style = self.styles.caption
-        plain = f"{word}: {plain_text(caption)}"
-        if stringWidth(plain, style.fontName, style.fontSize) > self.text_width:
+        if self.template.caption_layout == "stacked":
+            # APA: the label in bold on a line of its own, the caption in italics below
+            text = f"{anchor}<b>{word}</b>" + (f"<br/><i>{body}</i>" if caption else "")
+            widest = max(stringWidth(word, style.fontName, style.fontSize),
+                         stringWidth(plain_text(caption), style.fontName, style.fontSize))
+        else:
+            text = f"{anchor}<b>{word}:</b> {body}" if caption else f"{anchor}<b>{word}</b>"
+            widest = stringWidth(f"{word}: {plain_text(caption)}", style.fontName,
+                                 style.fontSize)
+        if widest > self.text_width:
             style = self.styles.caption_long     # several lines: justified, not centred
         return Paragraph(text, style)
 
@@ -439,9 +534,13 @@ class StoryBuilder:
         parts: list[Flowable] = []
         if figure.label:
             parts.append(Anchor(dest_name(figure.label)))
-        parts += [image, Spacer(0, 4)]
+        caption = []
         if figure.caption or figure.number is not None:
-            parts.append(self._caption("fig", figure.number, figure.caption, None))
+            caption = [self._caption("fig", figure.number, figure.caption, None)]
+        if self.template.figure_caption_position == "above":
+            parts += [*caption, Spacer(0, 2), image]
+        else:
+            parts += [image, Spacer(0, 4), *caption]
         parts.append(Spacer(0, self.styles.body.fontSize * 0.8))
         keep = KeepTogether(parts)
         keep.spaceBefore = 4

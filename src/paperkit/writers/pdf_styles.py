@@ -76,6 +76,9 @@ class Styles:
     note: ParagraphStyle
     header: ParagraphStyle
     mono: str
+    #: the abstract's label inside a box (``abstract.style: box``): headings family, bold,
+    #: heading colour, flush left
+    box_label: ParagraphStyle | None = None
 
     def heading(self, level: int) -> ParagraphStyle:
         """Return the style of heading `level` (deeper levels reuse the deepest)."""
@@ -100,6 +103,7 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
     spacing = fonts.line_spacing
     justify = TA_JUSTIFY if template.align == "justify" else TA_LEFT
     title_align = TA_CENTER if template.title_align == "center" else TA_LEFT
+    heading_color = _color(template.heading_color)
 
     body = ParagraphStyle(
         "body", fontName=body_family, fontSize=size, leading=size * spacing,
@@ -124,12 +128,14 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
     for level, look in sorted(template.headings.items()):
         headings[level] = derived(
             f"h{level}", fontName=face_name(head_family, look.bold, look.italic),
-            **sized(look.size, 1.2), alignment=TA_LEFT, firstLineIndent=0,
+            **sized(look.size, 1.2), firstLineIndent=0, textColor=heading_color,
+            alignment=TA_CENTER if look.align == "center" else TA_LEFT,
             spaceBefore=look.space_before, spaceAfter=look.space_after, **unbroken)
 
     title_block = {"alignment": title_align, "firstLineIndent": 0, **unbroken}
     abstract_indent = template.abstract_indent * mm
-    caption = derived("caption", **sized(template.caption_size, 1.2), alignment=TA_CENTER,
+    caption_align = TA_LEFT if template.caption_align == "left" else TA_CENTER
+    caption = derived("caption", **sized(template.caption_size, 1.2), alignment=caption_align,
                       firstLineIndent=0, spaceAfter=4)
     cell = derived("cell", **sized(template.caption_size, 1.2), alignment=TA_LEFT,
                    firstLineIndent=0, spaceAfter=0)
@@ -138,9 +144,10 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
     return Styles(
         body=body,
         title=derived("title", fontName=face_name(head_family, True, False),
+                      textColor=heading_color,
                       **sized(template.title_size, 1.2), spaceAfter=template.title_size * 0.4,
                       **title_block),
-        subtitle=derived("subtitle", fontName=head_family,
+        subtitle=derived("subtitle", fontName=head_family, textColor=heading_color,
                          **sized(template.subtitle_size, 1.2), spaceAfter=10, **title_block),
         authors=derived("authors", **sized(template.author_size, 1.3), spaceBefore=4,
                         spaceAfter=2, **title_block),
@@ -166,7 +173,9 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
         math=derived("math", alignment=TA_CENTER, firstLineIndent=0, spaceBefore=3,
                      spaceAfter=template.paragraph_space_after + 3),
         caption=caption,
-        caption_long=derived("caption-long", caption, alignment=justify),
+        # several lines: justified when captions are centred, ragged right when flush left
+        caption_long=derived("caption-long", caption,
+                             alignment=justify if caption_align == TA_CENTER else TA_LEFT),
         cell=cell,
         cell_head=derived("cell-head", cell, fontName=face_name(body_family, True, False)),
         reference=derived("reference", **sized(template.references_size), alignment=TA_LEFT,
@@ -177,4 +186,14 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
                        **sized(max(size - 2, 6), 1.2), alignment=TA_LEFT, firstLineIndent=0,
                        **unbroken),
         mono=mono,
+        box_label=derived("box-label", fontName=face_name(head_family, True, False),
+                          **sized(template.abstract_size, 1.3), alignment=TA_LEFT,
+                          firstLineIndent=0, textColor=heading_color, spaceBefore=0,
+                          spaceAfter=3, **unbroken),
     )
+
+
+def _color(value: str) -> colors.Color:
+    """Return the colour of the template's ``"#RRGGBB"`` `value` (black as reportlab's)."""
+    # the shared black object keeps the article's output unchanged byte for byte
+    return colors.black if value.upper() == "#000000" else colors.HexColor(value)
