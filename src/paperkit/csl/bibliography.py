@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .output import EMPTY, Fmt, Formatting, Lit, Tag, formatted, render
-from .richtext import drop_end, parse_markup, plain, quotes_inside
+from .richtext import drop_end, plain, quotes_inside
+from .markup import parse_markup
 
 if TYPE_CHECKING:
     from .processor import Processor

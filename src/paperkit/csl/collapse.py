@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .output import EMPTY, Fmt, Lit, Tag, formatted, render
-from .richtext import Span, parse_markup
+from .richtext import Span
+from .markup import parse_markup
 
 if TYPE_CHECKING:
     from .processor import CitationInput, CitationResult, Processor

@@ -12,7 +12,7 @@ from .context import Ctx
 from .numbers import format_number, is_numeric, is_plural, page_range
 from .output import EMPTY, Fmt, Formatting, Lit, Tag, add_formatting, formatted
 from .references import Date
-from .richtext import parse_markup
+from .markup import parse_markup
 
 __all__ = ["TextVariable", "TextValue", "TextTerm", "Group", "Number", "Label",
            "apply_formatting", "render_value", "year_suffix_text", "splice", "SPLICE"]

@@ -16,8 +16,9 @@ fonts, affixes outside quotes).
 
 from __future__ import annotations
 
+from .markup import parse_markup
 from .richtext import (Span, add_delimiters, concat, drop_start, fix_punct, is_empty,
-                       map_text, parse_markup, plain)
+                       map_text, plain)
 from .textcase import apply_case
 
 __all__ = ["Formatting", "EMPTY", "Lit", "Fmt", "Tag", "render", "formatted", "text_of",

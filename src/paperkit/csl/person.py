@@ -237,7 +237,8 @@ def initialize(given: str, initialize_with: str, make_initials: bool, hyphen: bo
 def _initialize_rich(given: str, initialize_with: str, make_initials: bool,
                      hyphen: bool) -> list:
     """Return initials of a given name holding markup ("<b>John</b> Q." → "<b>J.</b> Q.")."""
-    from .richtext import Span, parse_markup, plain
+    from .markup import parse_markup
+    from .richtext import Span, plain
 
     out: list = []
     previous_ends_space = False
