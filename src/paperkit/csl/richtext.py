@@ -4,9 +4,10 @@ A rich text is a list of pieces; a piece is a ``str`` or a :class:`Span` (a kind
 children, and for links and divs an argument). The kinds are those of CSL-JSON's in-field
 markup (``<i>``, ``<b>``, ``<sc>``, ``<sup>``, ``<sub>``, ``<span class="nocase">``, quotes)
 plus what styles add: ``normal`` (font-style normal), ``underline``, ``nodecor``,
-``baseline``, ``div`` and ``link``. Italics, bold and small caps "flip-flop": inside an
-italic span, italic prints as roman; the writers see the result of that through
-:func:`resolve_flipflop`.
+``baseline``, ``div`` (display) and ``link``, and what the processor marks: ``item`` (one
+cite, its argument the work's id) and ``affix`` (a cite's own prefix or suffix). Italics,
+bold and small caps "flip-flop": inside an italic span, italic prints as roman; the
+printers (:mod:`~paperkit.csl.html`, ``transforms.csl_richtext``) resolve that.
 
 Functions here are small and allocation-light: the engine calls them for every piece of
 every entry.
