@@ -54,7 +54,8 @@ def assemble(proc: Processor, citation: CitationInput, cites: list[Any]) -> Cita
             node = names_only(node)
         if node is None:
             continue
-        if style.is_note and (not item.prefix or _ends_sentence(item.prefix)):
+        if style.is_note and ((index == 0 and not item.prefix) or
+                              (item.prefix and _ends_sentence(item.prefix))):
             node = _capitalize_initial_term(node)
         node = Tag("item", (mode, item.id), node)
         if item.prefix or item.suffix:

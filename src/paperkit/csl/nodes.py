@@ -8,6 +8,8 @@ are built once per style (and per context of inherited name options) by
 
 from __future__ import annotations
 
+import re
+
 from .context import Ctx
 from .numbers import format_number, is_numeric, is_plural, page_range
 from .output import EMPTY, Fmt, Formatting, Lit, Tag, add_formatting, formatted
@@ -261,6 +263,8 @@ class Label:
             value = ctx.locator
             if not value:
                 return None
+            if ctx.label is None and re.match(r"^\s|^[^\W\d]+\. ", value):
+                return None  # "vol. 1, fol. 186" names its own parts
             term = ctx.label or "page"
             if term in ("sub verbo", "sub-verbo"):  # CSL 1.0.1 and 1.0.2 names
                 term = "sub-verbo" if ctx.locale.find("sub-verbo") else "sub verbo"

@@ -78,6 +78,7 @@ def format_number(value: str, form: str, locale: Locale, gender: str = "") -> st
 
 
 _ROMAN = re.compile(r"^[ivxlcdm]+$|^[IVXLCDM]+$")
+_PIECES = re.compile(r"\s*[,;&\u2013-]\s*|\s+")
 
 
 @lru_cache(maxsize=4096)
@@ -86,11 +87,11 @@ def is_plural(value: str) -> bool:
     "i-ix", "2, Spring"; not "Michaelson-Morely")."""
     if "\\-" in value:
         return False
-    pieces = [p for p in split_numbers(value) if p.strip() and not _TOKENS.fullmatch(p)]
-    # several pieces, one of them a number: "3-5", "2, 4", "i-ix", "2, Spring" (pandoc
-    # counts the last too); words alone ("Michaelson-Morely") are one name
-    return len(pieces) > 1 and any(any(c.isdigit() for c in p) or _ROMAN.match(p.strip())
-                                   for p in pieces)
+    pieces = [p for p in _PIECES.split(value) if p]
+    numbers = sum(1 for p in pieces if any(c.isdigit() for c in p) or _ROMAN.match(p))
+    # two numbers ("3-5", "2, 4", "213 et 235", "i-ix"), or a number listed with more
+    # ("2, Spring", as pandoc counts it); words alone ("Michaelson-Morely") are one name
+    return numbers > 1 or (numbers == 1 and len(pieces) > 1 and "," in value)
 
 
 def page_range(value: str, fmt: str | None, delimiter: str) -> str:

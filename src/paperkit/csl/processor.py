@@ -227,7 +227,7 @@ class Processor:
         first_note: dict[str, int] = {}
         last_note: dict[str, int] = {}
         # per sequence: the last cite (id, locator, unit, citation number)
-        chain_last: dict[str, tuple[str, str | None, tuple, int]] = {}
+        chain_last: dict[str, tuple[str, str | None, tuple, int, str | None]] = {}
         unit_ids: dict[tuple, list[str]] = {}
         sizes: dict[int, int] = {}
         out: list[list[_Cite]] = []
@@ -254,7 +254,7 @@ class Processor:
                         position.add(NEAR_NOTE)
                     previous = chain_last.get(chain)
                     if previous is not None and previous[0] == item.id:
-                        _, prev_locator, prev_unit, prev_number = previous
+                        _, prev_locator, prev_unit, prev_number, prev_label = previous
                         if index > 1:
                             immediate = prev_number == number
                         elif prev_unit == unit:
@@ -264,7 +264,8 @@ class Processor:
                         if immediate:
                             if item.locator is None and prev_locator is None:
                                 position.add(IBID)
-                            elif item.locator is not None and item.locator != prev_locator:
+                            elif item.locator is not None and (
+                                    item.locator != prev_locator or item.label != prev_label):
                                 position.update((IBID, IBID_WITH_LOCATOR))
                             elif item.locator is not None:
                                 position.add(IBID)
@@ -273,7 +274,7 @@ class Processor:
                 cite.position = frozenset(position)
                 if item.mode != "author-only":
                     last_note[item.id] = note
-                    chain_last[chain] = (item.id, item.locator, unit, number)
+                    chain_last[chain] = (item.id, item.locator, unit, number, item.label)
                     unit_ids.setdefault(unit, []).append(item.id)
             out.append(group)
         return out
