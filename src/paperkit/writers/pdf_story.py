@@ -37,6 +37,7 @@ from .pdf_math import math_markup
 from .pdf_mathtext import MathFlowable, MathParagraph as Paragraph, layout_math
 from .pdf_styles import Styles
 from .pdf_tables import column_widths
+from .pdf_title import TitleBlock
 
 __all__ = ["StoryBuilder", "anchors_of"]
 
@@ -90,7 +91,7 @@ class _Box:
     numbers: int = 0
 
 
-class StoryBuilder:
+class StoryBuilder(TitleBlock):
     """Builds the flowables of one paper; collects its footnotes in `store`."""
 
     def __init__(self, paper: Paper, template: Template, styles: Styles, store: NoteStore
@@ -121,128 +122,6 @@ class StoryBuilder:
         out.extend(self._bibliography())
         out.append(NotesFlush())
         return out
-
-    def _title_block(self) -> list[Flowable]:
-        """Return the title block, abstract and keywords as the template lays them out.
-
-        ``title_layout``: ``header`` puts them atop page 1; ``cover`` puts the title block
-        in a band of the accent colour; ``page`` starts it three body lines below the top
-        margin and ends the page after it. ``abstract_style``: ``plain`` follows the title
-        block, ``box`` sets abstract and keywords in a filled box with an accent rule, and
-        ``page`` gives them a page of their own.
-        """
-        t, s = self.template, self.styles
-        cover = t.title_layout == "cover"
-        head = self._title_head(cover)
-        summary = self._summary(t.abstract_style == "box")
-        out: list[Flowable] = []
-        if head and cover:
-            out.append(self._filled_box(head, t.accent_color, 6 * mm))
-            out.append(Spacer(0, s.body.fontSize))
-        elif head and t.title_layout == "page":
-            # APA: the title "three to four lines down" from the top margin
-            out.append(Spacer(0, 3 * t.fonts.size * t.fonts.line_spacing))
-            out.extend(head)
-        else:
-            out.extend(head)
-        if summary and t.abstract_style == "page":
-            if out:
-                out.append(PageBreak())
-            return out + summary + [PageBreak()]
-        if summary and t.abstract_style == "box":
-            box = self._filled_box(summary, t.box_color, 3.5 * mm, rule=t.accent_color)
-            box.spaceBefore = 6
-            out.append(box)
-        else:
-            out.extend(summary)
-        if out and not cover:
-            out.append(Spacer(0, s.body.fontSize))
-        if t.title_layout == "page" and out:
-            out.append(PageBreak())
-        return out
-
-    def _title_head(self, white: bool) -> list[Flowable]:
-        """Return the title, subtitle, authors, affiliations, e-mails and date paragraphs
-        (in white for a cover band)."""
-        paper, s = self.paper, self.styles
-
-        def look(style: ParagraphStyle) -> ParagraphStyle:
-            if not white:
-                return style
-            return self._derived_style(style, textColor=colors.white)
-
-        out: list[Flowable] = []
-        if paper.title:
-            out.append(Paragraph(inline_markup(paper.title, self._context(s.title.fontSize)),
-                                 look(s.title)))
-        if paper.subtitle:
-            out.append(Paragraph(inline_markup(paper.subtitle,
-                                               self._context(s.subtitle.fontSize)),
-                                 look(s.subtitle)))
-        block = layout.author_block(paper)
-        if block.names:
-            names = [text_markup(name, self.ctx) + (f"<super>{mark}</super>" if mark else "")
-                     for name, mark in block.names]
-            out.append(Paragraph(", ".join(names), look(s.authors)))
-        for mark, affiliation in block.affiliations:
-            prefix = f"<super>{mark}</super>" if mark else ""
-            out.append(Paragraph(prefix + text_markup(affiliation, self.ctx),
-                                 look(s.affiliation)))
-        if block.emails:
-            links = [f'<a href="mailto:{text_markup(e, self.ctx)}">{text_markup(e, self.ctx)}'
-                     "</a>" for e in block.emails]
-            out.append(Paragraph(", ".join(links), look(s.affiliation)))
-        if paper.date:
-            out.append(Paragraph(text_markup(paper.date, self.ctx), look(s.date)))
-        return out
-
-    def _summary(self, boxed: bool) -> list[Flowable]:
-        """Return the abstract (with its label) and the keywords line; `boxed` sets them
-        for a box: the label in the box-label style and no side indents."""
-        paper, s = self.paper, self.styles
-        out: list[Flowable] = []
-        abstract, keywords = s.abstract, s.keywords
-        if boxed:
-            abstract = self._derived_style(abstract, leftIndent=0, rightIndent=0)
-            keywords = self._derived_style(keywords, leftIndent=0, rightIndent=0)
-        if paper.abstract:
-            label = s.box_label if boxed and s.box_label is not None else s.abstract_label
-            out.append(Paragraph(text_markup(self.template.abstract_label, self.ctx), label))
-            out.extend(self._blocks(paper.abstract, _Box(abstract)))
-        if paper.keywords:
-            words = text_markup(", ".join(paper.keywords), self.ctx)
-            label = text_markup(self.template.keywords_label, self.ctx)
-            out.append(Paragraph(f"<b>{label}:</b> {words}", keywords))
-        return out
-
-    def _filled_box(self, content: list[Flowable], fill: str, padding: float,
-                    rule: str | None = None) -> Table:
-        """Return `content` in a text-wide one-cell table filled with `fill`, padded by
-        `padding` points, with a 2 pt rule of colour `rule` on its left edge if given."""
-        commands: list[tuple] = [
-            ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(fill)),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), padding),
-            ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-            ("TOPPADDING", (0, 0), (-1, -1), padding),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
-            ("FONT", (0, 0), (-1, -1), self.styles.body.fontName, self.styles.body.fontSize),
-        ]
-        if rule is not None:
-            commands.append(("LINEBEFORE", (0, 0), (0, -1), 2, colors.HexColor(rule)))
-        box = Table([[content]], colWidths=[self.text_width], hAlign="LEFT")
-        box.setStyle(TableStyle(commands))
-        return box
-
-    def _derived_style(self, style: ParagraphStyle, **changes: object) -> ParagraphStyle:
-        """Return `style` with `changes` (cached by name and changes)."""
-        key = (style.name, "derived", tuple(sorted(changes.items(), key=lambda kv: kv[0])))
-        found = self._derived.get(key)
-        if found is None:
-            found = ParagraphStyle(f"{style.name}-{len(self._derived)}", parent=style,
-                                   **changes)
-            self._derived[key] = found
-        return found
 
     # ------------------------------------------------------------------ sections
 
@@ -354,6 +233,10 @@ class StoryBuilder:
         if ctx.tall_math:
             style = ParagraphStyle(f"{style.name}-tall", parent=style, autoLeading="max")
         return Paragraph(markup, style, **kwargs)
+
+    def _abstract_box(self, style: ParagraphStyle) -> _Box:
+        """Return the box the abstract's blocks go in, with paragraph style `style`."""
+        return _Box(style)
 
     def _blocks(self, blocks: list[Block], box: _Box, after_heading: bool = False
                 ) -> list[Flowable]:
