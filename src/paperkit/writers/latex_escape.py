@@ -94,6 +94,10 @@ _SUBSTITUTES: dict[str, str] = {
     "\u2002": r"\enspace{}",
     "\u2003": r"\quad{}",
     "\u200b": r"\hspace{0pt}",  # zero-width space: a break point
+    # Modifier-letter apostrophes (Uzbek Latin "Oʻzbekiston", Hawaiian ʻokina): the quote
+    # marks look the same, and T1 has those.
+    "\u02bb": r"\textquoteleft{}",
+    "\u02bc": r"\textquoteright{}",
 }
 
 #: Code-point ranges pdflatex sets with utf8 + T1 + TS1 (textcomp) and the TeX Gyre fonts.
