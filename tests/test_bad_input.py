@@ -245,4 +245,5 @@ def test_nothing_written_when_a_later_paper_is_invalid(folder, tmp_path):
     assert status == 2
     assert Path("out/p/paper.tex").is_file()
     assert not Path("out/q").exists()
-    assert err.startswith("q/paper.md:3:1: error PK101: ")
+    assert err == ("q/paper.md:2:9: error PK101: front matter is not valid YAML: expected "
+                   "the node content, but found '<stream end>'\n")
