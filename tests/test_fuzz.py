@@ -320,3 +320,49 @@ def test_fuzzed_tex_compiles_with_pdflatex(paper):
     assert (folder / "paper.pdf").stat().st_size > 1000
     COMPILED.append(folder.name)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------- found inputs
+
+def _xfail(bug: int, what: str):
+    return pytest.mark.xfail(strict=True, reason=f"issue6-bugs.md #{bug}: {what}")
+
+
+FOUND = [
+    pytest.param(b"---\ntitle: F\n---\nText.[^1]\n\n[^1]: ![cap](fig.png)\n", None,
+                 marks=_xfail(12, "a figure in a footnote crashes the PDF writer"),
+                 id="figure-in-footnote"),
+    pytest.param(("---\ntitle: F\n---\n" + "".join(f"w{i}[^{i}] " for i in range(500))
+                  + "\n\n" + "".join(f"[^{i}]: n{i}\n" for i in range(500))).encode(), None,
+                 marks=_xfail(13, "500 notes of one paragraph do not fit its page"),
+                 id="500-notes-in-a-paragraph"),
+    pytest.param(b"---\ntitle: F\nnocite: '@*'\n---\nx\n",
+                 "@book{a, author={Doe \\let\\y\\input, Ann}, title={x\\input}, year=2020}\n",
+                 marks=_xfail(8, "\\input at the end of a .bib value crashes the decoder"),
+                 id="input-at-end-of-bib-value"),
+    pytest.param(b"---\ntitle: F\n---\n| " + b"word " * 1500 + b"|\n|---|\n| y |\n", None,
+                 marks=_xfail(11, "a table cell taller than a page"), id="tall-table-cell"),
+    # fixed or never broken: kept so they stay that way
+    pytest.param(b"---\ntitle: F\n---\n- ![cap](fig.png){#fig:a}\n\nSee @fig:a.\n", None,
+                 id="figure-in-list"),
+    pytest.param(b"---\ntitle: F\n---\n| ![x](fig.png) |\n|---|\n| y |\n", None,
+                 id="figure-in-table-cell"),
+    pytest.param(b"---\ntitle: F\n---\n# [^1]\n\n[^1]: note\n", None, id="heading-is-a-note"),
+    pytest.param(b"---\ntitle: F\n---\n" + b"*" * 30 + b"x" + b"*" * 30 + b"\n", None,
+                 id="deep-emphasis"),
+    pytest.param(b"---\ntitle: F\n---\n" + b"[" + b"; ".join([b"@a"] * 300) + b"]\n",
+                 "@book{a, author={Doe, J.}, title={T}, publisher={P}, year=2020}\n",
+                 id="300-citations-in-one"),
+]
+
+
+@pytest.mark.parametrize("source, bib", FOUND)
+def test_found_inputs(source, bib):
+    """Inputs the exploration runs turned up: built in all three formats, or refused with
+    one line; never an internal error."""
+    result = build_one(next(_COUNTER), source, bib)
+    if result is not None and result.written:
+        import docx
+        names = {p.name: p for p in result.paths}
+        docx.Document(names["paper.docx"])
+        assert names["paper.pdf"].read_bytes().startswith(b"%PDF-")
