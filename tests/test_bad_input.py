@@ -115,6 +115,12 @@ CASES = [
          {"paper.md": HEAD + b"- item\n\n  ![A map](maps/map.png)\n"},
          "p/paper.md:6:3: error PK104: image not found: maps/map.png; put the image in the "
          "paper's folder or correct its path"),
+    Case("empty-image-path", {"paper.md": HEAD + b"Text.\n\n![A map]()\n"},
+         "p/paper.md:6:1: error PK104: image not found: (no file name given); write the "
+         "image's file name"),
+    Case("image-url", {"paper.md": HEAD + b"![Remote](https://example.org/a.png)\n"},
+         "p/paper.md:4:1: error PK104: image not found: https://example.org/a.png; paperkit "
+         "never downloads files: save it in the paper's folder and give its relative path"),
     Case("unknown-template", {"paper.md": b"---\ntitle: A\ntemplate: artcle\n---\nText.\n"},
          "p/paper.md:3:1: error PK106: unknown template 'artcle' (did you mean 'article'?)"),
     Case("missing-template-folder",
@@ -247,3 +253,11 @@ def test_nothing_written_when_a_later_paper_is_invalid(folder, tmp_path):
     assert not Path("out/q").exists()
     assert err == ("q/paper.md:2:9: error PK101: front matter is not valid YAML: expected "
                    "the node content, but found '<stream end>'\n")
+
+
+def test_an_image_name_with_a_colon_is_a_file(folder):
+    write(folder, {"paper.md": HEAD + b"![Fig](a:b.png)\n", "a:b.png": png()})
+    status, out, err = run(["build", "p", "--out", "out", "--to", "docx"])
+    assert status == 0, err
+    import docx
+    assert len(docx.Document("out/p/paper.docx").inline_shapes) == 1

@@ -26,8 +26,8 @@ from .walk import iter_inlines
 
 __all__ = ["confine", "resolve_image", "read_image", "check_images", "iter_figures"]
 
-# "https://...", "ftp://...", "data:..." (but not a Windows drive letter such as "C:\x")
-_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+:")
+# "https://...", "ftp://...", "data:...", "file:..." (a plain name may hold a colon)
+_URL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://|(data|file|javascript|mailto):)", re.I)
 
 
 def confine(name: str, base: str | os.PathLike[str], pos: Pos | None, what: str,
@@ -39,6 +39,9 @@ def confine(name: str, base: str | os.PathLike[str], pos: Pos | None, what: str,
     of file) for a URL, a path outside the allowed folders, or a file that does not exist
     (`missing` is then added to the message).
     """
+    if not name.strip():
+        raise InputError.make("PK104", pos, what=what, path="(no file name given)",
+                              hint=f"; write the {what}'s file name")
     if _URL.match(name):
         raise InputError.make("PK104", pos, what=what, path=name,
                               hint="; paperkit never downloads files: save it in the paper's "
