@@ -71,11 +71,21 @@ class _Builder:
         self.code = code
         self.error_class = error_class
         self.constructor = yaml.SafeLoader(b"")
+        self.seen: set[int] = set()
 
     def pos(self, node: yaml.Node) -> Pos:
         return Pos(self.file, node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
 
     def build(self, node: yaml.Node, path: tuple[str, ...]) -> Any:
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            # The composer hands an alias back as the anchored node itself: a second visit
+            # is an alias. Refusing them stops "billion laughs" expansion before it starts.
+            if id(node) in self.seen:
+                raise self.error_class.make(
+                    self.code, Pos(self.file, self.pos(node).line, 1),
+                    detail="YAML anchors and aliases (&name, *name) are not allowed here; "
+                           "write the value out")
+            self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             self.constructor.flatten_mapping(node)

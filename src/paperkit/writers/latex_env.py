@@ -16,7 +16,7 @@ Python and hands the template finished pieces.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -46,6 +46,22 @@ def finalize(value: Any) -> str:
     return escape(str(value))
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A file loader that refuses a template whose real path (symlinks followed) leaves its
+    search folders: a template from a stranger can hold ``leak.tex -> ~/.ssh/id_rsa``."""
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str | None, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if filename is not None:
+            real = Path(filename).resolve()
+            roots = [Path(folder).resolve() for folder in self.searchpath]
+            if not any(real == root or root in real.parents for root in roots):
+                raise jinja2.TemplateNotFound(
+                    f"{template} (it lies outside the template folder, through a link)")
+        return source, filename, uptodate
+
+
 def make_environment(folders: Sequence[Path]) -> SandboxedEnvironment:
     """Return the sandboxed, strict, escaping Jinja environment loading from `folders`.
 
@@ -53,7 +69,7 @@ def make_environment(folders: Sequence[Path]) -> SandboxedEnvironment:
     (or partial) uses the one of the template it extends.
     """
     return SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders], encoding="utf-8"),
+        loader=_ConfinedLoader([str(f) for f in folders], encoding="utf-8"),
         undefined=jinja2.StrictUndefined,
         finalize=finalize,
         autoescape=False,
