@@ -80,6 +80,10 @@ def _text_context():  # type: ignore[no-untyped-def]
         MacroTextSpec("textsuperscript", _wrap("sup")),
         MacroTextSpec("textsubscript", _wrap("sub")),
         MacroTextSpec(",", "\u2009"), MacroTextSpec("thinspace", "\u2009"),
+        # A .bib value never reads files: \input and friends print nothing (pylatexenc
+        # would otherwise try to read them, and crashes when the argument is missing).
+        MacroTextSpec("input", ""), MacroTextSpec("include", ""),
+        MacroTextSpec("InputIfFileExists", ""), MacroTextSpec("includeonly", ""),
     ])
     return db
 
