@@ -112,7 +112,9 @@ def good_bib(draw) -> str:
             value = "".join(draw(st.lists(st.one_of(
                 st.sampled_from(["Doe, J.", " and ", "Roe", "{NATO}", "{\\\"o}", "2020",
                                  "1--2", "x", "\\emph{y}", "Ü", "&", "%", "$", "~", "--",
-                                 "{", "}", "\\&", "10.1/x", "https://e.org/a_b"]),
+                                 "{", "}", "\\&", "10.1/x", "https://e.org/a_b", "\\verb",
+                                 "\\url{https://e.org}", "\\'e", "\\emph", "\\input{x}",
+                                 "{\\sc y}", "\\c{c}", "#", "_", "^"]),
                 _text_no_braces), max_size=6)))
             # balance braces so the entry parses; odd values reach the decoders
             value = value.replace("{", "(").replace("}", ")") \
@@ -120,6 +122,38 @@ def good_bib(draw) -> str:
             fields.append(f"  {name} = {{{value}}}")
         entries.append(f"@{kind}{{{key},\n" + ",\n".join(fields) + "\n}\n")
     return "\n".join(entries)
+
+
+#: Reported bugs (/work/notes/issue6-bugs.md) the fuzzers keep meeting: (exception type,
+#: the paperkit module it escaped from) -> bug number. An example that hits one is counted
+#: (an ``event``) instead of failing, so the run goes on looking for new bugs; each has a
+#: strict-xfail case below (``FOUND``, ``BIB_FOUND``) that fails once it is fixed: then
+#: drop its line here.
+KNOWN_BUGS: dict[tuple[str, str], int] = {
+    ("IndexError", "bibliography/latex_text.py"): 16,
+    ("KeyError", "bibliography/latex_text.py"): 16,
+}
+
+
+def known_bug(exc: BaseException) -> int | None:
+    """Return the number of the reported bug `exc` is, if it is one."""
+    import traceback
+    frames = [f.filename.replace("\\", "/") for f in traceback.extract_tb(exc.__traceback__)]
+    inner = next((f.split("/paperkit/", 1)[1] for f in reversed(frames) if "/paperkit/" in f),
+                 "")
+    if isinstance(exc, PaperkitError) and exc.diagnostic.code == "PK110" and \
+            any("\n" in str(d) for d in exc.diagnostics):
+        return 15
+    return KNOWN_BUGS.get((type(exc).__name__, inner))
+
+
+def tolerate_known(exc: BaseException) -> bool:
+    """Count `exc` and return True when it is a reported bug; False otherwise."""
+    number = known_bug(exc)
+    if number is None:
+        return False
+    event(f"known bug #{number}")
+    return True
 
 
 def assert_one_line_error(exc: PaperkitError, *files: str) -> None:
@@ -148,7 +182,11 @@ def read(raw: bytes) -> Paper:
 def test_reader_raises_only_paperkit_errors(raw):
     try:
         paper = read(raw)
-    except PaperkitError as exc:
+    except Exception as exc:
+        if tolerate_known(exc):
+            return
+        if not isinstance(exc, PaperkitError):
+            raise
         event(f"refused {exc.diagnostic.code}")
         assert_one_line_error(exc, "paper.md", ".bib", ".csl", "template.yaml")
         return
@@ -177,7 +215,11 @@ def test_bibtex_loader_raises_only_paperkit_errors(text):
     log = Log()
     try:
         references = parse_bibtex(text, file="refs.bib", log=log)
-    except PaperkitError as exc:
+    except Exception as exc:
+        if tolerate_known(exc):
+            return
+        if not isinstance(exc, PaperkitError):
+            raise
         event(f"refused {exc.diagnostic.code}")
         assert_one_line_error(exc, "refs.bib")
         return
@@ -214,7 +256,11 @@ def test_check_raises_only_paperkit_errors(source, bib):
     write_paper(folder, source, bib)
     try:
         report = check(load(folder))
-    except PaperkitError as exc:
+    except Exception as exc:
+        if tolerate_known(exc):
+            return
+        if not isinstance(exc, PaperkitError):
+            raise
         event(f"refused {exc.diagnostic.code}")
         assert_one_line_error(exc)
         return
@@ -243,7 +289,8 @@ def small_papers(draw) -> tuple[bytes, str | None]:
     return text.encode("utf-8"), draw(st.one_of(st.none(), good_bib()))
 
 
-def build_one(index: int, source: bytes, bib: str | None, formats=("pdf", "docx", "tex")):
+def build_one(index: int, source: bytes, bib: str | None, formats=("pdf", "docx", "tex"),
+              tolerate: bool = True):
     import paperkit
     from paperkit.options import BuildOptions
     folder = BUILD_DIR / "src" / "p"
@@ -252,7 +299,11 @@ def build_one(index: int, source: bytes, bib: str | None, formats=("pdf", "docx"
         paper = paperkit.load(folder)
         result = paperkit.build(paper, formats, out=BUILD_DIR / "out" / str(index),
                                 options=BuildOptions(source_date_epoch=0))
-    except PaperkitError as exc:
+    except Exception as exc:
+        if tolerate and tolerate_known(exc):
+            return None
+        if not isinstance(exc, PaperkitError):
+            raise
         assert_one_line_error(exc)
         return None
     assert result.exit_code in (0, 1, 2)
@@ -359,7 +410,7 @@ FOUND = [
 def test_found_inputs(source, bib):
     """Inputs the exploration runs turned up: built in all three formats, or refused with
     one line; never an internal error."""
-    result = build_one(next(_COUNTER), source, bib)
+    result = build_one(next(_COUNTER), source, bib, tolerate=False)
     if result is not None and result.written:
         import docx
         names = {p.name: p for p in result.paths}

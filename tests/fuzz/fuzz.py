@@ -29,6 +29,10 @@ with atheris.instrument_imports(include=["paperkit"]):
     import paperkit.native  # noqa: F401
     import paperkit.pipeline  # noqa: F401
     import paperkit.readers  # noqa: F401
+    import paperkit.transforms  # noqa: F401
+    import paperkit.writers.docx  # noqa: F401  (loaded lazily by the build otherwise,
+    import paperkit.writers.latex  # noqa: F401  and then not instrumented)
+    import paperkit.writers.pdf  # noqa: F401
 
 from targets import TARGETS  # noqa: E402
 

@@ -74,6 +74,8 @@ BIB = [
     "{NATO}", "\\url{https://e.org}", "\\href{a}{b}", "$x^2$", "$", "\\", "\\input", "\\input{x}",
     "\\write18{x}", "\\def", "~", "%", "&", "\\&", "_", "^", "^^5c", "\\c{c}", "\\v{s}",
     "{\\i}", "\\noopsort{a}", "Ünïcödé", "日本語", "\u202e", "x # y", "pre # \"q\" # {b}",
+    "\\verb", "\\verb|x|", "\\url", "\\emph", "\\href{", "\\textbf", "\\mbox{", "{\\sc x}",
+    "\\'", "\\\"", "\\c", "{\\\"{\\i}}", "\\`", "\\^", "\\~", "\\=", "\\.", "\\u", "\\H",
 ]
 
 _BAD = ("title: [a, b]\n", "title:\n", "author:\n  - affiliation: U\n", "author: {name: 1}\n",
