@@ -124,7 +124,7 @@ def good_bib(draw) -> str:
     return "\n".join(entries)
 
 
-#: Reported bugs (/work/notes/issue6-bugs.md) the fuzzers keep meeting: (exception type,
+#: Reported bugs (docs/issue6-bugs.md) the fuzzers keep meeting: (exception type,
 #: the paperkit module it escaped from) -> bug number. An example that hits one is counted
 #: (an ``event``) instead of failing, so the run goes on looking for new bugs; each has a
 #: strict-xfail case below (``FOUND``, ``BIB_FOUND``) that fails once it is fixed: then

@@ -86,12 +86,7 @@ def staging_folders(folder: Path) -> list[Path]:
 
 
 def build_into(source: Path, out: Path, epoch: int = 0) -> dict[str, bytes]:
-    # the environment too: reportlab reads SOURCE_DATE_EPOCH itself for the PDF's /ID
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    try:
-        result = paperkit.build(source, out=out, options=BuildOptions(source_date_epoch=epoch))
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
+    result = paperkit.build(source, out=out, options=BuildOptions(source_date_epoch=epoch))
     assert result.exit_code == 0 and result.written, result.report.diagnostics
     return snapshot(out / source.name)
 

@@ -8,7 +8,7 @@ read back: the words, entries and rows that went in must come out.
 
 Measured on the shared 2-core machine (time / peak RSS): 10 MB check 12-26 s / 150-190 MB;
 300 kB build of all three 7 s / 76 MB; 5,000 references pdf+tex about 30 s, docx about
-90 s / 186 MB (the docx writer's quadratic style lookups, /work/notes/issue6-bugs.md #5);
+90 s / 186 MB (the docx writer's quadratic style lookups, docs/issue6-bugs.md #5);
 2,000-row table pdf+tex 5 s / 73 MB, docx 23 s / 65 MB; 50-deep nesting 2.5 s / 67 MB.
 """
 

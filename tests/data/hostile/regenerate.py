@@ -142,9 +142,6 @@ def main() -> None:
         (folder / "references.bib").write_text(bib(bib_text), encoding="utf-8")
         (folder / "fig.png").write_bytes(PNG)
         prefix = name.replace("-", "")
-        # (a name part ending in \input crashes the .bib decoder, issue6-bugs.md #8; the
-        # tex-def case keeps it, this one must build to reach biber)
-        bib_text = bib_text.replace(r"\let\y\input ", r"\let\y\input\relax ")
         combined.append(bib(bib_text).replace("{art,", f"{{{prefix}art,")
                         .replace("{bk,", f"{{{prefix}bk,").replace("{inc,", f"{{{prefix}inc,")
                         .replace("{th,", f"{{{prefix}th,").replace("{tr,", f"{{{prefix}tr,")
