@@ -10,8 +10,9 @@ number of examples; inputs are glued from tests/fuzz/grammar.py's pieces of pape
 - the BibTeX loader: 2,000 .bib texts;
 - the pipeline: 2,000 papers with a .bib through ``check`` (numbering, citations in the
   paper's style, word counts), exit status only 0, 1 or 2;
-- the build: 300 papers written as docx, pdf and tex (the three writers cost ~0.3 s a
-  paper, so 2,000 would take ten minutes on the 2-core CI machine); every docx opens in
+- the build: 200 papers written as docx, pdf and tex (the three writers cost ~0.3 s a
+  paper, so 2,000 would take ten minutes on the 2-core CI machine; the pipeline target
+  above covers everything before the writers 2,000 times); every docx opens in
   python-docx, every PDF passes ``qpdf --check`` (checked in one batch at the end), every
   .tex ends its document; 20 of them compile with pdflatex (slow-marked).
 
@@ -20,6 +21,7 @@ Measured on the shared 2-core machine: see tests/fuzz/README.md.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import shutil
 import subprocess
@@ -169,7 +171,11 @@ def assert_one_line_error(exc: PaperkitError, *files: str) -> None:
 
 # ---------------------------------------------------------------------- the reader
 
-READER_DIR = Path(tempfile.mkdtemp(prefix="paperkit-fuzz-reader-"))
+# one scratch folder for the whole module, removed when the test process ends
+SCRATCH = Path(tempfile.mkdtemp(prefix="paperkit-fuzz-"))
+atexit.register(shutil.rmtree, SCRATCH, True)
+READER_DIR = SCRATCH / "reader"
+READER_DIR.mkdir()
 
 
 def read(raw: bytes) -> Paper:
@@ -245,7 +251,7 @@ def write_paper(folder: Path, source: bytes, bib: str | None) -> None:
         (folder / "references.bib").write_text(bib, encoding="utf-8")
 
 
-PIPE_DIR = Path(tempfile.mkdtemp(prefix="paperkit-fuzz-pipeline-"))
+PIPE_DIR = SCRATCH / "pipeline"
 
 
 @settings(max_examples=2000, **SETTINGS)
@@ -273,7 +279,7 @@ def test_check_raises_only_paperkit_errors(source, bib):
 
 # ---------------------------------------------------------------------- the build
 
-BUILD_DIR = Path(tempfile.mkdtemp(prefix="paperkit-fuzz-build-"))
+BUILD_DIR = SCRATCH / "build"
 BUILT_PDFS: list[Path] = []
 _COUNTER = itertools.count()
 
@@ -311,7 +317,7 @@ def build_one(index: int, source: bytes, bib: str | None, formats=("pdf", "docx"
     return result
 
 
-@settings(max_examples=300, **SETTINGS)
+@settings(max_examples=200, **SETTINGS)
 @given(small_papers())
 def test_build_writes_only_valid_outputs(paper):
     import docx
@@ -346,7 +352,7 @@ def test_every_fuzzed_pdf_passes_qpdf():
         if result.returncode != 0:        # 3 is "warnings": still a defect in our output
             bad.append((pdf.name, result.stdout[-300:] + result.stderr[-300:]))
     assert not bad, bad[:3]
-    assert len(BUILT_PDFS) >= 100, f"only {len(BUILT_PDFS)} fuzzed builds wrote outputs"
+    assert len(BUILT_PDFS) >= 80, f"only {len(BUILT_PDFS)} fuzzed builds wrote outputs"
 
 
 COMPILED: list[str] = []

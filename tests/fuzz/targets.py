@@ -9,6 +9,7 @@ line with a catalog code, is a finding: the target raises and atheris saves the 
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from grammar import BIB, BLOCKS, FRONT, INLINES
 
 WORK = Path(tempfile.mkdtemp(prefix="paperkit-atheris-"))
+atexit.register(shutil.rmtree, WORK, True)
 PAPER_PIECES = [*FRONT, *BLOCKS, *INLINES, "---\n", "---\n", "\n"]
 BIB_PIECES = BIB
 
