@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from .output import EMPTY, Fmt, Formatting, Lit, Tag, formatted, render
 from .richtext import drop_end, plain, quotes_inside
 from .markup import parse_markup
+from .collapse import names_only
 
 if TYPE_CHECKING:
     from .processor import Processor
@@ -69,28 +70,12 @@ def _suffix_inside(node: object, f: Formatting) -> object:
     return node
 
 
-def _first_names(node: object) -> Tag | None:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current is None:
-            continue
-        cls = current.__class__
-        if cls is Tag:
-            if current.kind == "names":
-                return current
-            stack.append(current.child)
-        elif cls is Fmt:
-            stack.extend(reversed(current.items))
-    return None
-
-
 def _substitute_authors(nodes: list[tuple[str, object]], text: str,
                         rule: str) -> list[tuple[str, object]]:
     out: list[tuple[str, object]] = []
     previous: Tag | None = None
     for ident, node in nodes:
-        names = _first_names(node)
+        names = names_only(node)
         if previous is not None and names is not None:
             new = _replace(node, names, previous, text, rule)
             if new is not None:
