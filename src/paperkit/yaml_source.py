@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError
+from .errors import InputError, PaperkitError
 from .model import Pos
 
 __all__ = ["YamlDoc", "load_yaml", "did_you_mean"]
@@ -37,7 +37,7 @@ class YamlDoc:
 
 
 def load_yaml(text: str, file: str, *, first_line: int = 1, error_code: str = "PK101",
-              error_class: type[InputError] = InputError) -> YamlDoc:
+              error_class: type[PaperkitError] = InputError) -> YamlDoc:
     """Return the YAML document in `text`, positions counted from `first_line` of `file`.
 
     Raises `error_class` (code `error_code`) naming the line and column for a syntax error, a

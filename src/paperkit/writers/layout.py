@@ -7,6 +7,7 @@ and affiliation lines, the running-header text and anchor names all come from he
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from ..model import Paper, Ref, Section
 from ..templates import Template
@@ -46,7 +47,7 @@ def display_number(number: str, scheme: str) -> str:
     if scheme == "1.1":
         return number
     parts = [int(p) for p in number.split(".")]
-    styles = [roman, _letters, str, lambda n: _letters(n).lower()]
+    styles: list[Callable[[int], str]] = [roman, _letters, str, lambda n: _letters(n).lower()]
     return ".".join(styles[min(i, 3)](p) for i, p in enumerate(parts))
 
 
