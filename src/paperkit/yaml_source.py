@@ -64,7 +64,7 @@ def load_yaml(text: str, file: str, *, first_line: int = 1, error_code: str = "P
 
 class _Builder:
     def __init__(self, file: str, offset: int, positions: dict[tuple[str, ...], Pos],
-                 code: str, error_class: type[InputError]) -> None:
+                 code: str, error_class: type[PaperkitError]) -> None:
         self.file = file
         self.offset = offset
         self.positions = positions
