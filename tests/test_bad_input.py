@@ -261,3 +261,14 @@ def test_an_image_name_with_a_colon_is_a_file(folder):
     assert status == 0, err
     import docx
     assert len(docx.Document("out/p/paper.docx").inline_shapes) == 1
+
+
+@pytest.mark.parametrize("latex, text", [
+    ("T \\verb", "T"), ("\\url", ""), ("x \\emph", "x"), ("\\textbf", ""),
+    ("\\href{u}{t}", "t"), ("\\frac{1}{2}", "1/2"), ("a \\& b \\verb", "a & b"),
+])
+def test_a_bib_macro_without_its_argument_is_text(latex, text):
+    """issue6-bugs.md #16: a macro at the very end of a .bib value has an empty argument
+    (pylatexenc raised IndexError/KeyError: an internal error)."""
+    from paperkit.bibliography.latex_text import decode_latex
+    assert decode_latex(latex) == text

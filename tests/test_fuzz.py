@@ -131,10 +131,7 @@ def good_bib(draw) -> str:
 #: (an ``event``) instead of failing, so the run goes on looking for new bugs; each has a
 #: strict-xfail case below (``FOUND``, ``BIB_FOUND``) that fails once it is fixed: then
 #: drop its line here.
-KNOWN_BUGS: dict[tuple[str, str], int] = {
-    ("IndexError", "bibliography/latex_text.py"): 16,
-    ("KeyError", "bibliography/latex_text.py"): 16,
-}
+KNOWN_BUGS: dict[tuple[str, str], int] = {}
 
 
 def known_bug(exc: BaseException) -> int | None:
@@ -433,11 +430,8 @@ BIB_FOUND = [
                  id="control-character-in-key"),
     pytest.param("@book{a, title={x\\input}, year=2020}\n",
                  id="input-at-end-of-value"),
-    pytest.param("@book{a, title={T \\verb}, year=2020}\n",
-                 marks=_xfail(16, "\\verb without its argument: IndexError in pylatexenc"),
-                 id="verb-at-end-of-value"),
+    pytest.param("@book{a, title={T \\verb}, year=2020}\n", id="verb-at-end-of-value"),
     pytest.param("@book{a, title={T \\emph}, author={Doe, A \\url}, year=2020}\n",
-                 marks=_xfail(16, "a macro without its argument: KeyError in the decoder"),
                  id="macro-at-end-of-value"),
     pytest.param("@book{a,\n  author = {Doe, J.}\n  title = {T},\n  year = 2020}\n",
                  id="missing-comma"),

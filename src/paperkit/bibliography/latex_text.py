@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
-from pylatexenc import latexwalker
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
-from pylatexenc.latex2text import get_default_latex_context_db as _text_context_db
-from pylatexenc.macrospec import MacroSpec
+# pylatexenc ships no type information
+from pylatexenc import latexwalker  # type: ignore[import-untyped]
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec  # type: ignore[import-untyped]
+from pylatexenc.latex2text import (
+    get_default_latex_context_db as _text_context_db)
+from pylatexenc.macrospec import MacroSpec  # type: ignore[import-untyped]
 
 __all__ = ["decode_latex", "decode_verbatim", "marked_text", "split_protected", "MARKS",
            "QUOTES", "plain"]
@@ -53,7 +56,7 @@ def _wrap(mark: str, arg: str = "%(1)s") -> str:
     return f"{open_}{arg}{close}"
 
 
-def _walker_context() -> latexwalker.LatexContextDb:
+def _walker_context() -> Any:
     db = latexwalker.get_default_latex_context_db()
     db.add_context_category("paperkit-bib", prepend=True, macros=[
         MacroSpec("noopsort", "{"), MacroSpec("href", "{{"), MacroSpec("mbox", "{"),
@@ -64,7 +67,7 @@ def _walker_context() -> latexwalker.LatexContextDb:
     return db
 
 
-def _text_context():  # type: ignore[no-untyped-def]
+def _text_context() -> Any:
     db = _text_context_db()
     db.add_context_category("paperkit-bib", prepend=True, macros=[
         MacroTextSpec("url", "%(1)s"), MacroTextSpec("doi", "%(1)s"),
@@ -88,10 +91,45 @@ def _text_context():  # type: ignore[no-untyped-def]
     return db
 
 
+_PLACEHOLDER = re.compile(r"%(?:\((\d+)\))?s|%%")
+
+
+class _BibNodes2Text(LatexNodes2Text):  # type: ignore[misc]  # pylatexenc is untyped
+    """pylatexenc's text converter, where a macro's missing argument is an empty one.
+
+    A .bib value may end in ``\\emph`` or ``\\href{x}``: pylatexenc's own %-formatting
+    raises KeyError for ``%(1)s`` there, and prints ``%s/%s`` literally for ``\\frac``.
+    """
+
+    def apply_simplify_repl(self, node: object, simplify_repl: object, what: str) -> str:
+        """Return the text of `node` by its replacement `simplify_repl`."""
+        if (callable(simplify_repl) or not isinstance(simplify_repl, str)
+                or "%" not in simplify_repl or len(simplify_repl) == 1
+                or not node.isNodeType(latexwalker.LatexMacroNode)):  # type: ignore[attr-defined]
+            return str(super().apply_simplify_repl(node, simplify_repl, what))
+        argd = node.nodeargd  # type: ignore[attr-defined]
+        args = [str(self._groupnodecontents_to_text(arg))
+                for arg in (argd.argnlist if argd is not None and argd.argnlist else [])]
+        sequential = iter(args)
+
+        def fill(match: re.Match[str]) -> str:
+            if match.group(0) == "%%":
+                return "%"
+            if match.group(1) is None:
+                return next(sequential, "")
+            index = int(match.group(1)) - 1
+            return args[index] if index < len(args) else ""
+
+        return _PLACEHOLDER.sub(fill, simplify_repl)
+
+
 _WALKER_DB = _walker_context()
 # keep_comments: a bare % in a bibliography value is text (a URL, "100%"), not a comment.
-_TO_TEXT = LatexNodes2Text(latex_context=_text_context(), math_mode="text", keep_comments=True,
-                           strict_latex_spaces=False)
+_TO_TEXT = _BibNodes2Text(latex_context=_text_context(), math_mode="text", keep_comments=True,
+                          strict_latex_spaces=False)
+# The fallback when pylatexenc cannot parse a value (``\verb`` at its very end): commands
+# dropped, escaped specials kept, braces removed. A value is text, never an internal error.
+_COMMAND = re.compile(r"\\(?:([A-Za-z@]+)\s*|([^A-Za-z@]))")
 
 
 def _prepare(latex: str) -> str:
@@ -151,9 +189,23 @@ def _math_to_text(text: str) -> str:
 
 
 def _decode_nodes(latex: str) -> str:
-    walker = latexwalker.LatexWalker(latex, latex_context=_WALKER_DB, tolerant_parsing=True)
-    nodes, _, _ = walker.get_latex_nodes()
-    return _TO_TEXT.nodelist_to_text(nodes)
+    try:
+        walker = latexwalker.LatexWalker(latex, latex_context=_WALKER_DB,
+                                         tolerant_parsing=True)
+        nodes, _, _ = walker.get_latex_nodes()
+        return str(_TO_TEXT.nodelist_to_text(nodes))
+    except (IndexError, KeyError, ValueError, TypeError, latexwalker.LatexWalkerError):
+        # pylatexenc's own parser errors on truncated input (``\\verb`` with nothing after)
+        return _rough_text(latex)
+
+
+def _rough_text(latex: str) -> str:
+    """Return `latex` with its commands dropped and its braces removed.
+
+    ``\\&`` keeps the ``&``; a word command (``\\verb``, ``\\emph``) prints nothing.
+    """
+    text = _COMMAND.sub(lambda m: m.group(2) or "", latex)
+    return text.replace("{", "").replace("}", "")
 
 
 @lru_cache(maxsize=8192)
