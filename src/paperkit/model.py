@@ -19,15 +19,17 @@ Design notes (after pandoc-types' ``Definition.hs``):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from pathlib import Path
+from typing import Any, Literal, Protocol, Union, cast
 
 __all__ = [
     "Pos", "Text", "Emph", "Strong", "Code", "Link", "Math", "LineBreak", "SmallCaps",
     "Superscript", "Subscript", "CiteItem", "Cite", "Note", "Ref", "Inline",
     "Paragraph", "BulletList", "OrderedList", "BlockQuote", "Table", "Figure", "CodeBlock",
     "MathBlock", "ThematicBreak", "Block", "Section", "Author", "WordLimit", "Limits",
-    "Reference", "BibEntry", "Paper", "Align", "CiteMode", "RefKind",
+    "Reference", "BibEntry", "Paper", "Align", "CiteMode", "RefKind", "SupportsToDict",
 ]
 
 
@@ -54,9 +56,55 @@ def _inlines(value: Any) -> list[Inline]:
     return [Text(v) if isinstance(v, str) else v for v in value]
 
 
+def _cell(value: Any, fmt: str | Callable[[Any], str] | None = None) -> list[Inline]:
+    """Return a table cell from a Python value: inlines stay, ``None`` is empty, else text."""
+    if value is None:
+        return []
+    if fmt is not None:
+        return [Text(fmt(value) if callable(fmt) else fmt.format(value))]
+    if isinstance(value, str):
+        return _inlines(value)
+    if isinstance(value, list):
+        return _inlines(value)
+    if isinstance(value, (Text, Emph, Strong, SmallCaps, Superscript, Subscript, Code, Link,
+                          Math, LineBreak, Cite, Note, Ref)):
+        return [value]
+    return [Text(str(value))]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _column_align(values: list[Any]) -> Align:
+    """Return ``right`` for a column of numbers (empty cells allowed), else ``default``."""
+    numbers = [v for v in values if v is not None]
+    return "right" if numbers and all(_is_number(v) for v in numbers) else "default"
+
+
 def _coerce(obj: Any, *names: str) -> None:
     for name in names:
         object.__setattr__(obj, name, _inlines(getattr(obj, name)))
+
+
+class SupportsToDict(Protocol):
+    """A pandas-style table: ``to_dict("records")`` returns a list of row dicts."""
+
+    def to_dict(self, orient: Literal["records"]) -> Sequence[Mapping[str, Any]]: ...
+
+
+_MAGIC = ((b"\x89PNG", ".png"), (b"\xff\xd8", ".jpg"), (b"GIF8", ".gif"), (b"%PDF", ".pdf"))
+
+
+def _image_suffix(data: bytes) -> str:
+    """Return the file suffix for image bytes (``.png`` when nothing else matches)."""
+    for magic, suffix in _MAGIC:
+        if data.startswith(magic):
+            return suffix
+    head = data[:512].lstrip()
+    if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in data[:4096]):
+        return ".svg"
+    return ".png"
 
 
 # --------------------------------------------------------------------------- inlines
@@ -300,6 +348,77 @@ class Table:
         if not self.align:
             object.__setattr__(self, "align", ["default"] * len(self.header))
 
+    @classmethod
+    def from_rows(cls, rows: Iterable[Sequence[Any]], header: Sequence[Any] | None = None, *,
+                  caption: str | list[Inline] = "", label: str | None = None,
+                  align: Sequence[Align] | None = None) -> Table:
+        """Return a table of `rows` (sequences of cell values) under `header`.
+
+        Without `header`, the first row is the header. A cell may be a ``str``, a number (shown
+        with ``str()``), ``None`` (empty), an inline or a list of inlines. Columns whose
+        cells are all numbers are right-aligned unless `align` says otherwise::
+
+            >>> table = Table.from_rows([["Kazakhstan", 19.8], ["Uzbekistan", 36.0]],
+            ...                         header=["Country", "Population (m)"], caption="People")
+            >>> table.rows[1]
+            [[Text(text='Uzbekistan')], [Text(text='36.0')]]
+            >>> table.align
+            ['default', 'right']
+        """
+        body = [list(row) for row in rows]
+        if header is None:
+            if not body:
+                raise ValueError("Table.from_rows: no rows and no header")
+            header, body = body[0], body[1:]
+        width = len(header)
+        body = [row + [None] * (width - len(row)) for row in body]
+        columns = [[row[i] for row in body] for i in range(width)]
+        aligns = list(align) if align is not None else [_column_align(c) for c in columns]
+        return cls([_cell(h) for h in header], [[_cell(v) for v in row] for row in body],
+                   aligns, _inlines(caption), label)
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]] | SupportsToDict,
+                     columns: Sequence[str] | None = None, *,
+                     headers: Mapping[str, str] | None = None,
+                     formats: Mapping[str, str | Callable[[Any], str]] | None = None,
+                     caption: str | list[Inline] = "", label: str | None = None,
+                     align: Sequence[Align] | None = None) -> Table:
+        """Return a table with one row per record (a mapping of column name to value).
+
+        `records` is any iterable of dicts (``csv.DictReader``, a list of dicts, a query's
+        rows) or an object with a pandas-style ``to_dict("records")`` (a DataFrame).
+        `columns` picks and orders the columns (default: every key, in first-seen order);
+        `headers` renames them; `formats` formats a column's values with a format string
+        (``"{:,.1f}"``) or a function. Number columns are right-aligned::
+
+            >>> rows = [{"country": "Kazakhstan", "trade": 1234.5},
+            ...         {"country": "Uzbekistan", "trade": 987.25}]
+            >>> table = Table.from_records(rows, headers={"trade": "Trade (US$ m)"},
+            ...                            formats={"trade": "{:,.1f}"}, label="tbl:trade")
+            >>> [c[0].text for c in table.header], table.rows[0][1]
+            (['country', 'Trade (US$ m)'], [Text(text='1,234.5')])
+        """
+        # a DataFrame iterates over its column names, so ask for its rows first
+        rows: Iterable[Mapping[str, Any]]
+        if isinstance(records, Iterable) and not callable(getattr(records, "to_dict", None)):
+            rows = records
+        else:
+            rows = cast(SupportsToDict, records).to_dict("records")
+        items = [dict(record) for record in rows]
+        if columns is None:
+            names: dict[str, None] = {}
+            for record in items:
+                names.update(dict.fromkeys(record))
+            columns = list(names)
+        headers = headers or {}
+        formats = formats or {}
+        aligns = list(align) if align is not None else \
+            [_column_align([r.get(c) for r in items]) for c in columns]
+        return cls([_cell(headers.get(c, c)) for c in columns],
+                   [[_cell(r.get(c), formats.get(c)) for c in columns] for r in items],
+                   aligns, _inlines(caption), label)
+
 
 @dataclass(frozen=True, slots=True)
 class Figure:
@@ -319,6 +438,49 @@ class Figure:
 
     def __post_init__(self) -> None:
         _coerce(self, "caption")
+
+    @classmethod
+    def from_bytes(cls, data: bytes, caption: str | list[Inline] = "", *,
+                   name: str | None = None, alt: str = "", label: str | None = None) -> Figure:
+        """Return a figure showing the image `data` (PNG, JPEG, GIF or SVG bytes).
+
+        `name` is the file name the LaTeX output gives the image; by default ``figure`` with
+        the extension the bytes' format calls for. A matplotlib figure becomes one with
+        ``savefig(buffer, format="png")``::
+
+            >>> png = bytes.fromhex("89504e470d0a1a0a") + bytes(24)   # (a PNG's first bytes)
+            >>> Figure.from_bytes(png, "Trade by year", label="fig:trade").src
+            'figure.png'
+        """
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"Figure.from_bytes needs bytes, not {type(data).__name__}")
+        data = bytes(data)
+        return cls(name or f"figure{_image_suffix(data)}", _inlines(caption), alt, label,
+                   data=data)
+
+    @classmethod
+    def from_path(cls, path: str | Path, caption: str | list[Inline] = "", *,
+                  alt: str = "", label: str | None = None) -> Figure:
+        """Return a figure showing the image file at `path`, read now.
+
+        Unlike ``Figure(src=...)``, which names a file relative to the paper's folder (and
+        must stay inside it), the file is read at once from wherever the code says, so a
+        paper made in code needs no folder. A file that cannot be read raises
+        :class:`~paperkit.errors.InputError` (PK104)::
+
+            >>> Figure.from_path("no/such.png")
+            Traceback (most recent call last):
+            ...
+            paperkit.errors.InputError: no/such.png: error PK104: image not found: no/such.png ...
+        """
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            from .errors import InputError      # the model imports nothing at module level
+
+            raise InputError.make("PK104", Pos(str(path), 0), what="image", path=str(path),
+                                  hint=f" ({exc.strerror or exc})") from None
+        return cls(Path(path).name, _inlines(caption), alt, label, data=data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,6 +594,25 @@ class Reference:
     type: str
     fields: dict[str, Any] = field(default_factory=dict)
     pos: Pos | None = _pos()
+
+    @classmethod
+    def from_csl(cls, item: Mapping[str, Any]) -> Reference:
+        """Return the reference described by the CSL-JSON item `item` (a Zotero-style dict).
+
+        The key is ``id`` (or ``citation-key``); names may be dicts or plain strings, dates
+        ``{"date-parts": ...}``, ``"2020-05"`` or a year; numbers become strings. An item
+        without an id raises :class:`~paperkit.errors.InputError` (PK109)::
+
+            >>> ref = Reference.from_csl({"id": "buzan2003", "type": "book",
+            ...     "author": [{"family": "Buzan", "given": "Barry"}],
+            ...     "title": "Regions and Powers", "issued": 2003})
+            >>> ref.key, ref.fields["issued"]
+            ('buzan2003', {'date-parts': [[2003]]})
+        """
+        from .bibliography.csljson import parse_csl_items   # lazily: the model imports nothing
+        from .diagnostics import Log
+
+        return parse_csl_items([dict(item)], file="<csl>", log=Log())[0]
 
 
 @dataclass(frozen=True, slots=True)
