@@ -272,3 +272,28 @@ def test_a_bib_macro_without_its_argument_is_text(latex, text):
     (pylatexenc raised IndexError/KeyError: an internal error)."""
     from paperkit.bibliography.latex_text import decode_latex
     assert decode_latex(latex) == text
+
+
+@pytest.mark.parametrize("text, message", [
+    ("@book{a, title={T}, ye\nar 2020}\n",
+     "refs.bib:1:1: error PK110: BibTeX syntax error: the @book entry 'a' starting here does "
+     "not parse (Expected a `=` after entry key `ye ar 2020`"),
+    ("@book{a\x01, title={T}, year=2020}\n",
+     "refs.bib:1:8: error PK105: control character U+0001 cannot appear in a bibliography; "
+     "delete it"),
+    ("@book{a,\n  author = {Doe, J.}\n  title = {T},\n  year = 2020}\n",
+     "refs.bib:2:1: error PK110: BibTeX syntax error: the @book entry 'a' has a value for "
+     "'author' that does not parse; is a comma missing before 'title = {T}'?"),
+    ("@book{a, title = {X}\nea\ntitle = {Y}}\n",
+     "is a comma missing before 'title = {Y}'?"),
+])
+def test_bibtex_errors_are_one_line_and_name_the_next_field(text, message):
+    """issue6-bugs.md #15: a PK110 message quoted a field name across its line break, control
+    characters were kept in keys, and a missing comma was 'missing before '''."""
+    from paperkit.bibliography import parse_bibtex
+    from paperkit.diagnostics import Log
+    from paperkit.errors import InputError
+    with pytest.raises(InputError) as caught:
+        parse_bibtex(text, file="refs.bib", log=Log())
+    shown = str(caught.value.diagnostic)
+    assert message in shown and "\n" not in shown and "\x01" not in shown

@@ -120,6 +120,7 @@ def parse_bibtex(text: str, *, file: str, log: Log, lang: str = "en-US") -> list
     first entry and logs PK203. Syntax errors are all logged (PK110, at the bad block's
     line); then the first is raised as :class:`InputError`.
     """
+    _refuse_control_characters(text, file)
     library = Splitter(bibstr=text).split()
     macros: dict[str, str] = dict(MONTH_MACROS)
     entries: list[tuple[str, str, dict[str, str], int]] = []
@@ -131,10 +132,13 @@ def parse_bibtex(text: str, *, file: str, log: Log, lang: str = "en-US") -> list
             macros[block.key.lower()] = _expand(block.value, macros)
             continue
         if isinstance(block, DuplicateBlockKeyBlock):
-            block = block.ignore_error_block
-            if not isinstance(block, Entry):
+            kept = block.ignore_error_block
+            if not isinstance(kept, Entry):
                 continue  # a duplicate @string: the later definition wins, as in BibTeX
+            block = kept
         elif isinstance(block, DuplicateFieldKeyBlock):
+            if block.ignore_error_block is None:
+                continue
             block = block.ignore_error_block
         elif isinstance(block, ParsingFailedBlock):
             problems.append(log.add("PK110", Pos(file, line, 1), detail=_failure(block)))
@@ -174,16 +178,39 @@ def parse_bibtex(text: str, *, file: str, log: Log, lang: str = "en-US") -> list
 
 
 _BLOCK_HEAD = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s]*)")
+# Characters no output can hold (as in paper.md): C0 controls but tab and line breaks, DEL.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_QUOTE_LIMIT = 60
+
+
+def _refuse_control_characters(text: str, file: str) -> None:
+    """Raise PK105 at the first control character in the .bib `text`, if it has one."""
+    match = _CONTROL.search(text)
+    if match is None:
+        return
+    at = match.start()
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    raise InputError.make("PK105", Pos(file, line, column),
+                          detail=f"control character U+{ord(match.group()):04X} cannot appear "
+                                 "in a bibliography; delete it")
+
+
+def _quoted(text: str, limit: int = _QUOTE_LIMIT) -> str:
+    """Return `text` fit to quote in a one-line message: white space folded, control
+    characters as U+XXXX, cut after a few dozen characters."""
+    text = _CONTROL.sub(lambda m: f"U+{ord(m.group()):04X}", " ".join(text.split()))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _failure(block: ParsingFailedBlock) -> str:
     """Return what is wrong with a block bibtexparser could not parse, for PK110."""
     head = _BLOCK_HEAD.match(block.raw or "")
-    what = f"the @{head.group(1)} entry '{head.group(2)}'" if head and head.group(2) \
+    what = f"the @{head.group(1)} entry '{_quoted(head.group(2))}'" if head and head.group(2) \
         else "the entry"
     error = block.error
     reason = error.abort_reason if isinstance(error, BlockAbortedException) else str(error)
-    reason = reason.strip().rstrip(".")
+    reason = _quoted(reason.strip().rstrip("."), limit=2 * _QUOTE_LIMIT)
     if "closing" in reason or "end of file" in reason:
         hint = "; check that its braces and quotes are balanced"
     else:
@@ -243,18 +270,41 @@ def _bad_value(block: Entry, field: object) -> str:
     """Return what is wrong with a field value :func:`_bad_part` refused, for PK110."""
     name = getattr(field, "key", "?")
     bad = _bad_part(str(getattr(field, "value", ""))) or ""
-    after = bad.split("}")[-1].split('"')[-1].strip().split("\n")[0][:30]
-    hint = f"; is a comma missing before '{after}'?" if "=" in bad else \
+    after = _next_field(bad)
+    hint = f"; is a comma missing before '{_quoted(after)}'?" if after else \
         "; put the value in braces"
-    return (f"the @{block.entry_type} entry '{block.key}' has a value for '{name}' that "
-            f"does not parse{hint}")
+    return (f"the @{block.entry_type} entry '{_quoted(block.key)}' has a value for "
+            f"'{_quoted(str(name))}' that does not parse{hint}")
+
+
+def _next_field(bad: str) -> str | None:
+    """Return the field that `bad` (a value bibtexparser ran on into the next field,
+    ``{X}\\n  title = {Y}``) runs into, from its name to the end of its line, or None when
+    no ``=`` follows outside braces and quotes."""
+    depth, quoted = 0, False
+    for at, ch in enumerate(bad):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            quoted = not quoted
+        elif ch == "=" and depth == 0 and not quoted:
+            words = list(re.finditer(r"[^\s{}\"#,=]+", bad[:at]))
+            if not words:
+                return None
+            # the field as written, up to the end of its line: "year = 2020"
+            return bad[words[-1].start():].split("\n", 1)[0].strip()
+    return None
 
 
 def _split_concatenation(raw: str) -> list[str]:
     """Return the parts of the BibTeX value `raw` joined by ``#`` outside braces and quotes."""
     if "#" not in raw:
         return [raw.strip()]
-    parts, current, depth, quoted = [], [], 0, False
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quoted = 0, False
     for ch in raw:
         if ch == "{":
             depth += 1
