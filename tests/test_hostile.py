@@ -520,8 +520,6 @@ def test_long_words_and_urls_build_or_fail_cleanly(work):
         assert word in (built / "paper.tex").read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(strict=True, reason="issue6-bugs.md #11: a table cell taller than a page "
-                                       "is a LayoutError in the PDF writer")
 def test_a_table_cell_taller_than_a_page_builds_or_fails_cleanly(work):
     built = build_or_one_line(work, "| " + " ".join(["word"] * 1500) + " |\n|---|\n| y |\n")
     if built is not None:

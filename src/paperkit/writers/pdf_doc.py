@@ -62,8 +62,10 @@ class PaperDoc(BaseDocTemplate):
 
     def handle_pageEnd(self) -> None:
         for frame in self.pageTemplate.frames:
-            if isinstance(frame, FootnoteFrame):
-                frame.draw_notes(self.canv)
+            if isinstance(frame, FootnoteFrame) and frame.draw_notes(self.canv):
+                # a page of carried-over note text is content: platypus stops after ten
+                # pages it thinks empty
+                self._curPageFlowableCount += 1
         super().handle_pageEnd()
 
 

@@ -315,7 +315,11 @@ class FootnoteFrame(Frame):
                 return False
             return pieces
 
-        for strict in (True, False):
+        # Lenient (notes after one that runs over follow it to the next page) only at the
+        # top of a page: lower down, the paragraph goes to the next page instead, where
+        # its marks and their notes can start together (a paragraph with hundreds of notes
+        # would otherwise set all its marks here and push its notes pages ahead).
+        for strict in (True, False) if self._atTop else (True,):
             best = attempt(avail, strict)
             if isinstance(best, bool):
                 # Shorter first pieces carry fewer marks; find the longest that fits with its
@@ -375,8 +379,12 @@ class FootnoteFrame(Frame):
 
     # -- drawing
 
-    def draw_notes(self, canv: Any) -> None:
-        """Draw this page's notes at the frame bottom under a short rule; queue the rest."""
+    def draw_notes(self, canv: Any) -> bool:
+        """Draw this page's notes at the frame bottom under a short rule; queue the rest.
+
+        Return whether any note text was drawn.
+        """
+        drawn = bool(self._notes)
         if self._notes:
             x = self._x1 + self._leftPadding
             top = self._y1p + self._notes_height(self._notes)
@@ -396,6 +404,7 @@ class FootnoteFrame(Frame):
         self.store.carry = self._carry_out + self.store.carry
         self._notes = []
         self._carry_out = []
+        return drawn
 
 
 def _breaks_a_word(pieces: list[Flowable]) -> bool:

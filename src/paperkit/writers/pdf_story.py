@@ -101,6 +101,8 @@ class StoryBuilder(TitleBlock):
         self.styles = styles
         self.store = store
         self.text_width = template.page.text_width * mm
+        page = template.page
+        self._body_height = (page.height - page.top - page.bottom) * mm
         anchors = anchors_of(paper)
         self.ctx = MarkupContext(styles.body.fontName, styles.mono, template, anchors,
                                  self._add_note, size=styles.body.fontSize)
@@ -268,7 +270,7 @@ class StoryBuilder(TitleBlock):
             case TableNode() as table:
                 return self._table(table)
             case Figure() as figure:
-                return [self._figure(figure)]
+                return self._figure(figure, box.in_note)
             case _:
                 assert_never(block)
 
@@ -373,6 +375,15 @@ class StoryBuilder(TitleBlock):
         widths = column_widths(table, columns, self.styles, self.text_width)
         repeat = 1 if table.header else 0
         flowable = Table(data, colWidths=widths, repeatRows=repeat, hAlign="CENTER")
+        _, _ = flowable.wrap(self.text_width, 1e6)
+        if max(flowable._rowHeights) > self._body_height * 0.5:
+            # A row taller than a page would stop the layout: let reportlab split rows
+            # (only then, since LaTeX's longtable never splits a row either), and repeat
+            # no header that could not fit a page itself.
+            if repeat and flowable._rowHeights[0] > self._body_height * 0.25:
+                repeat = 0
+            flowable = Table(data, colWidths=widths, repeatRows=repeat, hAlign="CENTER",
+                             splitInRow=1)
         commands: list[tuple] = [
             # cells are Paragraphs, but Table still sets its cell font (Helvetica by
             # default), which would put a non-embedded base-14 font into the PDF
@@ -396,6 +407,7 @@ class StoryBuilder(TitleBlock):
             _, caption_height = caption.wrap(self.text_width, 1e6)
             heights = flowable.wrap(self.text_width, 1e6) and flowable._rowHeights
             needed = caption_height + caption.style.spaceAfter + sum(heights[:4]) + 4
+            needed = min(needed, self._body_height * 0.5)
             out.append(CondPageBreak(needed))
             out.append(caption)
         elif table.label:
@@ -411,8 +423,14 @@ class StoryBuilder(TitleBlock):
             self._derived[key] = style
         return style
 
-    def _figure(self, figure: Figure) -> Flowable:
-        max_height = self.template.page.height * mm * 0.6
+    def _figure(self, figure: Figure, in_note: bool = False) -> list[Flowable]:
+        """Return `figure`: image and caption kept together on one page.
+
+        In a footnote the parts stay loose and the image smaller: the footnote area
+        measures and splits its flowables without a canvas, which KeepTogether needs.
+        """
+        share = 0.25 if in_note else 0.6
+        max_height = self.template.page.height * mm * share
         image = figure_image(self.paper, figure, self.text_width, max_height)
         parts: list[Flowable] = []
         if figure.label:
@@ -424,10 +442,12 @@ class StoryBuilder(TitleBlock):
             parts += [*caption, Spacer(0, 2), image]
         else:
             parts += [image, Spacer(0, 4), *caption]
+        if in_note:
+            return parts
         parts.append(Spacer(0, self.styles.body.fontSize * 0.8))
         keep = KeepTogether(parts)
         keep.spaceBefore = 4
-        return keep
+        return [keep]
 
     # ------------------------------------------------------------------ notes
 
