@@ -5,18 +5,30 @@
     PaperkitError            anything paperkit refuses, with the diagnostic that says why
     ├── InputError           a source, bibliography or image that cannot be read or is invalid
     ├── TemplateError        a template that cannot be found, validated or rendered
-    └── WriterError          an output that cannot be produced
+    ├── WriterError          an output that cannot be produced
+    └── UsageError           a library call with a value paperkit cannot use (also a ValueError)
 
 Each carries a :class:`~paperkit.diagnostics.Diagnostic`, so ``file``, ``line`` and
-``column`` are always at hand and ``str(error)`` is the one-line message the CLI prints.
+``column`` are always at hand and ``str(error)`` is the one-line message the CLI prints::
+
+    >>> import paperkit
+    >>> try:
+    ...     paperkit.loads("---\\ntitle: T\\ncolour: red\\n---\\nText.\\n", file="x.md")
+    ... except paperkit.PaperkitError as error:
+    ...     print(type(error).__name__, error.file, error.line, error.column)
+    ...     print(error.diagnostic.code)
+    InputError x.md 3 1
+    PK102
 """
 
 from __future__ import annotations
 
+from typing import Self
+
 from .diagnostics import Diagnostic
 from .model import Pos
 
-__all__ = ["PaperkitError", "InputError", "TemplateError", "WriterError"]
+__all__ = ["PaperkitError", "InputError", "TemplateError", "WriterError", "UsageError"]
 
 
 class PaperkitError(Exception):
@@ -29,11 +41,11 @@ class PaperkitError(Exception):
         self.diagnostics = [diagnostic, *(more or [])]
 
     @classmethod
-    def make(cls, code: str, pos: Pos | None = None, **values: object) -> PaperkitError:
+    def make(cls, code: str, pos: Pos | None = None, **values: object) -> Self:
         """Return an error of this class carrying the catalog diagnostic `code`."""
         return cls(Diagnostic.make(code, pos, **values))
 
-    def at(self, pos: Pos | None) -> PaperkitError:
+    def at(self, pos: Pos | None) -> Self:
         """Return this error placed at `pos` when it has no position of its own."""
         if self.diagnostic.pos is not None or pos is None:
             return self
@@ -67,3 +79,14 @@ class TemplateError(PaperkitError):
 
 class WriterError(PaperkitError):
     """An output format that cannot be produced."""
+
+
+class UsageError(PaperkitError, ValueError):
+    """A library call given a value paperkit cannot use: an unknown output format, a file
+    object opened in text mode. It is also a :class:`ValueError`, which such calls raised
+    before it existed."""
+
+    @classmethod
+    def because(cls, detail: str) -> UsageError:
+        """Return the error saying `detail` (what was wrong and what to give instead)."""
+        return cls(Diagnostic.make("PK109", None, detail=detail))
