@@ -5,24 +5,32 @@ flip-flopping italics and quotes, ``&#38;``-style escapes.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 __all__ = ["to_html"]
 
 _ESCAPES = str.maketrans({"&": "&#38;", "<": "&#60;", ">": "&#62;"})
-# Unicode superscript characters print as <sup> (citeproc-js): "1ᵉʳ" → "1<sup>e</sup><sup>r</sup>"
-_SUPERSCRIPTS = {chr(code): "".join(chr(int(h, 16)) for h in
-                                    unicodedata.decomposition(chr(code)).split()[1:])
-                 for code in range(0xA0, 0x10000)
-                 if unicodedata.decomposition(chr(code)).startswith("<super>")}
-_SUPERSCRIPTS.update({"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648",
-                      "\u06e6": "\u064a"})  # modifier letters Unicode does not decompose
+# Unicode superscript characters print as <sup> (citeproc-js): "1ᵉʳ" → "1<sup>e</sup><sup>r</sup>".
+# Built on first use: scanning the BMP at import cost every paperkit command ~15 ms.
+@functools.cache
+def _superscripts() -> dict[str, str]:
+    table = {chr(code): "".join(chr(int(h, 16)) for h in
+                                unicodedata.decomposition(chr(code)).split()[1:])
+             for code in range(0xA0, 0x10000)
+             if unicodedata.decomposition(chr(code)).startswith("<super>")}
+    table.update({"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648",
+                  "\u06e6": "\u064a"})  # modifier letters Unicode does not decompose
+    return table
 
 
 def _text(text: str) -> str:
     escaped = text.translate(_ESCAPES)
-    if any(c in _SUPERSCRIPTS for c in escaped):
-        escaped = "".join(f"<sup>{_SUPERSCRIPTS[c]}</sup>" if c in _SUPERSCRIPTS else c
+    if escaped.isascii():
+        return escaped
+    sups = _superscripts()
+    if any(c in sups for c in escaped):
+        escaped = "".join(f"<sup>{sups[c]}</sup>" if c in sups else c
                           for c in escaped)
     return escaped
 

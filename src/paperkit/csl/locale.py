@@ -13,6 +13,7 @@ The locale files are those citeproc-py ships (``citeproc/data/locales``).
 from __future__ import annotations
 
 import json
+import importlib.util
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,9 +27,11 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _locale_dir() -> Path:
-    import citeproc
-
-    return Path(citeproc.__file__).parent / "data" / "locales"
+    # found without importing citeproc, whose __init__ loads lxml and its whole frontend
+    spec = importlib.util.find_spec("citeproc")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("citeproc-py is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "locales"
 
 
 LOCALE_DIR = _locale_dir()
