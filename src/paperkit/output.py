@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import tempfile
 import time
 from pathlib import Path, PurePosixPath
@@ -35,7 +34,14 @@ _FOREIGN_STALE_SECONDS = 24 * 3600
 
 
 def _host() -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in socket.gethostname())[:40] or "host"
+    uname = getattr(os, "uname", None)
+    if uname is not None:    # what socket.gethostname() returns, without importing socket
+        name = uname().nodename
+    else:
+        import socket
+
+        name = socket.gethostname()
+    return "".join(ch if ch.isalnum() else "_" for ch in name)[:40] or "host"
 
 
 def _alive(pid: int) -> bool:
@@ -58,7 +64,7 @@ def remove_stale_staging(out_dir: Path) -> list[Path]:
     A folder is stale when its process (named in it) no longer runs on this host, or, for a
     folder from another host, when it is older than a day. Live builds' folders are kept.
     """
-    removed = []
+    removed: list[Path] = []
     try:
         candidates = [p for p in out_dir.iterdir() if p.name.startswith(STAGING_PREFIX)]
     except OSError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -10,7 +9,7 @@ from typing import Iterable
 from .checks import run_checks
 from .checks.words import WordCounts, count_paper
 from .diagnostics import Diagnostic, Log, exit_code, writes_outputs
-from .model import Cite, Paper
+from .model import Cite, Inline, Paper
 from .options import FORMATS, BuildOptions
 from .output import write_outputs
 from .readers import load
@@ -18,7 +17,7 @@ from .resources import check_images
 from .templates import Template, load_template
 from .transforms import apply_transforms
 from .walk import iter_blocks, block_inlines, iter_inlines
-from .writers import get_writer
+from .writers.processes import write_all
 
 __all__ = ["Report", "BuildResult", "resolve", "check", "count", "build"]
 
@@ -75,7 +74,7 @@ def _as_paper(source: Paper | str | Path, options: BuildOptions | None = None) -
 
 
 def _count_cites(paper: Paper) -> tuple[int, set[str]]:
-    total, keys = 0, set()
+    total, keys = 0, set[str]()
     for inlines in _all_inlines(paper):
         for node in iter_inlines(inlines):
             if isinstance(node, Cite):
@@ -84,7 +83,7 @@ def _count_cites(paper: Paper) -> tuple[int, set[str]]:
     return total, keys
 
 
-def _all_inlines(paper: Paper) -> Iterable[list]:
+def _all_inlines(paper: Paper) -> Iterable[list[Inline]]:
     yield paper.title
     for block in [*paper.abstract, *iter_blocks(paper)]:
         yield from block_inlines(block)
@@ -121,12 +120,15 @@ def count(source: Paper | str | Path, options: BuildOptions | None = None) -> Wo
 
 def build(source: Paper | str | Path, formats: Iterable[str] = FORMATS,
           out: str | Path = "build", *, template: str | None = None, strict: bool = False,
-          options: BuildOptions | None = None) -> BuildResult:
+          options: BuildOptions | None = None, processes: int | None = None) -> BuildResult:
     """Build `source` into ``<out>/<paper name>/paper.<fmt>`` for each of `formats`.
 
     Outputs are written only when the findings allow it (see the README's exit-code table):
     never for invalid input, never under `strict` with any finding. A refused build leaves
     earlier outputs untouched. Returns the report, the paths written and the exit status.
+
+    The writers run side by side once the paper is resolved, up to `processes` at a time
+    (default: one a CPU; 1 writes every format in this process, as a batch worker should).
     """
     base = options or BuildOptions.from_env()
     paper = _as_paper(source, base)
@@ -146,15 +148,8 @@ def build(source: Paper | str | Path, formats: Iterable[str] = FORMATS,
     # a Paper made in code was never loaded: its images are checked (and any allowed
     # outside the folder read) here, all at once, before any writer runs
     resolved = check_images(resolved, options.allow_outside)
-    outputs: dict[str, bytes] = {}
     log = Log()
-    for fmt in options.formats:
-        writer = get_writer(fmt)
-        if "log" in inspect.signature(writer).parameters:
-            produced = writer(resolved, tmpl, options, log=log)  # type: ignore[call-arg]
-        else:
-            produced = writer(resolved, tmpl, options)
-        outputs.update(produced)
+    outputs = write_all(resolved, tmpl, options, log, processes)
     if log.items:
         report = Report(report.paper, report.diagnostics + log.items, report.counts,
                         report.citations, report.references, report.cited)

@@ -1,0 +1,130 @@
+"""Running the writers of one build side by side, one process a format.
+
+Once the paper is resolved the writers share nothing: each reads the same frozen
+:class:`~paperkit.model.Paper` and returns bytes. On a machine with two or more CPUs the
+first format is written in this process while every other one is written in a forked child,
+which inherits the resolved paper (copy-on-write, nothing pickled on the way in) and sends
+back only its :data:`~paperkit.writers.Output` and the diagnostics it logged. Each child
+imports its own library (python-docx, Jinja2) in parallel with the parent's reportlab.
+
+The result does not depend on how it was produced: outputs and diagnostics are merged in
+format order, exactly as a serial run would. A child that fails for any reason (an exception,
+a crash, a signal) sends nothing usable; its format is then written again in this process,
+so the error raised (with its traceback) is the one a serial run raises.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import pickle
+import sys
+from dataclasses import dataclass
+
+from ..diagnostics import Diagnostic, Log
+from ..model import Paper
+from ..options import BuildOptions
+from ..templates import Template
+from . import Output, get_writer
+
+__all__ = ["write_all", "available_processes"]
+
+
+def available_processes() -> int:
+    """Return the number of CPUs this process may run on (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):   # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def write_one(fmt: str, paper: Paper, template: Template, options: BuildOptions,
+              log: Log) -> Output:
+    """Return the output of the `fmt` writer, logging its diagnostics into `log`."""
+    writer = get_writer(fmt)
+    if "log" in inspect.signature(writer).parameters:
+        return writer(paper, template, options, log=log)  # type: ignore[call-arg]
+    return writer(paper, template, options)
+
+
+@dataclass(slots=True)
+class _Child:
+    fmt: str
+    pid: int
+    fd: int
+
+
+def write_all(paper: Paper, template: Template, options: BuildOptions, log: Log,
+              processes: int | None = None) -> Output:
+    """Return the merged outputs of every format in ``options.formats``.
+
+    `processes` caps the processes used (default: the CPUs available, one a format at most;
+    1 writes everything in this process). Diagnostics go to `log` in format order.
+    """
+    formats = list(options.formats)
+    limit = available_processes() if processes is None else max(1, processes)
+    if len(formats) < 2 or limit < 2 or not hasattr(os, "fork"):
+        outputs: Output = {}
+        for fmt in formats:
+            outputs.update(write_one(fmt, paper, template, options, log))
+        return outputs
+    # More children than CPUs still pays: the OS balances three unequal writers on two
+    # CPUs better than a fixed split would, and a fork costs about a millisecond.
+    children = [_fork(fmt, paper, template, options) for fmt in formats[1:]]
+    results: dict[str, tuple[Output, list[Diagnostic]]] = {}
+    try:
+        own = Log()
+        results[formats[0]] = (write_one(formats[0], paper, template, options, own), own.items)
+    finally:
+        received = {child.fmt: _collect(child) for child in children}
+    for fmt in formats[1:]:
+        got = received[fmt]
+        if got is None:       # the child failed: write it here, so its error is raised here
+            again = Log()
+            got = (write_one(fmt, paper, template, options, again), again.items)
+        results[fmt] = got
+    outputs = {}
+    for fmt in formats:
+        produced, diagnostics = results[fmt]
+        outputs.update(produced)
+        log.extend(diagnostics)
+    return outputs
+
+
+def _fork(fmt: str, paper: Paper, template: Template, options: BuildOptions) -> _Child:
+    read_end, write_end = os.pipe()
+    # flush now, so the child cannot print a copy of text still buffered in the parent
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:                                          # the child
+        status = 1
+        try:
+            os.close(read_end)
+            log = Log()
+            produced = write_one(fmt, paper, template, options, log)
+            data = pickle.dumps((produced, log.items), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+            status = 0
+        except BaseException:        # reported by the parent's own run of this writer
+            status = 1
+        finally:
+            os._exit(status)     # no atexit handlers, no flushing of the parent's buffers
+    os.close(write_end)
+    return _Child(fmt, pid, read_end)
+
+
+def _collect(child: _Child) -> tuple[Output, list[Diagnostic]] | None:
+    """Return what `child` sent, or None when it failed; reap it either way."""
+    chunks = []
+    try:
+        with os.fdopen(child.fd, "rb") as pipe:
+            while chunk := pipe.read(1 << 20):
+                chunks.append(chunk)
+    finally:
+        _, status = os.waitpid(child.pid, 0)
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not chunks:
+        return None
+    produced, diagnostics = pickle.loads(b"".join(chunks))
+    return produced, diagnostics

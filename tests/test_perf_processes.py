@@ -1,0 +1,94 @@
+"""The writers run in forked processes: same bytes, same diagnostics, same errors as serial."""
+
+from __future__ import annotations
+
+import os
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+import paperkit
+from paperkit.diagnostics import Log
+from paperkit.errors import WriterError
+from paperkit.model import Pos
+from paperkit.options import BuildOptions
+from paperkit.pipeline import build
+from paperkit.writers import WRITERS
+from paperkit.writers.processes import write_all
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "sources" / "japan-central-asia"
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_forked_writers_give_the_bytes_of_a_serial_build(tmp_path):
+    serial = build(SEED, out=tmp_path / "serial", processes=1)
+    forked = build(SEED, out=tmp_path / "forked", processes=3)
+    assert serial.written and forked.written
+    a, b = _files(tmp_path / "serial" / SEED.name), _files(tmp_path / "forked" / SEED.name)
+    assert set(a) >= {"paper.pdf", "paper.docx", "paper.tex"}
+    assert a == b
+    assert [d.code for d in serial.report.diagnostics] == \
+        [d.code for d in forked.report.diagnostics]
+
+
+@pytest.fixture
+def fake_writers(monkeypatch):
+    """Register a fake module with writers that log, fail, or die, in child and parent."""
+    module = types.ModuleType("paperkit_fake_writers")
+    parent = os.getpid()
+
+    def logs(paper, template, options, *, log):
+        log.items.append(_diag(f"from {options.formats.index('logs')}"))
+        return {"logs.txt": b"logs"}
+
+    def fails(paper, template, options):
+        raise WriterError.make("PK104", Pos("out", 0), what="fake", path="out", hint="")
+
+    def dies_in_child(paper, template, options):
+        if os.getpid() != parent:
+            os._exit(9)          # a crash: the parent writes this format itself
+        return {"survivor.txt": b"parent"}
+
+    module.logs = logs
+    module.fails = fails
+    module.dies_in_child = dies_in_child
+    monkeypatch.setitem(sys.modules, "paperkit_fake_writers", module)
+    for name in ("logs", "fails", "dies_in_child"):
+        monkeypatch.setitem(WRITERS, name, f"paperkit_fake_writers:{name}")
+    return module
+
+
+def _diag(text):
+    from paperkit.diagnostics import Diagnostic
+
+    return Diagnostic.make("PK109", Pos("x.md", 1, 1), detail=text)
+
+
+def test_child_diagnostics_merge_in_format_order(fake_writers, sample):
+    template = paperkit.load_template("article")
+    options = BuildOptions(formats=("tex", "logs", "dies_in_child"))
+    log = Log()
+    outputs = write_all(sample, template, options, log, processes=3)
+    assert outputs["logs.txt"] == b"logs"
+    assert outputs["survivor.txt"] == b"parent"
+    assert outputs["paper.tex"].startswith(b"%") or b"\\documentclass" in outputs["paper.tex"]
+    assert [d.message for d in log.items if d.code == "PK109"] == [
+        m for m in (d.message for d in log.items) if "from 1" in m]
+
+
+def test_an_error_in_a_child_is_raised_as_in_a_serial_run(fake_writers, sample):
+    template = paperkit.load_template("article")
+    options = BuildOptions(formats=("tex", "fails"))
+    with pytest.raises(WriterError) as forked:
+        write_all(sample, template, options, Log(), processes=2)
+    with pytest.raises(WriterError) as serial:
+        write_all(sample, template, options, Log(), processes=1)
+    assert str(forked.value) == str(serial.value)
