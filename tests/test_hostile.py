@@ -362,6 +362,8 @@ def test_svg_external_entities_and_outside_images_are_not_read(work):
     outside_png(work)
     status, out, err = run(["build", str(source), "--out", "out", "--to", "pdf"])
     assert status == 0, err
+    # svglib's "Refusing out-of-root reference" went to stderr (issue6-bugs.md #10)
+    assert "Refusing" not in err and "outside.png" not in err, err
     pdf = work / "out" / "svg-xxe" / "paper.pdf"
     assert pdf_images(pdf) == 0          # neither ../outside.png nor file:// nor http://
     text = pdf_text(pdf)
@@ -455,6 +457,26 @@ def test_a_decompression_bomb_is_refused(work):
     assert err.startswith("papers/image-bomb/paper.md:6:1: error PK105: image 'bomb.png' ")
     assert "exceeds limit" in err or "decompression bomb" in err
     assert not (work / "out").exists()
+    # one line, no object reprs (issue6-bugs.md #10); refused at load: `check` says it too
+    assert err.count("\n") == 1 and "0x" not in err and "100,000 x 100,000 pixels" in err
+    status, out, err = run(["check", str(source)])
+    assert status == 2 and "PK105" in err and "decompression bomb" in err
+
+
+def test_a_file_that_is_no_image_is_refused_in_one_line(work):
+    source = work / "papers" / "not-an-image"
+    source.mkdir(parents=True)
+    (source / "paper.md").write_text("---\ntitle: T\n---\nText.\n\n![Cap](fig.png)\n")
+    (source / "fig.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)   # a broken header
+    (source / "notes.png").write_text("plain text")
+    status, out, err = run(["build", str(source), "--out", "out"])
+    assert status == 2 and err.count("\n") == 1 and "0x" not in err, err
+    assert err.startswith("papers/not-an-image/paper.md:6:1: error PK105: image 'fig.png' "
+                          "cannot be read: "), err
+    (source / "paper.md").write_text("---\ntitle: T\n---\nText.\n\n![Cap](notes.png)\n")
+    status, out, err = run(["check", str(source)])
+    assert status == 2 and err.count("\n") == 1, err
+    assert "image 'notes.png' cannot be read: it is not an image file" in err, err
 
 
 # ---------------------------------------------------------------------- network

@@ -9,22 +9,39 @@ downloaded: an image that is a URL is refused with a message saying so.
 
 :func:`check_images` runs while loading, so ``paperkit check`` reports a missing image at
 its figure; the writers read images through :func:`read_image`, which checks again.
+:func:`check_images` also opens every raster image's header (Pillow), so a file that is no
+image, or a "decompression bomb" whose header claims billions of pixels, is refused at load
+with one line at its figure, before a writer's library prints a multi-line message.
 """
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 from .model import (BlockQuote, BulletList, Figure, Note, OrderedList, Paper, Paragraph, Pos,
                     Section, Table)
 from .walk import iter_inlines
 
-__all__ = ["confine", "resolve_image", "read_image", "check_images", "iter_figures"]
+__all__ = ["confine", "resolve_image", "read_image", "check_images", "check_image_data",
+           "iter_figures", "MAX_PIXELS"]
+
+#: The most pixels a raster image may have: Pillow's (and reportlab's) decompression-bomb
+#: limit, 2 x ``PIL.Image.MAX_IMAGE_PIXELS``.
+MAX_PIXELS = 178_956_970
+
+# svglib logs a refused out-of-folder <image> (and its conversion problems) through
+# `logging`; with no handler configured, Python's last-resort handler would print them to
+# stderr above paperkit's own summary. The PDF writer keeps the figure and drops the image.
+logging.getLogger("svglib").addHandler(logging.NullHandler())
 
 # "https://...", "ftp://...", "data:...", "file:..." (a plain name may hold a colon)
 _URL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://|(data|file|javascript|mailto):)", re.I)
@@ -105,7 +122,7 @@ def _sections(sections: list[Section]) -> Iterator[Section]:
         yield from _sections(section.subsections)
 
 
-def _figures_in(blocks: list) -> Iterator[Figure]:
+def _figures_in(blocks: Sequence[object]) -> Iterator[Figure]:
     for block in blocks:
         match block:
             case Figure():
@@ -140,16 +157,24 @@ def check_images(paper: Paper, allow_outside: Sequence[str | os.PathLike[str]] =
     problems = []
     embedded: dict[int, bytes] = {}
     for figure in iter_figures(paper):
-        if figure.data is not None:
-            continue
         try:
+            if figure.data is not None:
+                check_image_data(figure, figure.data)
+                continue
             path = resolve_image(paper, figure.src, figure.pos, allow_outside)
+            data = path.read_bytes()
+            check_image_data(figure, data)
         except InputError as exc:
             problems.append(exc.diagnostic)
             continue
+        except OSError as exc:
+            problems.append(InputError.make("PK104", figure.pos, what="readable image",
+                                            path=figure.src,
+                                            hint=f" ({exc.strerror})").diagnostic)
+            continue
         root = Path(paper.source_dir).resolve()
         if root not in path.parents:
-            embedded[id(figure)] = path.read_bytes()
+            embedded[id(figure)] = data
     if problems:
         raise InputError(problems[0], problems[1:])
     if not embedded:
@@ -157,14 +182,72 @@ def check_images(paper: Paper, allow_outside: Sequence[str | os.PathLike[str]] =
     return _with_data(paper, embedded)
 
 
+_REPR = re.compile(r"<[^<>]* at 0x[0-9a-fA-F]+>|\[\w+@0x[0-9a-fA-F]+\]")
+
+
+def _is_svg(src: str, data: bytes) -> bool:
+    """Return whether the image `src` with bytes `data` is an SVG file (drawn, not decoded)."""
+    if src.lower().endswith((".svg", ".svgz")):
+        return True
+    head = data[:512].lstrip()
+    return head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in data[:4096])
+
+
+def check_image_data(figure: Figure, data: bytes) -> None:
+    """Raise :class:`InputError` PK105 at `figure` when `data` is no raster image Pillow can
+    open, or one with more than :data:`MAX_PIXELS` pixels. SVG files are left to the writers.
+
+    Only the header is read: a bomb is refused before any pixel is decoded.
+    """
+    if _is_svg(figure.src, data):
+        return
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns between its limit and twice it; paperkit's limit is the error's
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        width, height = _claimed_size(data)
+    except UnidentifiedImageError:
+        raise _unreadable(figure, "it is not an image file paperkit knows (PNG, JPEG, GIF, "
+                                  "BMP, TIFF or SVG)") from None
+    except Exception as exc:          # Pillow raises many kinds on a damaged header
+        raise _unreadable(figure, _one_line(exc)) from None
+    if width * height > MAX_PIXELS or width <= 0 or height <= 0:
+        raise _unreadable(figure, f"its header claims {width:,} x {height:,} pixels, more "
+                                  f"than the {MAX_PIXELS:,} paperkit accepts (a decompression "
+                                  "bomb?); scale it down")
+
+
+def _claimed_size(data: bytes) -> tuple[int, int]:
+    """Return the width and height a PNG header claims, or (0, 0) for other formats."""
+    if data.startswith(b"\x89PNG") and len(data) >= 24:
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    return 0, 0
+
+
+def _one_line(exc: BaseException) -> str:
+    """Return `exc`'s message on one line, without object reprs."""
+    text = " ".join(_REPR.sub("", str(exc)).split()) or type(exc).__name__
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+def _unreadable(figure: Figure, reason: str) -> InputError:
+    return InputError.make("PK105", figure.pos,
+                           detail=f"image '{figure.src}' cannot be read: {reason}")
+
+
 def _with_data(paper: Paper, embedded: dict[int, bytes]) -> Paper:
     """Return `paper` with the figures whose id is in `embedded` given those bytes."""
 
-    def blocks(items: list) -> list:
+    def blocks(items: list[Any]) -> list[Any]:
         return [block(b) for b in items]
 
-    def inlines(nodes: list) -> list:
-        out = []
+    def inlines(nodes: list[Any]) -> list[Any]:
+        out: list[Any] = []
         for node in nodes:
             if isinstance(node, Note):
                 node = replace(node, blocks=blocks(node.blocks))
