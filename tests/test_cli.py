@@ -47,11 +47,14 @@ def test_build_with_no_source_builds_every_paper_under_sources(project):
     assert result.returncode == 0, result.stderr
     assert (project / "build" / "japan-central-asia" / "paper.tex").is_file()
     assert (project / "build" / "feature-tour" / "paper.tex").is_file()
+    # several papers: a summary table (header, rule, a row per paper in order, totals)
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 2
-    assert lines[0].startswith("feature-tour: main text ")
-    assert lines[1].startswith("japan-central-asia: main text ")
-    assert "570 words short" in lines[1] or "words short" in lines[1]
+    assert len(lines) == 5
+    assert lines[0].split()[:4] == ["paper", "words", "limit", "off"]
+    assert lines[2].startswith("feature-tour ")
+    assert lines[3].startswith("japan-central-asia ")
+    assert "short" in lines[3] and lines[3].endswith(" ok")
+    assert lines[4].startswith("2 papers: 2 ok, 0 failing;")
 
 
 def test_seed_paper_reports_the_truth(project):
@@ -92,12 +95,19 @@ def test_count_text_table(project):
     assert "limit main text:" in result.stdout and "words short" in result.stdout
 
 
-def test_check_json_is_a_list_of_diagnostics(project):
+def test_check_json_is_one_document_of_diagnostics_and_papers(project):
     result = run("check", "--format", "json", "sources/japan-central-asia", cwd=project)
     data = json.loads(result.stdout)
-    assert isinstance(data, list) and data
-    assert set(data[0]) == {"file", "line", "column", "severity", "code", "message"}
-    assert {d["code"] for d in data} == {"PK202", "PK301"}
+    assert result.stderr == ""
+    diags = data["diagnostics"]
+    assert isinstance(diags, list) and diags
+    assert set(diags[0]) == {"file", "line", "column", "severity", "code", "message"}
+    assert {d["code"] for d in diags} == {"PK202", "PK301"}
+    assert data["exit_code"] == result.returncode == 1
+    [paper] = data["papers"]
+    assert paper["paper"] == "japan-central-asia" and paper["status"] == 1
+    assert paper["limit"] == {"min": 1350, "max": 1650}
+    assert paper["warnings"] == len(diags) and paper["errors"] == 0
 
 
 def test_unresolved_citation_builds_with_marker_and_exits_1(tmp_path):
