@@ -24,6 +24,7 @@ Labels and URLs have their own rules, kept here too: :func:`anchor` (``\\label``
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -140,6 +141,7 @@ def _pdflatex_core(char: str) -> bool:
     return i >= 0 and code <= PDFLATEX_RANGES[i][1]
 
 
+@lru_cache(maxsize=4096)
 def script_of(char: str) -> str | None:
     """Return ``greek``, ``cyrillic`` or ``cjk`` for a character of those scripts, else None."""
     code = ord(char)
@@ -154,6 +156,65 @@ def _is_control(char: str) -> bool:
     return unicodedata.category(char) in ("Cc", "Cs")
 
 
+# Printable ASCII is escaped with one str.translate (C speed): the specials become their
+# commands, tabs and line breaks spaces, other ASCII controls nothing. Everything else goes
+# through a per-code-point cache (:func:`_token`); a 10 MB paper takes seconds, not minutes.
+_LINE_BREAKS = "\t\n\r\v\f\u2028\u2029"
+_ASCII_TABLE: dict[int, str] = {
+    **{code: "" for code in (*range(0x20), 0x7F)},
+    **{ord(c): " " for c in "\t\n\r\v\f"},
+    **{ord(c): v for c, v in _SPECIALS.items() if c.isascii()},
+}
+_ASCII_LIGATURES = re.compile(r"-(?=-)|,(?=,)")
+_NON_ASCII_RUN = re.compile(r"([^\x00-\x7f]+)")
+
+
+@lru_cache(maxsize=None)
+def _token(char: str) -> tuple[str | None, str]:
+    """Return the script run `char` belongs to (None for none) and its LaTeX."""
+    script = script_of(char)
+    if script is not None:
+        return script, char
+    if char in _SPECIALS:
+        return None, _SPECIALS[char]
+    if char in _LINE_BREAKS:
+        return None, " "
+    if _is_control(char):
+        return None, ""
+    if _pdflatex_core(char):
+        return None, char
+    if char in _SUBSTITUTES:
+        return None, _SUBSTITUTES[char]
+    return None, f"\\pkchar{{{char}}}{{{ord(char):04X}}}"
+
+
+def _escape_run(run: str, following: str, out: list[str]) -> None:
+    """Append the LaTeX of `run` (non-ASCII characters) to `out`; `following` is the
+    character after it (for the ligatures a run's last character starts)."""
+    script_run: list[str] = []
+    run_script: str | None = None
+    for i, char in enumerate(run):
+        script, latex = _token(char)
+        if script is not None:
+            if script != run_script and script_run:
+                out.append("\\" + _WRAPPERS[run_script or ""] + "{" + "".join(script_run) + "}")
+                script_run.clear()
+            run_script = script
+            script_run.append(char)
+            continue
+        if script_run:
+            out.append("\\" + _WRAPPERS[run_script or ""] + "{" + "".join(script_run) + "}")
+            script_run.clear()
+            run_script = None
+        after = run[i + 1] if i + 1 < len(run) else following
+        if (char, after) in _LIGATURES:
+            out.append(char + "{}")
+        else:
+            out.append(latex)
+    if script_run:
+        out.append("\\" + _WRAPPERS[run_script or ""] + "{" + "".join(script_run) + "}")
+
+
 def escape(text: str) -> Latex:
     """Return `text` as LaTeX that prints exactly these characters, in any TeX engine.
 
@@ -162,43 +223,21 @@ def escape(text: str) -> Latex:
     argument); other control characters are dropped (:func:`unsupported_chars` reports
     them). The result never holds an unbalanced brace or a command the text spelled out.
     """
-    text = unicodedata.normalize("NFC", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    pieces = _NON_ASCII_RUN.split(text)
     out: list[str] = []
-    run: list[str] = []
-    run_script: str | None = None
-
-    def flush() -> None:
-        nonlocal run_script
-        if run:
-            out.append("\\" + _WRAPPERS[run_script or ""] + "{" + "".join(run) + "}")
-            run.clear()
-        run_script = None
-
-    for i, char in enumerate(text):
-        script = script_of(char)
-        if script is not None:
-            if script != run_script:
-                flush()
-                run_script = script
-            run.append(char)
-            continue
-        flush()
-        following = text[i + 1] if i + 1 < len(text) else ""
-        if char in _SPECIALS:
-            out.append(_SPECIALS[char])
-        elif char in "\t\n\r\v\f\u2028\u2029":
-            out.append(" ")
-        elif (char, following) in _LIGATURES:
-            out.append(char + "{}")
-        elif _is_control(char):
-            continue
-        elif _pdflatex_core(char):
-            out.append(char)
-        elif char in _SUBSTITUTES:
-            out.append(_SUBSTITUTES[char])
+    # pieces alternate: ASCII (maybe empty), a non-ASCII run, ASCII, ...
+    for index, piece in enumerate(pieces):
+        if index % 2 == 0:
+            ascii_latex = _ASCII_LIGATURES.sub(r"\g<0>{}", piece.translate(_ASCII_TABLE))
+            if piece[-1:] in ("!", "?") and index + 1 < len(pieces) and \
+                    pieces[index + 1].startswith("\u2018"):
+                ascii_latex += "{}"        # "!‘" is an inverted "!" in T1
+            out.append(ascii_latex)
         else:
-            out.append(f"\\pkchar{{{char}}}{{{ord(char):04X}}}")
-    flush()
+            following = pieces[index + 1][:1] if index + 1 < len(pieces) else ""
+            _escape_run(piece, following, out)
     return Latex("".join(out))
 
 
@@ -233,7 +272,7 @@ def unsupported_chars(text: str, *, installed: frozenset[str] | None = None) -> 
     """
     have = installed_scripts() if installed is None else installed
     found: set[str] = set()
-    for char in unicodedata.normalize("NFC", text):
+    for char in set(unicodedata.normalize("NFC", text)):
         if char in _SPECIALS or char in _SUBSTITUTES or char in "\t\n\r\v\f\u2028\u2029":
             continue
         script = script_of(char)
