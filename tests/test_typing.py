@@ -44,3 +44,35 @@ def test_typing_usage_runs():
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "['paper.docx', 'paper.pdf'] True PK109" in run.stdout
+
+
+def test_typed_constructors_match_the_dataclass_fields():
+    """model.py declares, for mypy only, the __init__ of each class that takes a ``str``
+    where it holds inlines; each must list the dataclass's own parameters, in order."""
+    import ast
+    import inspect
+
+    import paperkit.model as model
+
+    tree = ast.parse((ROOT / "src" / "paperkit" / "model.py").read_text())
+    declared = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for statement in node.body:
+            if isinstance(statement, ast.If) and ast.unparse(statement.test) == "TYPE_CHECKING":
+                init = next(f for f in statement.body if isinstance(f, ast.FunctionDef))
+                declared[node.name] = init.args
+    assert {"Paper", "Section", "Paragraph", "Table", "Figure", "CiteItem", "Link"} <= \
+        set(declared)
+    for name, args in declared.items():
+        runtime = inspect.signature(getattr(model, name)).parameters.values()
+        typed = [(a.arg, "positional") for a in args.args[1:]] + \
+            [(a.arg, "keyword") for a in args.kwonlyargs]
+        actual = [(p.name, "keyword" if p.kind is p.KEYWORD_ONLY else "positional")
+                  for p in runtime]
+        assert typed == actual, name
+        with_default = {a.arg for a, d in zip(args.args[::-1], args.defaults[::-1])} | \
+            {a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None}
+        runtime_default = {p.name for p in runtime if p.default is not p.empty}
+        assert with_default == runtime_default, name

@@ -39,14 +39,15 @@ def make_paper(rows: list[dict[str, object]], png: bytes) -> Paper:
         "publisher={CUP}, year=2003}")
     table: Table = Table.from_records(rows, formats={"value": "{:,.1f}"}, label="tbl:data")
     figure: Figure = Figure.from_bytes(png, "A chart", label="fig:chart")
-    intro = Section([Text("Introduction")], blocks=[
-        Paragraph([Text("See "), paperkit.Ref("tbl:data"), Text(" and "),
-                   paperkit.Ref("fig:chart"), Text(", after "),
+    intro = Section("Introduction", blocks=[
+        Paragraph(["See ", paperkit.Ref("tbl:data"), " and ", paperkit.Ref("fig:chart"),
+                   Text(", after "),
                    paperkit.Cite([paperkit.CiteItem("kim2020", locator="4", label="page")],
                                  "[@kim2020, p. 4]"),
                    Text(" and "), paperkit.Cite([paperkit.CiteItem("buzan2003")]), Text(".")]),
-        table, figure])
-    return Paper(title=[Text("Typed")], authors=[paperkit.Author("Ada Lovelace")], sections=[intro],
+        table, figure,
+        Table(["x", "y"], [["1", [paperkit.Emph("2")]]], caption="Literal")])
+    return Paper(title="Typed", authors=["Ada Lovelace", paperkit.Author("C. Babbage")], sections=[intro],
                  references=references,
                  limits=paperkit.Limits(words=paperkit.WordLimit(max=500)))
 

@@ -148,7 +148,7 @@ def check_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
 
 def build(source: Paper | str | Path, formats: str | Iterable[str] = FORMATS,
           out: str | Path = "build", *, template: str | None = None, strict: bool = False,
-          options: BuildOptions | None = None) -> BuildResult:
+          options: BuildOptions | None = None, processes: int | None = None) -> BuildResult:
     """Build `source` (a Paper, a paper folder or a ``.md`` file) into
     ``<out>/<paper name>/paper.<fmt>`` for each of `formats`; return the report, the paths
     written and the exit status.
@@ -156,7 +156,9 @@ def build(source: Paper | str | Path, formats: str | Iterable[str] = FORMATS,
     `formats` is an iterable of ``"pdf"``, ``"docx"``, ``"tex"`` (or one string, such as
     ``"pdf"`` or ``"pdf,docx"``). Outputs are written only when the findings allow it (the
     README's exit-code table): never for invalid input, never under `strict` with a
-    finding; a refused build leaves earlier outputs as they were::
+    finding; a refused build leaves earlier outputs as they were. The writers run side by
+    side, up to `processes` at a time (default: one a CPU; ``1`` keeps them in this
+    process)::
 
         >>> import tempfile, paperkit
         >>> paper = paperkit.Paper(title="Tiny", sections=[
@@ -173,4 +175,4 @@ def build(source: Paper | str | Path, formats: str | Iterable[str] = FORMATS,
     from .pipeline import build as run
 
     return run(source, check_formats(formats), out, template=template, strict=strict,
-               options=options)
+               options=options, processes=processes)

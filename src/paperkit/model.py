@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol, Union, cast
+from typing import TYPE_CHECKING, Any, Literal, Protocol, Union, cast
 
 __all__ = [
     "Pos", "Text", "Emph", "Strong", "Code", "Link", "Math", "LineBreak", "SmallCaps",
@@ -30,6 +30,7 @@ __all__ = [
     "Paragraph", "BulletList", "OrderedList", "BlockQuote", "Table", "Figure", "CodeBlock",
     "MathBlock", "ThematicBreak", "Block", "Section", "Author", "WordLimit", "Limits",
     "Reference", "BibEntry", "Paper", "Align", "CiteMode", "RefKind", "SupportsToDict",
+    "InlineText",
 ]
 
 
@@ -125,6 +126,9 @@ class Emph:
     content: list[Inline]
     pos: Pos | None = _pos()
 
+    if TYPE_CHECKING:    # __init__ takes a str where inlines go (the module docstring)
+        def __init__(self, content: InlineText, *, pos: Pos | None = None) -> None: ...
+
     def __post_init__(self) -> None:
         _coerce(self, "content")
 
@@ -135,6 +139,9 @@ class Strong:
 
     content: list[Inline]
     pos: Pos | None = _pos()
+
+    if TYPE_CHECKING:    # __init__ takes a str where inlines go (the module docstring)
+        def __init__(self, content: InlineText, *, pos: Pos | None = None) -> None: ...
 
     def __post_init__(self) -> None:
         _coerce(self, "content")
@@ -147,6 +154,9 @@ class SmallCaps:
     content: list[Inline]
     pos: Pos | None = _pos()
 
+    if TYPE_CHECKING:    # __init__ takes a str where inlines go (the module docstring)
+        def __init__(self, content: InlineText, *, pos: Pos | None = None) -> None: ...
+
     def __post_init__(self) -> None:
         _coerce(self, "content")
 
@@ -158,6 +168,9 @@ class Superscript:
     content: list[Inline]
     pos: Pos | None = _pos()
 
+    if TYPE_CHECKING:    # __init__ takes a str where inlines go (the module docstring)
+        def __init__(self, content: InlineText, *, pos: Pos | None = None) -> None: ...
+
     def __post_init__(self) -> None:
         _coerce(self, "content")
 
@@ -168,6 +181,9 @@ class Subscript:
 
     content: list[Inline]
     pos: Pos | None = _pos()
+
+    if TYPE_CHECKING:    # __init__ takes a str where inlines go (the module docstring)
+        def __init__(self, content: InlineText, *, pos: Pos | None = None) -> None: ...
 
     def __post_init__(self) -> None:
         _coerce(self, "content")
@@ -189,6 +205,9 @@ class Link:
     url: str
     title: str = ""
     pos: Pos | None = _pos()
+
+    if TYPE_CHECKING:    # __init__ takes a str where inlines go (the module docstring)
+        def __init__(self, content: InlineText, url: str, title: str = "", *, pos: Pos | None = None) -> None: ...
 
     def __post_init__(self) -> None:
         _coerce(self, "content")
@@ -227,6 +246,11 @@ class CiteItem:
     label: str | None = None
     suffix: list[Inline] = field(default_factory=list)
     pos: Pos | None = _pos()
+
+    if TYPE_CHECKING:    # __init__ takes a str where inlines go (the module docstring)
+        def __init__(self, key: str, mode: CiteMode = "normal", prefix: InlineText = (),
+                     locator: str | None = None, label: str | None = None,
+                     suffix: InlineText = (), *, pos: Pos | None = None) -> None: ...
 
     def __post_init__(self) -> None:
         _coerce(self, "prefix", "suffix")
@@ -283,6 +307,10 @@ Inline = Union[
     Cite, Note, Ref,
 ]
 
+#: What a constructor takes where the model holds inlines: a ``str`` or a sequence of inlines
+#: and strings (``Paragraph("text")``, ``Paragraph(["See ", Ref("fig:map")])``).
+InlineText = Union[str, Sequence[Union[Inline, str]]]
+
 # --------------------------------------------------------------------------- blocks
 
 
@@ -292,6 +320,9 @@ class Paragraph:
 
     content: list[Inline]
     pos: Pos | None = _pos()
+
+    if TYPE_CHECKING:    # __init__ takes a str where inlines go (the module docstring)
+        def __init__(self, content: InlineText, *, pos: Pos | None = None) -> None: ...
 
     def __post_init__(self) -> None:
         _coerce(self, "content")
@@ -340,6 +371,12 @@ class Table:
     label: str | None = None
     number: int | None = None
     pos: Pos | None = _pos()
+
+    if TYPE_CHECKING:    # __init__ takes a str where inlines go (the module docstring)
+        def __init__(self, header: Sequence[InlineText], rows: Sequence[Sequence[InlineText]],
+                     align: Sequence[Align] = (), caption: InlineText = "",
+                     label: str | None = None, number: int | None = None, *,
+                     pos: Pos | None = None) -> None: ...
 
     def __post_init__(self) -> None:
         _coerce(self, "caption")
@@ -435,6 +472,11 @@ class Figure:
     number: int | None = None
     data: bytes | None = field(default=None, repr=False)
     pos: Pos | None = _pos()
+
+    if TYPE_CHECKING:    # __init__ takes a str where inlines go (the module docstring)
+        def __init__(self, src: str, caption: InlineText = "", alt: str = "",
+                     label: str | None = None, number: int | None = None,
+                     data: bytes | None = None, *, pos: Pos | None = None) -> None: ...
 
     def __post_init__(self) -> None:
         _coerce(self, "caption")
@@ -532,6 +574,12 @@ class Section:
     label: str | None = None
     numbered: bool = True
     pos: Pos | None = _pos()
+
+    if TYPE_CHECKING:    # __init__ takes a str where inlines go (the module docstring)
+        def __init__(self, title: InlineText, level: int = 1, blocks: list[Block] = ...,
+                     subsections: list[Section] = ..., number: str | None = None,
+                     label: str | None = None, numbered: bool = True, *,
+                     pos: Pos | None = None) -> None: ...
 
     def __post_init__(self) -> None:
         _coerce(self, "title")
@@ -660,6 +708,22 @@ class Paper:
     name: str = "paper"
     findings: list[Any] = field(default_factory=list, compare=False, repr=False)
     pos: Pos | None = _pos()
+
+    if TYPE_CHECKING:    # __init__ takes a str where inlines go (the module docstring)
+        def __init__(self, title: InlineText = "", subtitle: InlineText = "",
+                     authors: Sequence[Author | str] = (), date: str = "",
+                     abstract: list[Block] = ..., keywords: list[str] = ...,
+                     lang: str = "en-US", sections: list[Section] = ...,
+                     blocks: list[Block] = ...,
+                     references: list[Reference] = ..., csl: str | None = None,
+                     template: str | None = None, link_citations: bool = True,
+                     number_sections: bool = True, toc: bool = False,
+                     latex_citations: str | None = None,
+                     nocite: list[str] = ..., limits: Limits = ...,
+                     bibliography: list[BibEntry] | None = None,
+                     source_dir: str = ".", source_file: str = "<memory>",
+                     name: str = "paper", findings: list[Any] = ..., *,
+                     pos: Pos | None = None) -> None: ...
 
     def __post_init__(self) -> None:
         _coerce(self, "title", "subtitle")
