@@ -36,8 +36,9 @@ from ..options import BuildOptions
 from ..templates import Template
 from ..walk import block_inlines, plain_text
 from . import layout
-from .docx_elements import (Bookmarks, RunSink, set_alt_text, set_row_cant_split,
-                            set_table_header_row, xml_safe)
+from .docx_elements import (Bookmarks, RunSink, add_styled_paragraph, set_alt_text,
+                            set_paragraph_style, set_row_cant_split, set_table_header_row,
+                            xml_safe)
 from .docx_front import REFERENCES_ANCHOR, add_toc, collect_anchors, set_properties, \
     set_statistics
 from .docx_geometry import column_widths, fit_image, word_image
@@ -169,7 +170,7 @@ class _Builder:
 
     def _section(self, section: Section) -> None:
         level = min(max(section.level, 1), 9)
-        paragraph = self.doc.add_paragraph(style=f"Heading {level}")
+        paragraph = add_styled_paragraph(self.doc, f"Heading {level}")
         typed = self.headings.get(id(section))
         if typed is not None:
             set_paragraph_numbering(paragraph, 0, None)
@@ -187,7 +188,7 @@ class _Builder:
         entries = self.paper.bibliography
         if not entries:
             return
-        heading = self.doc.add_paragraph(style=STYLE.heading1)
+        heading = add_styled_paragraph(self.doc, STYLE.heading1)
         if self.template.references_new_page:
             heading.paragraph_format.page_break_before = True
         if self.template.numbering != "none":
@@ -197,7 +198,7 @@ class _Builder:
         sink.add_run(xml_safe(self.template.references_title))
         self.marks.end(sink, mark)
         for entry in entries:
-            paragraph = self.doc.add_paragraph(style=STYLE.bibliography)
+            paragraph = add_styled_paragraph(self.doc, STYLE.bibliography)
             sink = RunSink(paragraph)
             mark = self.marks.start(sink, layout.entry_anchor(entry.key))
             self._inlines(sink, entry.content, _Fmt(), _Ctx())
@@ -213,7 +214,7 @@ class _Builder:
     def _block(self, out: _Blocks, block: Block, ctx: _Ctx, *, first: bool = False) -> None:
         match block:
             case Paragraph(content=content):
-                paragraph = out.add_paragraph(style=ctx.first if first else ctx.paragraph)
+                paragraph = add_styled_paragraph(out, ctx.first if first else ctx.paragraph)
                 if ctx.quote > 1:
                     paragraph.paragraph_format.left_indent = Mm(10 * ctx.quote)
                 self._inlines(RunSink(paragraph), content, _Fmt(), ctx)
@@ -230,13 +231,13 @@ class _Builder:
             case Figure():
                 self._figure(out, block)
             case CodeBlock(text=text):
-                paragraph = out.add_paragraph(style=STYLE.code)
+                paragraph = add_styled_paragraph(out, STYLE.code)
                 RunSink(paragraph).add_run(xml_safe(text.rstrip("\n")))
             case MathBlock(tex=tex):
-                paragraph = out.add_paragraph(style=STYLE.display_math)
+                paragraph = add_styled_paragraph(out, STYLE.display_math)
                 self._math(RunSink(paragraph), tex, display=True)
             case ThematicBreak():
-                out.add_paragraph(style=STYLE.rule)
+                add_styled_paragraph(out, STYLE.rule)
             case _:
                 assert_never(block)
 
@@ -245,14 +246,14 @@ class _Builder:
         inner = replace(ctx, depth=ctx.depth + 1)
         for item in items:
             blocks = list(item)
-            paragraph = out.add_paragraph(style=ctx.list_paragraph)
+            paragraph = add_styled_paragraph(out, ctx.list_paragraph)
             set_paragraph_numbering(paragraph, num_id, level)
             if blocks and isinstance(blocks[0], Paragraph):
                 self._inlines(RunSink(paragraph), blocks.pop(0).content, _Fmt(), ctx)
             for block in blocks:
                 if isinstance(block, Paragraph):
                     # A further paragraph of the item: aligned with the item's text, unnumbered.
-                    more = out.add_paragraph(style=ctx.list_paragraph)
+                    more = add_styled_paragraph(out, ctx.list_paragraph)
                     more.paragraph_format.left_indent = Twips(LIST_STEP * (level + 1))
                     self._inlines(RunSink(more), block.content, _Fmt(), ctx)
                 else:
@@ -267,7 +268,7 @@ class _Builder:
         if number is None and not caption:
             return None
         style = STYLE.table_caption if kind == "tbl" else STYLE.image_caption
-        paragraph = out.add_paragraph(style=style)
+        paragraph = add_styled_paragraph(out, style)
         sink = RunSink(paragraph)
         mark = self.marks.start(sink, label) if label else None
         word = self.template.table_label if kind == "tbl" else self.template.figure_label
@@ -304,23 +305,25 @@ class _Builder:
         docx_table.autofit = False
         for index, column in enumerate(docx_table.columns):
             column.width = widths[index]
-        for row_index, row in enumerate(rows):
-            docx_row = docx_table.rows[row_index]
+        docx_rows = list(docx_table.rows)     # python-docx rebuilds the list on each [i]
+        keep = len(rows) <= _KEEP_TABLE_ROWS
+        aligns = [_ALIGN[table.align[index] if index < len(table.align) else "default"]
+                  for index in range(columns)]
+        for row_index, (row, docx_row) in enumerate(zip(rows, docx_rows)):
             set_row_cant_split(docx_row)
             for index, cell in enumerate(docx_row.cells):
                 cell.width = widths[index]
                 paragraph = cell.paragraphs[0]
-                paragraph.style = STYLE.table_text
-                align = table.align[index] if index < len(table.align) else "default"
-                paragraph.alignment = _ALIGN[align]
-                if len(rows) <= _KEEP_TABLE_ROWS and row_index < len(rows) - 1:
+                set_paragraph_style(paragraph, STYLE.table_text)
+                paragraph.alignment = aligns[index]
+                if keep and row_index < len(rows) - 1:
                     # Pagination, not look: a short table stays on one page, as in LaTeX.
                     paragraph.paragraph_format.keep_with_next = True
                 if index < len(row):
                     self._inlines(RunSink(paragraph), row[index], _Fmt(), ctx)
-        set_table_header_row(docx_table, docx_table.rows[0] if table.header else None)
+        set_table_header_row(docx_table, docx_rows[0] if table.header else None)
         # A paragraph after the table keeps the next caption or table from touching it.
-        out.add_paragraph(style=STYLE.after_table)
+        add_styled_paragraph(out, STYLE.after_table)
 
     def _figure(self, out: _Blocks, figure: Figure) -> None:
         from ..resources import read_image
@@ -330,7 +333,7 @@ class _Builder:
         above = self.template.figure_caption_position == "above"
         if above:
             self._caption(out, "fig", figure.label, figure.number, figure.caption)
-        paragraph = out.add_paragraph(style=STYLE.figure)
+        paragraph = add_styled_paragraph(out, STYLE.figure)
         run = RunSink(paragraph).add_run()
         run.add_picture(io.BytesIO(data), width=width, height=height)
         set_alt_text(run, xml_safe(figure.alt or plain_text(figure.caption)))

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
+from typing import Iterable, Protocol
+from weakref import WeakKeyDictionary
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -21,7 +24,8 @@ from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-__all__ = ["xml_safe", "Bookmarks", "RunSink", "w_element", "w_rstyle", "reset_style",
+__all__ = ["xml_safe", "Bookmarks", "RunSink", "style_id", "set_paragraph_style",
+           "add_styled_paragraph", "external_rel", "w_element", "w_rstyle", "reset_style",
            "set_style_font", "set_outline_level", "set_contextual_spacing", "set_paragraph_border",
            "set_paragraph_frame", "set_style_tab", "drop_style_numbering",
            "define_rule_table", "set_table_header_row", "set_row_cant_split", "make_band",
@@ -114,7 +118,68 @@ def w_element(tag: str, **attributes: str) -> BaseOxmlElement:
     return element
 
 
+# --------------------------------------------------------------------------- style ids
+
+# python-docx resolves a style *name* on every assignment (``paragraph.style = "Body
+# Text"``): it searches every style of the document by name, then compares with the
+# default style, a few milliseconds each, which made 5,000 references or a 2,000-row table
+# take minutes (docs/issue6-bugs.md #5). The answer cannot change once the styles are
+# defined, so each (name, type) is looked up once per part, through python-docx's own
+# ``part.get_style_id`` (the default style still gives None: no pStyle/rStyle is written),
+# and the id is set on the element directly. Likewise an external link's relationship:
+# python-docx scans every relationship of the part for one with the same URL.
+_StyleKey = tuple[str, WD_STYLE_TYPE]
+_STYLE_IDS: WeakKeyDictionary[Part, dict[_StyleKey, str | None]] = WeakKeyDictionary()
+_EXTERNAL_RELS: WeakKeyDictionary[Part, dict[str, str]] = WeakKeyDictionary()
+
+
+def style_id(part: Part, name: str, kind: WD_STYLE_TYPE) -> str | None:
+    """Return the id of style `name` of type `kind` as ``part`` resolves it (None for the
+    default style), looked up once per part."""
+    ids = _STYLE_IDS.get(part)
+    if ids is None:
+        ids = _STYLE_IDS[part] = {}
+    key = (name, kind)
+    try:
+        return ids[key]
+    except KeyError:
+        found: str | None = part.get_style_id(name, kind)  # type: ignore[attr-defined]
+        ids[key] = found
+        return found
+
+
+def set_paragraph_style(paragraph: Paragraph, name: str) -> None:
+    """Give `paragraph` the paragraph style `name` (``paragraph.style = name``, cached)."""
+    paragraph._p.style = style_id(paragraph.part, name, WD_STYLE_TYPE.PARAGRAPH)
+
+
+def add_styled_paragraph(out: _ParagraphTarget, name: str) -> Paragraph:
+    """Return a new paragraph at the end of `out` in paragraph style `name`
+    (``out.add_paragraph(style=name)``, with the style id cached)."""
+    paragraph = out.add_paragraph()
+    set_paragraph_style(paragraph, name)
+    return paragraph
+
+
+class _ParagraphTarget(Protocol):
+    def add_paragraph(self, text: str = "", style: str | None = None) -> Paragraph: ...
+
+
+def external_rel(part: Part, url: str) -> str:
+    """Return the id of `part`'s hyperlink relationship to `url`, added on first use."""
+    rels = _EXTERNAL_RELS.get(part)
+    if rels is None:
+        rels = _EXTERNAL_RELS[part] = {}
+    r_id = rels.get(url)
+    if r_id is None:
+        r_id = rels[url] = part.relate_to(url, RT.HYPERLINK, is_external=True)
+    return r_id
+
+
 # --------------------------------------------------------------------------- runs
+
+
+_RUN_BREAKS = frozenset("\t\r\n")
 
 
 class RunSink:
@@ -135,10 +200,16 @@ class RunSink:
         Tabs and line feeds in `text` become ``w:tab`` and ``w:br`` (python-docx's rule).
         """
         run = Run(self._element.add_r(), self.paragraph)
-        if text:
+        if not text:
+            pass
+        elif _RUN_BREAKS.isdisjoint(text):
+            # what ``run.text = text`` writes for text without tabs or line breaks, without
+            # python-docx's per-character state machine and its clearing of the new run
+            run._r.add_t(text)
+        else:
             run.text = text
         if style is not None:
-            run.style = style
+            run._r.style = style_id(self.paragraph.part, style, WD_STYLE_TYPE.CHARACTER)
         return run
 
     def hyperlink(self, *, url: str | None = None, anchor: str | None = None) -> RunSink:
@@ -150,7 +221,7 @@ class RunSink:
             return self
         link = OxmlElement("w:hyperlink")
         if url is not None:
-            r_id = self.paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+            r_id = external_rel(self.paragraph.part, url)
             link.set(qn("r:id"), r_id)
         else:
             assert anchor is not None

@@ -162,9 +162,10 @@ def set_statistics(doc: DocxDocument) -> None:
     headers and field codes not included), paragraphs those holding text."""
     paragraphs = [text for text in _paragraph_texts(doc.element.body) if text.strip()]
     text = "\n".join(paragraphs)
-    words = len(text.split())
+    parts = text.split()       # str.split() splits at exactly the str.isspace() characters
+    words = len(parts)
     with_spaces = sum(len(p) for p in paragraphs)
-    characters = sum(1 for c in text if not c.isspace())
+    characters = sum(map(len, parts))
     set_app_properties(doc, app_properties_xml(words, characters, with_spaces,
                                                len(paragraphs)))
 
