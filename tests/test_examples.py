@@ -158,3 +158,61 @@ def test_tex_compiles_with_pdflatex(built, name, tmp_path):
         assert "Mackinder, 1904" in flat and "Table 1" in flat
     else:
         assert "2.1 Regional Dynamics" in flat.replace("  ", " ")
+
+
+# --------------------------------------------------------------------------- examples/
+
+
+EXAMPLES = ROOT / "examples"
+
+
+def run_example(script: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run ``examples/<script>`` as a user would (its own process, another folder)."""
+    import sys
+
+    return subprocess.run([sys.executable, str(EXAMPLES / script), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_from_data_example_builds_three_formats_from_a_csv(tmp_path):
+    import docx
+    from pypdf import PdfReader
+
+    run = run_example("from_data.py", "--out", "out", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("trade-brief: ") and ", exit 0" in run.stdout
+    folder = tmp_path / "out" / "trade-brief"
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text()
+                                        for p in PdfReader(str(folder / "paper.pdf")).pages))
+    # the CSV's last row, formatted by the table's format strings
+    assert "2,587.3" in text and "812.4" in text and "84.1" in text
+    assert "Table 1" in text and "Figure 1" in text and "(JETRO, 2024)" in text
+    assert "Dadabaev (2019, pp. 45–47)" in text
+    document = docx.Document(str(folder / "paper.docx"))
+    assert len(document.inline_shapes) == 1                     # the matplotlib chart
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert cells[:4] == ["Year", "Kazakhstan", "Uzbekistan", "Kyrgyzstan"]
+    assert "1,843.2" in cells
+    tex = (folder / "paper.tex").read_text()
+    assert "\\includegraphics" in tex and "2,412.0" in tex
+    figures = list((folder / "figures").iterdir())
+    assert len(figures) == 1 and figures[0].read_bytes().startswith(b"\x89PNG")
+
+
+def test_batch_example_prints_a_summary_and_the_worst_status(tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "paper.md").write_text("---\ntitle: Broken\nauthr: typo\n---\nText.\n")
+    run = run_example("batch.py", str(SEED), str(broken), "--out", "out", "-j", "2",
+                      cwd=tmp_path)
+    assert run.returncode == 2, run.stdout + run.stderr       # the broken paper's status
+    lines = run.stdout.splitlines()
+    assert lines[0].split()[:2] == ["paper", "words"]
+    seed = next(line for line in lines if line.startswith("japan-central-asia"))
+    assert "/ 1,350-1,650" in seed and "0 (0/4)" in seed and seed.split()[-1] == "0"
+    row = next(line for line in lines if line.startswith("broken "))
+    assert row.split()[-1] == "2"
+    assert any("PK102" in line and "authr" in line for line in lines)
+    assert lines[-1].startswith("2 papers in ")
+    assert (tmp_path / "out" / "japan-central-asia" / "paper.docx").is_file()
+    assert not (tmp_path / "out" / "broken").exists()
