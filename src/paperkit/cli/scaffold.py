@@ -65,8 +65,8 @@ limits:
 # Introduction {{#sec:intro}}
 
 Start with the question. Cite a source in parentheses [@ostrom2010, p. 642] or name its
-author in the sentence, as @mackinder1919 does.[^first] Section @sec:argument develops
-the argument.
+author in the sentence, as @mackinder1919 does.[^first] @sec:argument develops the
+argument.
 
 [^first]: Footnotes are written like this one.
 

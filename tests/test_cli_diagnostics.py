@@ -1,0 +1,108 @@
+"""Diagnostics as a compiler prints them: piped, on a terminal, in colour or not, as JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from cli_run import paper, run, run_tty
+
+BIB = "@book{a, author={Buzan, B.}, title={T}, publisher={R}, year={2022}}\n"
+BODY = "---\ntitle: T\n---\nAs argued [@nosuch].\n\nCited [@a].\n"
+ESC = re.compile(r"\x1b\[[0-9;]*m")
+FIRST = "p/paper.md:4:11: error PK201: citation key 'nosuch' not found in references"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    return paper(tmp_path / "p", BODY, BIB)
+
+
+def test_piped_stderr_is_one_plain_line_per_finding(folder, tmp_path):
+    result = run("check", "p", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == FIRST + "\n"
+    assert "\x1b" not in result.stderr + result.stdout
+
+
+def test_show_source_always_prints_the_line_and_a_caret_under_the_column(folder, tmp_path):
+    result = run("check", "--show-source", "always", "p", cwd=tmp_path)
+    lines = result.stderr.splitlines()
+    assert lines[0] == FIRST
+    assert lines[1] == "    4 | As argued [@nosuch]."
+    assert lines[2] == "      |           ^"
+    # the caret sits under the column the location names
+    assert lines[2].index("^") == lines[1].index("[@nosuch")
+
+
+def test_caret_counts_wide_characters_and_tabs(tmp_path):
+    paper(tmp_path / "p", "---\ntitle: T\n---\n日本語\tで [@nosuch] と。\n")
+    result = run("check", "--show-source", "always", "p", cwd=tmp_path)
+    first, source, caret = result.stderr.splitlines()[:3]
+    assert first.startswith("p/paper.md:4:7: error PK201:")
+    assert source == "    4 | 日本語\tで [@nosuch] と。"
+    # 日本語 is six cells wide, the tab stays a tab, で is two cells, then a blank
+    assert caret == "      | " + " " * 6 + "\t" + "   " + "^"
+
+
+def test_terminal_gets_colour_and_source_lines(folder, tmp_path):
+    status, text = run_tty("check", "p", cwd=tmp_path, columns=100)
+    assert status == 1
+    assert ESC.search(text), text
+    plain = ESC.sub("", text).splitlines()
+    at = plain.index(FIRST)
+    assert plain[at + 1] == "    4 | As argued [@nosuch]."
+    assert plain[at + 2].rstrip() == "      |           ^"
+    # an error is red (31) and bold, so it stands out
+    assert re.search(r"\x1b\[[0-9;]*31[0-9;]*merror", text)
+
+
+def test_narrow_terminal_does_not_break_the_location_line(folder, tmp_path):
+    status, text = run_tty("check", "p", cwd=tmp_path, columns=40)
+    assert FIRST in ESC.sub("", text).splitlines()
+
+
+@pytest.mark.parametrize("how", [{"NO_COLOR": "1"}, {"args": "--color=never"}])
+def test_no_color_and_color_never_keep_a_terminal_plain(folder, tmp_path, how):
+    args = [how["args"]] if "args" in how else []
+    extra = {k: v for k, v in how.items() if k != "args"}
+    status, text = run_tty("check", *args, "p", cwd=tmp_path, **extra)
+    assert status == 1
+    assert "\x1b[" not in text
+    assert FIRST in text.splitlines()
+    assert "      |           ^" in text.splitlines()
+
+
+def test_color_always_colours_a_pipe_and_wins_over_no_color(folder, tmp_path):
+    result = run("check", "--color=always", "p", cwd=tmp_path, NO_COLOR="1")
+    assert ESC.search(result.stderr)
+    assert ESC.sub("", result.stderr) == FIRST + "\n"
+
+
+def test_build_json_is_one_document_with_paper_summaries(folder, tmp_path):
+    result = run("build", "--to", "tex", "--format", "json", "p", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == ""
+    data = json.loads(result.stdout)
+    assert data["exit_code"] == 1
+    assert data["diagnostics"] == [{
+        "file": "p/paper.md", "line": 4, "column": 11, "severity": "error",
+        "code": "PK201", "message": "citation key 'nosuch' not found in references"}]
+    [summary] = data["papers"]
+    assert summary["paper"] == "p" and summary["status"] == 1
+    assert summary["citations"] == 2 and summary["cited"] == 1 and summary["references"] == 1
+    assert summary["errors"] == 1 and summary["warnings"] == 0
+    assert "build/p/paper.tex" in summary["written"]
+    assert (tmp_path / "build" / "p" / "paper.tex").is_file()
+
+
+def test_json_for_invalid_input_names_the_paper_and_status_2(tmp_path):
+    paper(tmp_path / "p", "---\ntitle: T\nwrods: 5\n---\nText.\n")
+    result = run("check", "--format", "json", "p", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr == ""
+    data = json.loads(result.stdout)
+    assert data["papers"][0]["status"] == 2 and data["papers"][0]["words"] is None
+    [diag] = data["diagnostics"]
+    assert (diag["file"], diag["line"], diag["code"]) == ("p/paper.md", 3, "PK102")
