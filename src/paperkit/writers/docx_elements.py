@@ -20,6 +20,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.styles.style import BaseStyle
+from docx.styles.styles import Styles
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -128,24 +129,45 @@ def w_element(tag: str, **attributes: str) -> BaseOxmlElement:
 # ``part.get_style_id`` (the default style still gives None: no pStyle/rStyle is written),
 # and the id is set on the element directly. Likewise an external link's relationship:
 # python-docx scans every relationship of the part for one with the same URL.
-_StyleKey = tuple[str, WD_STYLE_TYPE]
-_STYLE_IDS: WeakKeyDictionary[Part, dict[_StyleKey, str | None]] = WeakKeyDictionary()
+_STYLE_IDS: WeakKeyDictionary[Part, _StyleIds] = WeakKeyDictionary()
 _EXTERNAL_RELS: WeakKeyDictionary[Part, dict[str, str]] = WeakKeyDictionary()
 
 
-def style_id(part: Part, name: str, kind: WD_STYLE_TYPE) -> str | None:
-    """Return the id of style `name` of type `kind` as ``part`` resolves it (None for the
-    default style), looked up once per part."""
-    ids = _STYLE_IDS.get(part)
-    if ids is None:
-        ids = _STYLE_IDS[part] = {}
-    key = (name, kind)
-    try:
-        return ids[key]
-    except KeyError:
-        found: str | None = part.get_style_id(name, kind)  # type: ignore[attr-defined]
-        ids[key] = found
+class _StyleIds:
+    """One document's style ids by (name, type), resolved as python-docx's
+    ``Styles.get_style_id`` does, with each type's default style found once (python-docx
+    walks every style in Python for it, ~4 ms a call)."""
+
+    def __init__(self, styles: Styles) -> None:
+        self.styles = styles
+        self.ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
+        self.defaults: dict[WD_STYLE_TYPE, BaseStyle | None] = {}
+
+    def get(self, name: str, kind: WD_STYLE_TYPE) -> str | None:
+        key = (name, kind)
+        try:
+            return self.ids[key]
+        except KeyError:
+            pass
+        style = self.styles[name]      # KeyError for an unknown name, as python-docx
+        if style.type != kind:
+            raise ValueError(f"assigned style is type {style.type}, need type {kind}")
+        if kind not in self.defaults:
+            self.defaults[kind] = self.styles.default(kind)
+        found = None if style == self.defaults[kind] else style.style_id
+        self.ids[key] = found
         return found
+
+
+def style_id(part: Part, name: str, kind: WD_STYLE_TYPE) -> str | None:
+    """Return the id of style `name` of type `kind` for content of `part` (None for the
+    default style: no pStyle/rStyle is written), looked up once per document."""
+    # a header, footer or footnotes part resolves styles through the document part
+    document = getattr(part, "_document_part", part)
+    ids = _STYLE_IDS.get(document)
+    if ids is None:
+        ids = _STYLE_IDS[document] = _StyleIds(document.styles)
+    return ids.get(name, kind)
 
 
 def set_paragraph_style(paragraph: Paragraph, name: str) -> None:
