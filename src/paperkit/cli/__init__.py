@@ -127,7 +127,8 @@ def _discover(sources: list[str]) -> list[str]:
                 if inner:   # a folder of papers
                     found.extend(str(p) for p in inner)
                     continue
-            found.append(source)
+            # "." or "..": name the folder, so the paper is called after it
+            found.append(str(path.resolve()) if path.name in ("", "..") else source)
         return found
     root = Path("sources")
     papers = sorted(p.parent for p in root.glob("*/paper.md")) if root.is_dir() else []
