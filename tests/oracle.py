@@ -362,8 +362,6 @@ def compare_readings(bib: Path, *, pandoc: str) -> tuple[int, list[FieldDifferen
         want, have = theirs.get(key, {}), ours.get(key, {})
         for variable in sorted(set(want) | (set(have) & _PANDOC_VARIABLES)):
             a, b = _comparable(want.get(variable)), _comparable(have.get(variable))
-            if variable == "type" and a == "" and b == "document":
-                continue  # pandoc leaves @misc untyped; CSL's name for it is "document"
             if a != b:
                 differences.append(FieldDifference(key, variable, want.get(variable),
                                                    have.get(variable)))
@@ -453,11 +451,14 @@ def explain_difference(style: str, difference: Difference,
                        known: list[dict[str, str]]) -> Explained:
     """Return `difference` with the entries of `known` that explain it.
 
-    An entry with a ``key`` explains the whole difference of that reference; an entry with
-    ``pandoc``/``paperkit`` patterns explains each fragment (see :func:`fragments`) whose
-    two sides match them in full.
+    An entry with a ``key`` explains the whole difference of that reference (for a
+    citation: of any of its works); one that also has a ``match`` pattern only where the
+    two texts match it, and then alone. An entry with ``pandoc``/``paperkit`` patterns
+    explains each fragment (see :func:`fragments`) whose two sides match them in full.
     """
     causes: list[dict[str, str]] = []
+    matched: list[dict[str, str]] = []
+    keys = _keys_in(difference)
 
     def applies(entry: dict[str, str]) -> bool:
         return entry.get("style", style) == style and \
@@ -466,10 +467,15 @@ def explain_difference(style: str, difference: Difference,
     for entry in known:
         if not applies(entry) or "pandoc" in entry:
             continue
-        if entry.get("key") == difference.key and "test" not in entry:
-            causes.append(entry)
+        if entry.get("key") in keys and "test" not in entry:
+            if "match" not in entry:
+                causes.append(entry)
+            elif re.search(entry["match"], difference.pandoc + "\n" + difference.paperkit):
+                matched.append(entry)
         elif entry.get("test") == "reordered" and _reordered(difference):
             causes.append(entry)
+    if matched:  # an entry that names the very text explains it better than a key alone
+        return Explained(difference, matched, [])
     if causes:
         return Explained(difference, causes, [])
     unexplained = []
@@ -484,6 +490,13 @@ def explain_difference(style: str, difference: Difference,
         else:
             unexplained.append((before, after))
     return Explained(difference, causes, unexplained)
+
+
+def _keys_in(difference: Difference) -> set[str]:
+    """Return the keys a difference concerns (every key of a citation of several works)."""
+    if difference.kind != "cite":
+        return {difference.key}
+    return {key.lstrip("-@") for key in re.findall(r"-?@[^\s;\]]+", difference.ident)}
 
 
 def _reordered(difference: Difference) -> bool:

@@ -460,3 +460,60 @@ def test_note_styles_print_ibid_and_back_references(style, expected):
                        cite(I("doe2020", locator="4", label="page")), cite(I("roe2021")),
                        cite(I("doe2020")))
     assert texts(paper, style) == expected
+
+
+# ---------------------------------------------------------------------- engine decisions
+# (each matches pandoc --citeproc; see benchmarks/ORACLE.md)
+
+_MINIMAL_STYLE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>t</title><id>t</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  <citation><layout prefix="(" suffix=")" delimiter="; ">
+    <choose><if type="speech"><text value="speech"/></if>
+      <else-if type="article-journal"><text value="journal"/></else-if>
+      <else><text variable="title"/></else></choose>
+  </layout></citation>
+</style>"""
+
+
+def test_a_csl_1_0_2_type_the_style_never_names_renders_as_its_older_type():
+    from paperkit.csl import CitationInput, CiteInput, Processor, Style
+
+    items = [{"id": "p", "type": "performance", "title": "Hamilton"},
+             {"id": "q", "type": "periodical", "title": "Issue"},
+             {"id": "d", "type": "", "title": "Untyped"}]
+    result = Processor(Style(_MINIMAL_STYLE, "en-US"), items).process(
+        [CitationInput([CiteInput(k)]) for k in ("p", "q", "d")], bibliography=False)
+    assert [plain_rich(c.rich) for c in result.citations] == [
+        "(speech)", "(journal)", "(Untyped)"]
+    # a style that names the type gets it as it is
+    named = _MINIMAL_STYLE.replace('type="speech"', 'type="performance"')
+    result = Processor(Style(named, "en-US"), items[:1]).process(
+        [CitationInput([CiteInput("p")])], bibliography=False)
+    assert plain_rich(result.citations[0].rich) == "(speech)"
+
+
+def test_a_cite_the_style_prints_nothing_for_leaves_no_delimiter():
+    from paperkit.csl import CitationInput, CiteInput, Processor, Style
+
+    items = [{"id": "a", "type": "book", "title": "A"}, {"id": "b", "type": "book"}]
+    result = Processor(Style(_MINIMAL_STYLE, "en-US"), items).process(
+        [CitationInput([CiteInput("a"), CiteInput("b")])], bibliography=False)
+    assert plain_rich(result.citations[0].rich) == "(A)"
+
+
+def test_misc_entries_stay_untyped_and_are_listed_in_chicago_notes():
+    refs = parse_bibtex("@misc{m, author = {Ostrom, Elinor}, title = {Lecture Notes}, "
+                        "year = 2001}", file="m.bib", log=Log())
+    assert refs[0].type == ""
+    paper = Paper(sections=[Section("Intro", blocks=[Paragraph([cite(I("m"))])])],
+                  references=refs)
+    out = resolve_citations(paper, style="chicago-notes-bibliography", log=Log())
+    assert [plain_text(e.content) for e in out.bibliography] == [
+        "Ostrom, Elinor. Lecture Notes. 2001."]
+
+
+def plain_rich(rich) -> str:
+    from paperkit.csl.richtext import plain
+
+    return plain(rich)

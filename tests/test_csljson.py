@@ -134,7 +134,7 @@ def test_yaml_list_and_yml_suffix(tmp_path):
           title: B
         """)
     refs = load_references([path], log=Log())
-    assert [(r.key, r.type, r.pos.line) for r in refs] == [("a", "book", 1), ("b", "document", 4)]
+    assert [(r.key, r.type, r.pos.line) for r in refs] == [("a", "book", 1), ("b", "", 4)]
 
 
 def test_json_syntax_error_names_line_and_column(tmp_path):

@@ -37,7 +37,7 @@ CSL_TYPES: dict[str, str] = {
     "inproceedings": "paper-conference",
     "manual": "book",
     "mastersthesis": "thesis",
-    "misc": "document",
+    "misc": "",
     "phdthesis": "thesis",
     "proceedings": "book",
     "techreport": "report",
@@ -56,17 +56,17 @@ CSL_TYPES: dict[str, str] = {
     "periodical": "periodical",
     "reference": "book",
     "report": "report",
-    "set": "document",
+    "set": "",
     "software": "software",
     "suppbook": "chapter",
     "suppcollection": "chapter",
     "suppperiodical": "article-journal",
     "thesis": "thesis",
-    "xdata": "document",
+    "xdata": "",
     # BibLaTeX's non-standard types (section 2.1.3)
     "artwork": "graphic",
     "audio": "song",
-    "bibnote": "document",
+    "bibnote": "",
     "commentary": "book",
     "image": "graphic",
     "jurisdiction": "legal_case",
@@ -85,12 +85,15 @@ CSL_TYPES: dict[str, str] = {
     "data": "dataset",
     "letters": "personal_communication",
     "newsarticle": "article-newspaper",
-    "customa": "document", "customb": "document", "customc": "document",
-    "customd": "document", "custome": "document", "customf": "document",
+    "customa": "", "customb": "", "customc": "", "customd": "", "custome": "", "customf": "",
 }
 
-#: The CSL type of an entry type not in :data:`CSL_TYPES`.
-DEFAULT_TYPE = "document"
+#: The CSL type of an entry type not in :data:`CSL_TYPES`, and of @misc (and the other
+#: entries of no particular kind): none, as pandoc reads them. Styles render an untyped
+#: work by their generic branch (listed, title in italics); CSL 1.0.2's "document" would
+#: be a private document to Chicago, which quotes its title and leaves it out of the
+#: notes-bibliography list: a @misc web page or data file would silently disappear.
+DEFAULT_TYPE = ""
 
 #: Fields that are instructions to BibTeX/biber rather than data about the work.
 IGNORED_FIELDS = frozenset({"crossref", "xref", "xdata", "options", "presort", "sortkey",

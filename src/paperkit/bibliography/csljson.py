@@ -169,7 +169,9 @@ def parse_csl_items(items: list[Any], *, file: str, log: Log,
                     first=f"{_display(file)}:{first[key]}:1")
             continue
         first[key] = line
-        csl_type = str(item.get("type") or "document")
+        # an item without a type stays untyped (as pandoc keeps it): styles render it by
+        # their generic branch; see bibtex_to_csl.DEFAULT_TYPE
+        csl_type = str(item.get("type") or "")
         fields = {}
         for name, value in item.items():
             if name in ("id", "type"):

@@ -38,6 +38,8 @@ def assemble(proc: Processor, citation: CitationInput, cites: list[Any]) -> Cita
             continue
         node = proc.render_item(item.id, layout, locator=item.locator, label=item.label,
                                 position=cite.position)
+        if not (item.prefix or item.suffix) and not proc.rich(node):
+            continue  # a work the style prints nothing for leaves no delimiter behind
         mode = item.mode
         if mode == "normal" and not style.is_note:
             # the cite prints as its cached rendering; tags kept for grouping

@@ -92,9 +92,13 @@ class Processor:
         self.style = style
         self.locale = style.locale
         self.refs: dict[str, Reference] = {}
+        named = style_types(style)
         for ref in references:
             if isinstance(ref, dict):
                 ref = make_reference(ref)
+            older = OLDER_TYPES.get(ref.type)
+            if older is not None and ref.type not in named:
+                ref = Reference(ref.id, older, ref.vars)
             self.refs[ref.id] = ref  # a later item with the same id replaces the earlier
         self.extra: dict[str, dict[str, Any]] = {ident: {} for ident in self.refs}
         for ident, ref in self.refs.items():
@@ -296,6 +300,25 @@ class Processor:
             ordered = [known[int(i)] for i in order]
             unknown = [c for c in group if c.item.id not in self.refs]
             group[:] = ordered + unknown
+
+
+#: CSL 1.0.2 types and the CSL 1.0.1 type a work of that kind had before (the one BibTeX
+#: readers such as pandoc's still give it): a style written for CSL 1.0.1 never names the
+#: newer type, and would render the work by its fallback branch (IEEE: "no. 4. 2001").
+OLDER_TYPES: dict[str, str] = {
+    "performance": "speech",
+    "periodical": "article-journal",
+    "standard": "legislation",
+}
+
+
+def style_types(style: Style) -> frozenset[str]:
+    """Return every item type `style`'s conditions name."""
+    names: set[str] = set()
+    for node in style.root.iter():
+        if isinstance(node.tag, str) and node.get("type"):
+            names.update(node.get("type", "").split())
+    return frozenset(names)
 
 
 def trigraph(ref: Reference) -> str:
