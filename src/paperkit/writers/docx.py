@@ -249,7 +249,8 @@ class _Builder:
             paragraph = add_styled_paragraph(out, ctx.list_paragraph)
             set_paragraph_numbering(paragraph, num_id, level)
             if blocks and isinstance(blocks[0], Paragraph):
-                self._inlines(RunSink(paragraph), blocks.pop(0).content, _Fmt(), ctx)
+                self._inlines(RunSink(paragraph), blocks[0].content, _Fmt(), ctx)
+                blocks.pop(0)
             for block in blocks:
                 if isinstance(block, Paragraph):
                     # A further paragraph of the item: aligned with the item's text, unnumbered.
@@ -485,6 +486,9 @@ def _break_before(doc: DocxDocument, index: int) -> None:
 
 
 def _add_table(out: _Blocks, rows: int, columns: int, width: int) -> DocxTable:
+    table: DocxTable
     if isinstance(out, DocxDocument):
-        return out.add_table(rows, columns)
-    return out.add_table(rows, columns, Emu(width))  # type: ignore[attr-defined]
+        table = out.add_table(rows, columns)
+    else:
+        table = out.add_table(rows, columns, Emu(width))  # type: ignore[attr-defined]
+    return table

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Protocol
+from typing import Iterable, Protocol, cast
 from weakref import WeakKeyDictionary
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
+from docx.parts.document import DocumentPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -163,7 +164,7 @@ def style_id(part: Part, name: str, kind: WD_STYLE_TYPE) -> str | None:
     """Return the id of style `name` of type `kind` for content of `part` (None for the
     default style: no pStyle/rStyle is written), looked up once per document."""
     # a header, footer or footnotes part resolves styles through the document part
-    document = getattr(part, "_document_part", part)
+    document = cast(DocumentPart, getattr(part, "_document_part", part))
     ids = _STYLE_IDS.get(document)
     if ids is None:
         ids = _STYLE_IDS[document] = _StyleIds(document.styles)

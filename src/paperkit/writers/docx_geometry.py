@@ -34,7 +34,8 @@ def _text_width(text: str, family: str, size: float, bold: bool) -> float:
     regular, heavy = _METRICS.get(family, ("Times-Roman", "Times-Bold"))
     wide = sum(1 for c in text if ord(c) >= 0x2E80)
     narrow = "".join(c for c in text if ord(c) < 0x2E80)
-    return stringWidth(narrow, heavy if bold else regular, size) + wide * size
+    width: float = stringWidth(narrow, heavy if bold else regular, size)
+    return width + wide * size
 
 
 def column_widths(rows: list[list[list[Inline]]], columns: int, template: Template, *,
@@ -94,8 +95,9 @@ def word_image(data: bytes, figure: Figure) -> tuple[bytes, Image]:
     try:
         from PIL import Image as PillowImage      # reportlab's dependency, so present
 
-        with PillowImage.open(io.BytesIO(data)) as picture:
-            picture.load()
+        with PillowImage.open(io.BytesIO(data)) as opened:
+            opened.load()
+            picture: PillowImage.Image = opened
             if picture.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
                 picture = picture.convert("RGBA")
             buffer = io.BytesIO()
@@ -113,8 +115,8 @@ def fit_image(image: Image, template: Template) -> tuple[Emu, Emu]:
     """Return the (width, height) of `image` at the text width, no taller than 60% of the
     page height (as the PDF writer), aspect ratio kept."""
     page = template.page
-    max_width = Mm(page.text_width)
-    max_height = Mm(page.height * 0.6)
+    max_width = int(Mm(page.text_width))           # EMU
+    max_height = int(Mm(page.height * 0.6))
     ratio = image.px_height / image.px_width if image.px_width else 1.0
     width, height = max_width, int(max_width * ratio)
     if height > max_height:

@@ -99,7 +99,7 @@ class Atom:
 
 class _Parser:
     def __init__(self, tex: str) -> None:
-        self.tokens = [t for t in _TOKEN.findall(tex)]
+        self.tokens: list[str] = _TOKEN.findall(tex)
         self.i = 0
 
     def peek(self) -> str | None:
@@ -151,7 +151,7 @@ class _Parser:
         if self.peek() != "{":
             return self.take() if self.peek() is not None else ""
         self.take()
-        level, out = 1, []
+        level, out = 1, list[str]()
         while (token := self.peek()) is not None:
             self.take()
             if token == "{":
@@ -346,4 +346,5 @@ def tex_to_omml(tex: str, *, display: bool = False) -> BaseOxmlElement | None:
         math = (f'<m:oMathPara><m:oMathParaPr><m:jc m:val="center"/></m:oMathParaPr>'
                 f"{math}</m:oMathPara>")
     root = parse_xml(f'<w:root {nsdecls("w", "m")}>{math}</w:root>')
-    return root[0]
+    element: BaseOxmlElement = root[0]
+    return element

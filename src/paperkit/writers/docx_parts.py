@@ -43,7 +43,8 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml import OxmlElement, parse_xml, register_element_cls
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.parser import register_element_cls
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.settings import CT_Settings
 from docx.oxml.xmlchemy import BaseOxmlElement, ZeroOrMore

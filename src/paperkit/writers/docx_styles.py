@@ -10,7 +10,7 @@ pandoc's ``reference.docx`` names (``First Paragraph``, ``Source Code``, ``Verba
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Callable
+from typing import Callable, cast
 
 from docx.document import Document as DocxDocument
 from docx.oxml.styles import styleId_from_name
@@ -18,7 +18,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles import BabelFish
-from docx.styles.style import BaseStyle
+from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle
 
 from ..model import Paper
 from ..templates import Template
@@ -108,7 +108,7 @@ _BOX_PADDING, _BOX_RULE = 10, 16
 
 
 def _style(doc: DocxDocument, name: str, kind: WD_STYLE_TYPE, base: str | None = None, *,
-           merge: bool = False) -> BaseStyle:
+           merge: bool = False) -> CharacterStyle:
     """Return style `name`, created when missing, its formatting cleared unless `merge`.
 
     With `merge` (the document started from a template's ``reference.docx``) the
@@ -117,6 +117,7 @@ def _style(doc: DocxDocument, name: str, kind: WD_STYLE_TYPE, base: str | None =
     is always paperkit's.
     """
     styles = doc.styles
+    style: CharacterStyle      # paragraph and table styles are its subclasses
     try:
         style = styles[name]
     except KeyError:
@@ -162,7 +163,9 @@ def _adopt_reference_names(doc: DocxDocument) -> None:
         match = next((style for style in element.style_lst
                       if (style.name_val or "").lower() == wanted), None)
         if match is None:
-            match = element.get_by_id(_BUILTIN_IDS.get(name) or styleId_from_name(internal))
+            known = _BUILTIN_IDS.get(name) or \
+                styleId_from_name(internal)  # type: ignore[no-untyped-call]
+            match = element.get_by_id(known)
         if match is not None:
             match.name_val = internal
 
@@ -192,8 +195,8 @@ def define_styles(doc: DocxDocument, template: Template, *, merge: bool = False)
              alignment: WD_PARAGRAPH_ALIGNMENT | None = None, before: float | None = None,
              after: float | None = None, left: float | None = None,
              right: float | None = None, first: float | None = None,
-             keep_next: bool | None = None) -> BaseStyle:
-        style = _style(doc, name, _P, base, merge=merge)
+             keep_next: bool | None = None) -> ParagraphStyle:
+        style = cast(ParagraphStyle, _style(doc, name, _P, base, merge=merge))
         if font:
             set_style_font(style, font)
         f, p = style.font, style.paragraph_format
@@ -344,20 +347,20 @@ def define_styles(doc: DocxDocument, template: Template, *, merge: bool = False)
     doc.styles[STYLE.caption_label].font.bold = True
     doc.styles[STYLE.footnote_ref].font.superscript = True
 
-    table = _style(doc, STYLE.table, _T, "Normal Table", merge=merge)
+    table = cast(ParagraphStyle, _style(doc, STYLE.table, _T, "Normal Table", merge=merge))
     table.paragraph_format.space_before = Pt(0)
     table.paragraph_format.space_after = Pt(0)
     define_rule_table(table, outer=7, inner=4, margin=CELL_MARGIN)
 
 
-def _color(style: BaseStyle, color: str) -> None:
+def _color(style: CharacterStyle, color: str) -> None:
     """Colour `style`'s text `color` ("#RRGGBB"); black, the default, stays automatic (or
     what a reference document's style says)."""
     if color.upper() != "#000000":
         style.font.color.rgb = RGBColor.from_string(color[1:].upper())
 
 
-def _abstract_styles(para: Callable[..., BaseStyle], t: Template) -> None:
+def _abstract_styles(para: Callable[..., ParagraphStyle], t: Template) -> None:
     """Define the abstract's label, text and keywords styles with `para` (as
     :func:`define_styles`'s): plain (indented both sides, the label centred) or a box.
 

@@ -46,8 +46,10 @@ class _Band:
         self._fresh = True
 
     def add_paragraph(self, text: str = "", style: str | None = None) -> DocxParagraph:
+        paragraph: DocxParagraph
         if not self._fresh:
-            return self.cell.add_paragraph(text, style)
+            paragraph = self.cell.add_paragraph(text, style)
+            return paragraph
         self._fresh = False
         paragraph = self.cell.paragraphs[0]
         paragraph.style = style
