@@ -587,3 +587,35 @@ def test_a_heading_never_ends_a_page() -> None:
         assert page_of(texts, "2 Second") == page_of(texts, "NEXTSTART"), extra
         ends.add(page_of(texts, "2 Second"))
     assert ends == {1, 2}                # the sweep did cross the page end
+
+
+
+def _line_texts(paragraph: RLParagraph) -> list[str]:
+    """Return the text of each line of a wrapped mixed-style paragraph."""
+    return ["".join(getattr(word, "text", "") for word in line.words)
+            for line in paragraph.blPara.lines]
+
+
+def test_hard_hyphens_survive_a_paragraph_broken_again() -> None:
+    """A mixed-style paragraph is broken into lines again when it is split across pages
+    or measured twice; reportlab's re-join of a word split at its own hyphen dropped the
+    hyphen ("Sino-" + "Russian" -> "SinoRussian"). The lines stay the same."""
+    from paperkit.writers import pdf
+    from paperkit.writers.pdf_mathtext import MathParagraph
+    from paperkit.writers.pdf_styles import stylesheet
+    style = stylesheet(load_template("article"), "en-US").body
+    text = " ".join(f'{filler(7, i)} Sino-Russian ties <a href="https://x.org" '
+                    f'color="rgb(26,68,128)">R. Doe, 1989</a>' for i in range(60))
+    checked = 0
+    with pdf._fast_same_frag(), pdf._keep_hard_hyphens():
+        for width in range(300, 460, 3):
+            first = MathParagraph(text, style)
+            RLParagraph.wrap(first, width, 1e6)
+            before = _line_texts(first)
+            if not any(line.endswith("Sino-") for line in before):
+                continue
+            checked += 1
+            RLParagraph.wrap(first, width, 1e6)
+            assert _line_texts(first) == before, width
+            assert not any("SinoRussian" in line for line in _line_texts(first))
+    assert checked > 3

@@ -77,8 +77,34 @@ def write_pdf(paper: Paper, template: Template, options: BuildOptions,
 
 def render_pdf(paper: Paper, template: Template, options: BuildOptions) -> PdfResult:
     """Return the PDF of `paper` with its page count and footnote placement record."""
-    with _fast_same_frag():
+    with _fast_same_frag(), _keep_hard_hyphens():
         return _render(paper, template, options)
+
+
+@contextlib.contextmanager
+def _keep_hard_hyphens() -> Iterator[None]:
+    """Stop reportlab dropping the hyphen of "Sino-Russian" when it breaks lines again.
+
+    A paragraph with mixed styles keeps its first line breaking in its fragments; when it
+    is broken again (split across pages, or measured after a failed fit), words split at
+    a line end are joined back with ``_shyUnsplit``, which strips a trailing "-" also from
+    a word split at its own hard hyphen: "Sino-" + "Russian" became "SinoRussian". The
+    hyphen reportlab added itself is stripped before that join, so the join strips none.
+    The swap is undone after the build.
+    """
+    saved = rl_paragraph._shyUnsplit
+
+    def unsplit(head: Any, tail: Any = None) -> Any:
+        if tail is None or isinstance(head, rl_paragraph._SHYIndexedStr) \
+                or hasattr(tail, "_shyIndices"):
+            return saved(head, tail)
+        return head + tail
+
+    rl_paragraph._shyUnsplit = unsplit
+    try:
+        yield
+    finally:
+        rl_paragraph._shyUnsplit = saved
 
 
 @contextlib.contextmanager

@@ -215,7 +215,23 @@ def inline_math_markup(tex: str, size: float) -> tuple[str, MathBox] | None:
 
 
 class MathParagraph(Paragraph):
-    """A Paragraph whose inline-math tags take the room of their formulas."""
+    """A Paragraph whose inline-math tags take the room of their formulas.
+
+    It also remembers its last line breaking: platypus and the footnote frame ask a
+    paragraph for its height several times at one width (to plan notes, to add it, after
+    a failed add before splitting), and breaking lines is most of the writer's time.
+    """
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        memo = self.__dict__.get("_pk_wrap")
+        if memo is not None and memo[0] == availWidth and memo[1] is self.frags:
+            _, _, self.blPara, self.width, self.height, self._wrapWidths = memo
+            return self.width, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        if getattr(self, "blPara", None) is not None:
+            self.__dict__["_pk_wrap"] = (availWidth, self.frags, self.blPara, self.width,
+                                         self.height, self._wrapWidths)
+        return width, height
 
     def _setup(self, text: Any, style: Any, *args: Any, **kwargs: Any) -> None:
         super()._setup(text, style, *args, **kwargs)

@@ -375,8 +375,9 @@ class StoryBuilder(TitleBlock):
         widths = column_widths(table, columns, self.styles, self.text_width)
         repeat = 1 if table.header else 0
         flowable = Table(data, colWidths=widths, repeatRows=repeat, hAlign="CENTER")
-        _, _ = flowable.wrap(self.text_width, 1e6)
-        if max(flowable._rowHeights) > self._body_height * 0.5:
+        flowable.wrap(self.text_width, 1e6)
+        heights = flowable._rowHeights
+        if max(heights) > self._body_height * 0.5:
             # A row taller than a page would stop the layout: let reportlab split rows
             # (only then, since LaTeX's longtable never splits a row either), and repeat
             # no header that could not fit a page itself.
@@ -384,6 +385,7 @@ class StoryBuilder(TitleBlock):
                 repeat = 0
             flowable = Table(data, colWidths=widths, repeatRows=repeat, hAlign="CENTER",
                              splitInRow=1)
+            flowable.wrap(self.text_width, 1e6)
         commands: list[tuple] = [
             # cells are Paragraphs, but Table still sets its cell font (Helvetica by
             # default), which would put a non-embedded base-14 font into the PDF
@@ -405,7 +407,6 @@ class StoryBuilder(TitleBlock):
             # Keep the caption with the header and first rows, but let a long table start
             # on this page (keepWithNext would move the whole table to the next page).
             _, caption_height = caption.wrap(self.text_width, 1e6)
-            heights = flowable.wrap(self.text_width, 1e6) and flowable._rowHeights
             needed = caption_height + caption.style.spaceAfter + sum(heights[:4]) + 4
             needed = min(needed, self._body_height * 0.5)
             out.append(CondPageBreak(needed))
