@@ -4,8 +4,10 @@ The inputs are the paper's folder (``paper.md``, its ``.bib`` files, its images)
 folders of its template and of the templates that template extends, the folders it may
 read from (``--allow-outside``) and the ``paperkit.toml`` above it. After each rebuild the
 set is worked out again, so naming another template in the front matter starts watching
-that one. Changes inside the output folder and paperkit's own staging folders are ignored,
-so an output folder inside the paper's folder does not rebuild forever.
+that one; the set only grows, so a paper that stops loading keeps its watch (restarting
+the notifier could miss the edit that fixes it). Changes inside the output folder and
+paperkit's own staging folders are ignored, so an output folder inside the paper's folder
+does not rebuild forever.
 
 Each rebuild prints its diagnostics and one status line; Ctrl-C stops with status 0.
 """
@@ -119,8 +121,13 @@ def watch(sources: Sequence[str], flags: Flags, console: Console) -> int:
                 for source in sources:
                     if any(_under(path, watched[source][0]) for path in changed):
                         rebuild(source)
-                if {s: watch_inputs(s, flags) for s in sources} != watched:
-                    break   # a new template or folder: watch the new set
+                now = {s: watch_inputs(s, flags) for s in sources}
+                wider = set().union(*(inputs for inputs, _ in now.values())) - roots
+                if wider or {out for _, out in now.values()} != outs:
+                    break   # a new template, folder or output folder: watch the new set
+                # a set that only shrank (a paper that stopped loading) keeps the watcher:
+                # restarting it could miss the edit that fixes the paper
+                watched = {s: (watched[s][0] | inputs, out) for s, (inputs, out) in now.items()}
     except KeyboardInterrupt:
         console.note("paperkit: stopped watching")
     return 0
