@@ -14,7 +14,8 @@ from .options import FORMATS, BuildOptions
 from .output import write_outputs
 from .readers import load
 from .resources import check_images
-from .templates import Template, load_template
+from .templates import Template
+from . import memo
 from .transforms import apply_transforms
 from .walk import iter_blocks, block_inlines, iter_inlines
 from .writers.processes import write_all
@@ -93,7 +94,7 @@ def resolve(paper: Paper, options: BuildOptions | None = None
             ) -> tuple[Paper, Template, Report]:
     """Return `paper` resolved (numbered, citations rendered), its template and its report."""
     options = options or BuildOptions()
-    template = load_template(options.template or paper.template or "article",
+    template = memo.template(options.template or paper.template or "article",
                              base_dir=Path(paper.source_dir))
     style = options.csl or paper.csl or template.citation_style
     log = Log()

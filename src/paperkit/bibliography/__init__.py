@@ -16,6 +16,7 @@ from ..model import Pos, Reference
 from .bibtex import _display as _display_file
 from .bibtex import parse_bibtex, read_bibtex
 from .csljson import read_csl_json, read_csl_yaml
+from ..memo import read_references
 
 __all__ = ["load_references", "parse_bibtex", "READERS"]
 
@@ -46,7 +47,8 @@ def load_references(paths: Sequence[Path], *, log: Log, lang: str = "en-US"
         if not path.is_file():
             raise InputError.make("PK104", Pos(str(path), 0), what="bibliography",
                                   path=str(path))
-        for reference in reader(path, log=log, lang=lang):
+        # a file read before with the same bytes is reused (paperkit.memo: --watch, library)
+        for reference in read_references(reader, path, log=log, lang=lang):
             first = seen.get(reference.key)
             if first is not None:
                 where = first.pos

@@ -7,6 +7,11 @@ which inherits the resolved paper (copy-on-write, nothing pickled on the way in)
 back only its :data:`~paperkit.writers.Output` and the diagnostics it logged. Each child
 imports its own library (python-docx, Jinja2) in parallel with the parent's reportlab.
 
+A process that builds more than once (library use, ``--watch``) keeps what its writers
+load (fonts, styles, templates) only if they ran in it: so from its second build on, a
+format this process has not written itself yet is written here, serially, once; later
+builds fork from the warm parent, whose children then start with every cache filled.
+
 The result does not depend on how it was produced: outputs and diagnostics are merged in
 format order, exactly as a serial run would. A child that fails for any reason (an exception,
 a crash, a signal) sends nothing usable; its format is then written again in this process,
@@ -47,6 +52,12 @@ def write_one(fmt: str, paper: Paper, template: Template, options: BuildOptions,
     return writer(paper, template, options)
 
 
+# Per process: the formats written in this process (not in a child), and whether a build
+# ran before; they decide when to warm up (module docstring). Never part of a result.
+_WRITTEN_HERE: set[str] = set()
+_BUILDS = [0]
+
+
 @dataclass(slots=True)
 class _Child:
     fmt: str
@@ -63,10 +74,14 @@ def write_all(paper: Paper, template: Template, options: BuildOptions, log: Log,
     """
     formats = list(options.formats)
     limit = available_processes() if processes is None else max(1, processes)
+    _BUILDS[0] += 1
+    if processes is None and _BUILDS[0] > 1 and not _WRITTEN_HERE.issuperset(formats):
+        limit = 1                  # a repeat build: warm this process up once
     if len(formats) < 2 or limit < 2 or not hasattr(os, "fork"):
         outputs: Output = {}
         for fmt in formats:
             outputs.update(write_one(fmt, paper, template, options, log))
+            _WRITTEN_HERE.add(fmt)
         return outputs
     # More children than CPUs still pays: the OS balances three unequal writers on two
     # CPUs better than a fixed split would, and a fork costs about a millisecond.
@@ -75,6 +90,7 @@ def write_all(paper: Paper, template: Template, options: BuildOptions, log: Log,
     try:
         own = Log()
         results[formats[0]] = (write_one(formats[0], paper, template, options, own), own.items)
+        _WRITTEN_HERE.add(formats[0])
     finally:
         received = {child.fmt: _collect(child) for child in children}
     for fmt in formats[1:]:
