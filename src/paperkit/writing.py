@@ -124,14 +124,13 @@ def _check_binary(stream: Any) -> None:
 
 def _produce(source: Paper | str | Path, fmt: str, template: str | None, strict: bool,
              options: BuildOptions | None) -> tuple[Report, dict[str, bytes] | None]:
-    """Return the report and the output of `fmt` (None when the findings refuse it)."""
-    import inspect
-
+    """Return the report and the output of `fmt` (None when the findings refuse it), by the
+    steps :func:`paperkit.build` takes, without its output folder."""
     from .diagnostics import Log, writes_outputs
     from .pipeline import Report, resolve
     from .readers import load
     from .resources import check_images
-    from .writers import get_writer
+    from .writers.processes import write_one
 
     base = options or BuildOptions.from_env()
     chosen = BuildOptions(
@@ -144,12 +143,8 @@ def _produce(source: Paper | str | Path, fmt: str, template: str | None, strict:
     if not writes_outputs(report.diagnostics, chosen.strict):
         return report, None
     resolved = check_images(resolved, chosen.allow_outside)
-    writer = get_writer(fmt)
     log = Log()
-    if "log" in inspect.signature(writer).parameters:
-        produced = writer(resolved, tmpl, chosen, log=log)  # type: ignore[call-arg]
-    else:
-        produced = writer(resolved, tmpl, chosen)
+    produced = write_one(fmt, resolved, tmpl, chosen, log)
     if log.items:
         report = Report(report.paper, report.diagnostics + log.items, report.counts,
                         report.citations, report.references, report.cited)
