@@ -47,8 +47,8 @@ def make_paper(rows: list[dict[str, object]], png: bytes) -> Paper:
                    Text(" and "), paperkit.Cite([paperkit.CiteItem("buzan2003")]), Text(".")]),
         table, figure,
         Table(["x", "y"], [["1", [paperkit.Emph("2")]]], caption="Literal")])
-    return Paper(title="Typed", authors=["Ada Lovelace", paperkit.Author("C. Babbage")], sections=[intro],
-                 references=references,
+    return Paper(title="Typed", authors=["Ada Lovelace", paperkit.Author("C. Babbage")],
+                 sections=[intro], references=references,
                  limits=paperkit.Limits(words=paperkit.WordLimit(max=500)))
 
 

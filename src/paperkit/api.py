@@ -133,7 +133,7 @@ def check_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
         >>> check_formats(["odt"])
         Traceback (most recent call last):
         ...
-        paperkit.errors.UsageError: paperkit: error PK109: unknown output format 'odt'; use pdf, docx or tex
+        paperkit.errors.UsageError: paperkit: error PK109: unknown output format 'odt'; ...
     """
     names = tuple(f.strip() for f in formats.split(",")) if isinstance(formats, str) \
         else tuple(formats)

@@ -6,7 +6,7 @@
     ├── InputError           a source, bibliography or image that cannot be read or is invalid
     ├── TemplateError        a template that cannot be found, validated or rendered
     ├── WriterError          an output that cannot be produced
-    └── UsageError           a library call with a value paperkit cannot use (also a ValueError)
+    └── UsageError           a call with a value paperkit cannot use (also a ValueError)
 
 Each carries a :class:`~paperkit.diagnostics.Diagnostic`, so ``file``, ``line`` and
 ``column`` are always at hand and ``str(error)`` is the one-line message the CLI prints::

@@ -207,7 +207,8 @@ class Link:
     pos: Pos | None = _pos()
 
     if TYPE_CHECKING:    # __init__ takes a str where inlines go (the module docstring)
-        def __init__(self, content: InlineText, url: str, title: str = "", *, pos: Pos | None = None) -> None: ...
+        def __init__(self, content: InlineText, url: str, title: str = "", *,
+                     pos: Pos | None = None) -> None: ...
 
     def __post_init__(self) -> None:
         _coerce(self, "content")
