@@ -10,6 +10,7 @@ pandoc's ``reference.docx`` names (``First Paragraph``, ``Source Code``, ``Verba
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from weakref import WeakKeyDictionary
 from typing import Callable, cast
 
 from docx.document import Document as DocxDocument
@@ -18,7 +19,9 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles import BabelFish
-from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle
+from docx.oxml.styles import CT_Style, CT_Styles
+from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle, StyleFactory
+from docx.styles.styles import Styles
 
 from ..model import Paper
 from ..templates import Template
@@ -119,9 +122,14 @@ def _style(doc: DocxDocument, name: str, kind: WD_STYLE_TYPE, base: str | None =
     styles = doc.styles
     style: CharacterStyle      # paragraph and table styles are its subclasses
     try:
-        style = styles[name]
+        style = _find(styles, name)
     except KeyError:
-        style = styles.add_style(name, kind, builtin=name in _BUILTIN_IDS)
+        # styles.add_style(name, kind, builtin) without its check for the name (a walk
+        # over every style, just done by the lookup that failed)
+        internal = BabelFish.ui2internal(name)
+        element = styles.element.add_style_of_type(internal, kind, name in _BUILTIN_IDS)
+        _NAMES.setdefault(styles.element, {}).setdefault(internal, element)
+        style = cast(CharacterStyle, StyleFactory(element))
         if name in _BUILTIN_IDS:
             style.style_id = _BUILTIN_IDS[name]
     if merge:
@@ -131,12 +139,33 @@ def _style(doc: DocxDocument, name: str, kind: WD_STYLE_TYPE, base: str | None =
         reset_style(style)
     if base is not None:
         try:
-            style.base_style = styles[base]
+            style.base_style = _find(styles, base)
         except KeyError:                      # a reference document without "Normal Table"
             style.base_style = None
     style.hidden = False
     style.quick_style = True
     return style
+
+
+# python-docx finds a style by name with an XPath over every style; define_styles looks up
+# ~120 names in a document of ~170 styles, so the first style of each name is indexed once
+# per document (define_styles only adds styles after _adopt_reference_names renamed some).
+_NAMES: WeakKeyDictionary[CT_Styles, dict[str, CT_Style]] = WeakKeyDictionary()
+
+
+def _find(styles: Styles, name: str) -> CharacterStyle:
+    """Return ``styles[name]`` (KeyError when missing), from a per-document name index."""
+    index = _NAMES.get(styles.element)
+    if index is None:
+        index = {}
+        for element in styles.element.style_lst:
+            index.setdefault(element.name_val, element)
+        _NAMES[styles.element] = index
+    element = index.get(BabelFish.ui2internal(name))
+    if element is None:
+        found: CharacterStyle = styles[name]   # by id (deprecated), or KeyError, as before
+        return found
+    return cast(CharacterStyle, StyleFactory(element))
 
 
 def _names() -> list[str]:

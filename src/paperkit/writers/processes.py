@@ -43,6 +43,12 @@ def available_processes() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _in_worker_pool() -> bool:
+    """Return whether this process is a multiprocessing worker (``paperkit build -j N``)."""
+    multiprocessing = sys.modules.get("multiprocessing")   # never imported just to ask
+    return multiprocessing is not None and multiprocessing.parent_process() is not None
+
+
 def write_one(fmt: str, paper: Paper, template: Template, options: BuildOptions,
               log: Log) -> Output:
     """Return the output of the `fmt` writer, logging its diagnostics into `log`."""
@@ -77,6 +83,8 @@ def write_all(paper: Paper, template: Template, options: BuildOptions, log: Log,
     _BUILDS[0] += 1
     if processes is None and _BUILDS[0] > 1 and not _WRITTEN_HERE.issuperset(formats):
         limit = 1                  # a repeat build: warm this process up once
+    if processes is None and _in_worker_pool():
+        limit = 1                  # a batch (-j N) already keeps every CPU busy
     if len(formats) < 2 or limit < 2 or not hasattr(os, "fork"):
         outputs: Output = {}
         for fmt in formats:
