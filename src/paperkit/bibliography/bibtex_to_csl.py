@@ -172,7 +172,9 @@ class _Entry:
 
 def _split_and(raw: str) -> list[str]:
     """Return the items of a literal list, split at ``and`` outside braces."""
-    items, current, depth = [], [], 0
+    items: list[str] = []
+    current: list[str] = []
+    depth = 0
     words = re.split(r"(\s+)", raw)
     for word in words:
         depth += word.count("{") - word.count("}")

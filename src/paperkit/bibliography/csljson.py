@@ -116,8 +116,9 @@ def _read(path: Path) -> bytes:
 def _items(data: Any, file: str) -> list[Any]:
     if isinstance(data, dict):
         for key in ("references", "items"):
-            if isinstance(data.get(key), list):
-                return data[key]
+            found = data.get(key)
+            if isinstance(found, list):
+                return found
     if isinstance(data, list):
         return data
     if data is None:
@@ -172,11 +173,11 @@ def parse_csl_items(items: list[Any], *, file: str, log: Log,
         # an item without a type stays untyped (as pandoc keeps it): styles render it by
         # their generic branch; see bibtex_to_csl.DEFAULT_TYPE
         csl_type = str(item.get("type") or "")
-        fields = {}
-        for name, value in item.items():
-            if name in ("id", "type"):
+        fields: dict[str, Any] = {}
+        for raw_name, value in item.items():
+            if raw_name in ("id", "type"):
                 continue
-            name = _ALIASES.get(name, name)
+            name = _ALIASES.get(raw_name) or str(raw_name)
             converted = _value(name, value)
             if converted not in (None, "", [], {}):
                 fields.setdefault(name, converted)
@@ -201,7 +202,7 @@ def _value(name: str, value: Any) -> Any:
 def _names(value: Any) -> list[dict[str, Any]]:
     if isinstance(value, (str, dict)):
         value = [value]
-    names = []
+    names: list[dict[str, Any]] = []
     for name in value or []:
         if isinstance(name, str):
             names.append({"literal": name})

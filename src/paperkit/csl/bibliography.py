@@ -4,7 +4,8 @@ for a repeated author), ``second-field-align`` (the first field in the margin).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .output import EMPTY, Fmt, Formatting, Lit, Tag, formatted, render
 from .richtext import drop_end, plain, quotes_inside
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["render_bibliography"]
 
 
-def render_bibliography(proc: Processor, order: list[str]) -> list[tuple[str, list]]:
+def render_bibliography(proc: Processor, order: list[str]) -> list[tuple[str, list[Any]]]:
     """Return (id, rich text) for every work in `order` the style lists (empty entries
     are left out)."""
     layout = proc.style.bibliography
@@ -37,9 +38,9 @@ def render_bibliography(proc: Processor, order: list[str]) -> list[tuple[str, li
         nodes.append((ident, node))
     if substitute is not None:
         nodes = _substitute_authors(nodes, substitute, rule)
-    out: list[tuple[str, list]] = []
+    out: list[tuple[str, list[Any]]] = []
     for ident, node in nodes:
-        if align and node.__class__ is Fmt and f.suffix:
+        if align and isinstance(node, Fmt) and f.suffix:
             node = _suffix_inside(node, f)
             rich = render(formatted(f.replace(suffix=""), [node]))
         else:
@@ -54,17 +55,17 @@ def render_bibliography(proc: Processor, order: list[str]) -> list[tuple[str, li
 
 def _second_field(node: object) -> object:
     """Return an entry split into its first field (left margin) and the rest."""
-    if node.__class__ is not Fmt or len(node.items) < 2:
+    if not isinstance(node, Fmt) or len(node.items) < 2:
         return Fmt(EMPTY.replace(display="left-margin"), [node])
     first, rest = node.items[0], node.items[1:]
     return Fmt(node.f, [Fmt(EMPTY.replace(display="left-margin"), [first]),
                         Fmt(EMPTY.replace(display="right-inline"), rest)])
 
 
-def _suffix_inside(node: object, f: Formatting) -> object:
+def _suffix_inside(node: Fmt, f: Formatting) -> object:
     """Return `node` with the layout suffix moved into its last display block."""
     last = node.items[-1]
-    if last.__class__ is Fmt and last.f.display:
+    if isinstance(last, Fmt) and last.f.display:
         moved = Fmt(last.f.replace(suffix=last.f.suffix_text + f.suffix_text), last.items)
         return Fmt(node.f, node.items[:-1] + [moved])
     return node
@@ -126,43 +127,41 @@ def _replace(node: object, names: Tag, previous: Tag, text: str, rule: str) -> o
 def _name_texts(names: Tag) -> tuple[str, ...]:
     """Return the rendered text of each name in a names tag."""
     found: list[str] = []
-    stack = [names.child]
+    stack: list[object] = [names.child]
     while stack:
         current = stack.pop()
         if current is None:
             continue
-        if current.__class__ is Tag:
+        if isinstance(current, Tag):
             if current.kind == "name":
                 found.append(plain(render(current)))
                 continue
             stack.append(current.child)
-        elif current.__class__ is Fmt:
+        elif isinstance(current, Fmt):
             stack.extend(reversed(current.items))
     return tuple(found)
 
 
-def _map(node: object, target: object, fn) -> object:
+def _map(node: object, target: object, fn: Callable[[Any], object]) -> object:
     """Return `node` with the subtree `target` replaced by ``fn(target)``."""
     if node is target:
         return fn(node)
-    cls = node.__class__
-    if cls is Tag:
+    if isinstance(node, Tag):
         return Tag(node.kind, node.value, _map(node.child, target, fn))
-    if cls is Fmt:
+    if isinstance(node, Fmt):
         return Fmt(node.f, [_map(i, target, fn) if i is not None else None
                             for i in node.items])
     return node
 
 
-def _map_kind(node: object, kind: str, fn) -> object:
+def _map_kind(node: object, kind: str, fn: Callable[[Tag], object]) -> object:
     """Return `node` with every tag of `kind` replaced by ``fn(tag)``."""
     if node is None:
         return None
-    cls = node.__class__
-    if cls is Tag:
+    if isinstance(node, Tag):
         if node.kind == kind:
             return fn(node)
         return Tag(node.kind, node.value, _map_kind(node.child, kind, fn))
-    if cls is Fmt:
+    if isinstance(node, Fmt):
         return Fmt(node.f, [_map_kind(i, kind, fn) for i in node.items])
     return node

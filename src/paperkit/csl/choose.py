@@ -9,6 +9,8 @@ the branches for journal articles.
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Callable
 
 from .context import FIRST, IBID, IBID_WITH_LOCATOR, NEAR_NOTE, SUBSEQUENT, Ctx
@@ -75,7 +77,7 @@ class Choose:
 
     __slots__ = ("branches",)
 
-    def __init__(self, branches: list[tuple[str, list[tuple[str, str, Test]], list]]) -> None:
+    def __init__(self, branches: list[tuple[str, list[tuple[str, str, Test]], list[Any]]]) -> None:
         self.branches = branches
 
     def ev(self, ctx: Ctx) -> object:
@@ -101,12 +103,12 @@ class Choose:
                             break
                 if not ok:
                     continue
-            items: list = []
+            items: list[Any] = []
             for child in children:
                 out = child.ev(ctx)
                 if out is None:
                     continue
-                if out.__class__ is Fmt and out.f is SPLICE:
+                if isinstance(out, Fmt) and out.f is SPLICE:
                     items.extend(out.items)
                 else:
                     items.append(out)

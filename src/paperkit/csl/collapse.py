@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .output import EMPTY, Fmt, Lit, Tag, formatted, render
@@ -61,7 +62,7 @@ def assemble(proc: Processor, citation: CitationInput, cites: list[Any]) -> Cita
             node = _capitalize_initial_term(node)
         node = Tag("item", (mode, item.id), node)
         if item.prefix or item.suffix:
-            pieces = []
+            pieces: list[object] = []
             if item.prefix:
                 pieces.append(Lit([Span("affix", parse_markup(item.prefix,
                                                                quotes="straight"))]))
@@ -107,13 +108,13 @@ def _ends_sentence(prefix: str) -> bool:
         prefix.strip().count(" ") >= 1
 
 
-def _item_span(ident: str, rich: list) -> object:
+def _item_span(ident: str, rich: list[Any]) -> object:
     from .richtext import Span
 
     return Span("item", rich, ident)
 
 
-def _join(proc: Processor, entries: list[tuple[Any, object]]) -> list:
+def _join(proc: Processor, entries: list[tuple[Any, object]]) -> list[Any]:
     """Return the cites' outputs with the delimiters the style's collapsing asks for."""
     layout = proc.style.citation
     opts = layout.options
@@ -142,7 +143,7 @@ def _join(proc: Processor, entries: list[tuple[Any, object]]) -> list:
                 break
         else:
             groups.append([(cite, node)])
-    out: list = []
+    out: list[Any] = []
     previous_collapsed = False
     for group in groups:
         if out:
@@ -156,7 +157,7 @@ def _join(proc: Processor, entries: list[tuple[Any, object]]) -> list:
         if years and collapse != "year":
             members = _collapse_suffixes(members, year_delim,
                                          collapse == "year-suffix-ranged")
-        pieces: list = []
+        pieces: list[Any] = []
         previous: tuple[object, bool, bool] | None = None
         for member in members:
             if member[0] is None:
@@ -176,8 +177,8 @@ def _has_extra(cite: Any) -> bool:
     return bool(cite.item.locator or cite.item.suffix)
 
 
-def _delimited(nodes: list, delimiter: str) -> list:
-    out: list = []
+def _delimited(nodes: list[Any], delimiter: str) -> list[Any]:
+    out: list[Any] = []
     for node in nodes:
         if out and delimiter and _starts_with(node) not in (",", ";", "."):
             joiner = delimiter
@@ -192,7 +193,7 @@ def _delimited(nodes: list, delimiter: str) -> list:
 def _ends_with(node: object) -> str:
     from .richtext import last_char
 
-    if node.__class__ is Tag and node.kind == "affixed" and node.value[1]:
+    if isinstance(node, Tag) and node.kind == "affixed" and node.value[1]:
         return last_char(render(node))
     return ""
 
@@ -200,12 +201,12 @@ def _ends_with(node: object) -> str:
 def _starts_with(node: object) -> str:
     from .richtext import first_char
 
-    if node.__class__ is Tag and node.kind == "affixed" and node.value[0]:
+    if isinstance(node, Tag) and node.kind == "affixed" and node.value[0]:
         return first_char(render(node))
     return ""
 
 
-def _delimited_node(nodes: list, delimiter: str) -> object:
+def _delimited_node(nodes: list[Any], delimiter: str) -> object:
     if len(nodes) == 1:
         return nodes[0]
     return Fmt(EMPTY, _delimited(nodes, delimiter))
@@ -215,21 +216,21 @@ def _number_of(node: object) -> int | None:
     """Return the citation number a cite renders as, when that is all it renders."""
     current = node
     while True:
-        cls = current.__class__
-        if cls is Tag:
+        if isinstance(current, Tag):
             if current.kind == "citation-number":
-                return current.value
+                number: int = current.value
+                return number
             if current.kind in ("item",):
                 current = current.child
                 continue
             return None
-        if cls is Fmt and len(current.items) == 1:
+        if isinstance(current, Fmt) and len(current.items) == 1:
             current = current.items[0]
             continue
         return None
 
 
-def _number_ranges(nodes: list, delimiter: str, after: str) -> list:
+def _number_ranges(nodes: list[Any], delimiter: str, after: str) -> list[Any]:
     runs: list[list[object]] = []
     for node in nodes:
         number = _number_of(node)
@@ -237,7 +238,7 @@ def _number_ranges(nodes: list, delimiter: str, after: str) -> list:
             runs[-1].append(node)
         else:
             runs.append([node])
-    out: list = []
+    out: list[Any] = []
     previous_range = False
     for run in runs:
         if out:
@@ -253,38 +254,38 @@ def _number_ranges(nodes: list, delimiter: str, after: str) -> list:
 
 def _first_leaf(node: object) -> object:
     current = node
-    if current.__class__ is Tag and current.kind == "affixed":
+    if isinstance(current, Tag) and current.kind == "affixed":
         # the cite inside its prefix and suffix
-        current = next((i for i in current.child.items if i.__class__ is Tag and
-                        i.kind == "item"), current)
+        child = current.child
+        items = child.items if isinstance(child, Fmt) else []
+        current = next((i for i in items if isinstance(i, Tag) and i.kind == "item"), current)
     while True:
-        cls = current.__class__
-        if cls is Fmt:
+        if isinstance(current, Fmt):
             if not current.items:
                 return None
             current = current.items[0]
-        elif cls is Tag and current.kind not in ("names",):
+        elif isinstance(current, Tag) and current.kind not in ("names",):
             current = current.child
         else:
             return current
 
 
 def _same_names(a: object, b: object) -> bool:
-    if a.__class__ is Tag and a.kind == "affixed" and a.value[1]:
+    if isinstance(a, Tag) and a.kind == "affixed" and a.value[1]:
         return False
-    if b.__class__ is Tag and b.kind == "affixed" and b.value[0]:
+    if isinstance(b, Tag) and b.kind == "affixed" and b.value[0]:
         return False
     x, y = _first_leaf(a), _first_leaf(b)
     if names_only(a) is None and names_only(b) is None:
         return True  # cites that print no names at all group together ("1965a,b")
-    if x.__class__ is not Tag or y.__class__ is not Tag or x.kind != "names" or \
+    if not isinstance(x, Tag) or not isinstance(y, Tag) or x.kind != "names" or \
             y.kind != "names":
         return False
     return render(x) == render(y)
 
 
-def _dates_of(node: object) -> list:
-    found: list = []
+def _dates_of(node: object) -> list[Any]:
+    found: list[Any] = []
     _walk(node, lambda t: found.append(_without_suffix(t)) if t.kind == "date" else None)
     return found
 
@@ -296,32 +297,30 @@ def _without_suffix(tag: Tag) -> str:
 
 
 def _drop_kind(node: object, kind: str) -> object:
-    cls = node.__class__
-    if cls is Tag:
+    if isinstance(node, Tag):
         return None if node.kind == kind else Tag(node.kind, node.value,
                                                   _drop_kind(node.child, kind))
-    if cls is Fmt:
+    if isinstance(node, Fmt):
         return Fmt(node.f, [_drop_kind(i, kind) for i in node.items if i is not None])
     return node
 
 
-def _suffixes_of(node: object) -> list:
-    found: list = []
+def _suffixes_of(node: object) -> list[Any]:
+    found: list[Any] = []
     _walk(node, lambda t: found.append(t) if t.kind == "year-suffix" else None)
     return found
 
 
-def _walk(node: object, fn) -> None:
-    stack = [node]
+def _walk(node: object, fn: Callable[[Tag], object]) -> None:
+    stack: list[object] = [node]
     while stack:
         current = stack.pop()
         if current is None:
             continue
-        cls = current.__class__
-        if cls is Tag:
+        if isinstance(current, Tag):
             fn(current)
             stack.append(current.child)
-        elif cls is Fmt:
+        elif isinstance(current, Fmt):
             stack.extend(reversed(current.items))
 
 
@@ -356,14 +355,14 @@ def _collapse_suffixes(members: list[tuple[object, bool, bool]], delimiter: str,
     return out
 
 
-def _suffix_ranges(tags: list, delimiter: str) -> list:
+def _suffix_ranges(tags: list[Any], delimiter: str) -> list[Any]:
     runs: list[list[Tag]] = []
     for tag in tags:
         if runs and runs[-1][-1].value == tag.value - 1:
             runs[-1].append(tag)
         else:
             runs.append([tag])
-    pieces: list = []
+    pieces: list[Any] = []
     for index, run in enumerate(runs):
         if index:
             pieces.append(Lit([delimiter]))
@@ -385,14 +384,13 @@ def strip_names(node: object) -> object:
     def go(current: object) -> object:
         if done[0] or current is None:
             return current
-        cls = current.__class__
-        if cls is Tag:
+        if isinstance(current, Tag):
             if current.kind == "names":
                 done[0] = True
                 return None
             child = go(current.child)
             return None if child is None else Tag(current.kind, current.value, child)
-        if cls is Fmt:
+        if isinstance(current, Fmt):
             items = [go(i) for i in current.items]
             return formatted(current.f, items)
         return current
@@ -400,30 +398,28 @@ def strip_names(node: object) -> object:
     return go(node)
 
 
-def names_only(node: object) -> object:
+def names_only(node: object) -> Tag | None:
     """Return the first names list of `node` (author-only), or None."""
     stack = [node]
     while stack:
         current = stack.pop()
         if current is None:
             continue
-        cls = current.__class__
-        if cls is Tag:
+        if isinstance(current, Tag):
             if current.kind == "names":
                 return current
             stack.append(current.child)
-        elif cls is Fmt:
+        elif isinstance(current, Fmt):
             stack.extend(reversed(current.items))
     return None
 
 
 def _capitalize_initial_term(node: object) -> object:
     """Return `node` with a leading term ("ibid.") capitalized, as a note starts."""
-    cls = node.__class__
-    if cls is Tag:
+    if isinstance(node, Tag):
         if node.kind == "term":
             return Fmt(EMPTY.replace(text_case="capitalize-first"), [node])
         return Tag(node.kind, node.value, _capitalize_initial_term(node.child))
-    if cls is Fmt and node.items:
+    if isinstance(node, Fmt) and node.items:
         return Fmt(node.f, [_capitalize_initial_term(node.items[0])] + node.items[1:])
     return node

@@ -32,7 +32,7 @@ class Disamb:
         #: how many ``disambiguate="true"`` tests hold (counted in rendering order)
         self.condition = 0
 
-    def key(self) -> tuple:
+    def key(self) -> tuple[Any, ...]:
         """Return a hashable summary (for caches of renderings)."""
         return (self.et_al_names, tuple(sorted((repr(k), v) for k, v in self.hints.items())),
                 self.year_suffix, self.condition)

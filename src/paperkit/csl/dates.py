@@ -5,6 +5,8 @@ disambiguated item carries ("2000a").
 
 from __future__ import annotations
 
+from typing import Any
+
 from .context import Ctx
 from .nodes import apply_formatting, render_value, year_suffix_text
 from .output import EMPTY, Fmt, Formatting, Lit, Tag, formatted
@@ -64,7 +66,7 @@ class DateNode:
         return apply_formatting(f, out, ctx)
 
 
-def _render(date: Date, parts: list[DatePart], ctx: Ctx, delimiter: object) -> list:
+def _render(date: Date, parts: list[DatePart], ctx: Ctx, delimiter: Formatting) -> list[Any]:
     """Return the date parts' outputs (a range as one piece: "2–4 January 1999")."""
     start = _seasonal(date.parts[0], date.season)
     if start is None:
@@ -106,7 +108,7 @@ def _render(date: Date, parts: list[DatePart], ctx: Ctx, delimiter: object) -> l
     return _drop_last_suffix(out)
 
 
-def _seasonal(ymd: tuple, season: int | None) -> tuple | None:
+def _seasonal(ymd: tuple[Any, ...], season: int | None) -> tuple[Any, ...] | None:
     """Return (year, month, day) with a season as pseudo-month 13-16 (None: invalid)."""
     year, month, day = ymd
     if month is None:
@@ -120,15 +122,15 @@ def _seasonal(ymd: tuple, season: int | None) -> tuple | None:
     return ymd
 
 
-def _drop_last_suffix(items: list) -> list:
-    if items and items[-1].__class__ is Fmt and items[-1].f.suffix:
+def _drop_last_suffix(items: list[Any]) -> list[Any]:
+    if items and isinstance(items[-1], Fmt) and items[-1].f.suffix:
         last = items[-1]
         return items[:-1] + [Fmt(last.f.replace(suffix=""), last.items)]
     return items
 
 
-def _drop_first_prefix(items: list) -> list:
-    if items and items[0].__class__ is Fmt and items[0].f.prefix:
+def _drop_first_prefix(items: list[Any]) -> list[Any]:
+    if items and isinstance(items[0], Fmt) and items[0].f.prefix:
         first = items[0]
         return [Fmt(first.f.replace(prefix=""), first.items)] + items[1:]
     return items
@@ -139,7 +141,7 @@ def _keep_affixes(f: Formatting, node: object, ctx: Ctx) -> object:
     return node if f.is_empty else Fmt(f, [node])
 
 
-def _part(part: DatePart, ymd: tuple, ctx: Ctx) -> object:
+def _part(part: DatePart, ymd: tuple[Any, ...], ctx: Ctx) -> object:
     name = part.name
     locale = ctx.locale
     if name == "year":
@@ -149,7 +151,7 @@ def _part(part: DatePart, ymd: tuple, ctx: Ctx) -> object:
         if year == 0:
             return Lit([""])
         text = str(abs(year)) if part.form != "short" else f"{abs(year) % 100:02d}"
-        pieces: list = [Lit([text])]
+        pieces: list[Any] = [Lit([text])]
         if year < 0:
             pieces.append(Lit([locale.term("bc") or "BC"]))
         elif year < 1000:

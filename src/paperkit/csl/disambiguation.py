@@ -246,17 +246,17 @@ class _Run:
                     for index, name in enumerate(names):
                         if (index, name) not in found:
                             found.append((index, name))
-            per_item[ident] = found  # type: ignore[assignment]
+            per_item[ident] = found
         by_family: dict[tuple[str, str], list[Name]] = {}
         for found in per_item.values():
-            for index, name in found:  # type: ignore[misc]
+            for index, name in found:
                 if primary and index:
                     continue
                 group = by_family.setdefault(_family(name), [])
                 if name not in group:
                     group.append(name)
         for ident, found in per_item.items():
-            for index, name in found:  # type: ignore[misc]
+            for index, name in found:
                 if (primary and index) or name.literal:
                     continue
                 rivals = [o for o in by_family.get(_family(name), ())
@@ -290,15 +290,14 @@ def _initials(name: Name, initialize_with: str | None = None) -> str:
     return initialize(name.given, "", True, False) if name.given else ""
 
 
-def _collect(node: object, out: list, with_index: bool = False) -> None:
+def _collect(node: object, out: list[Any], with_index: bool = False) -> None:
     """Collect the names shown in output `node` (with their index in their list)."""
-    stack = [node]
+    stack: list[object] = [node]
     while stack:
         current = stack.pop()
         if current is None:
             continue
-        cls = current.__class__
-        if cls is Tag:
+        if isinstance(current, Tag):
             if current.kind == "names" and with_index:
                 _, names = current.value
                 _names_in(current.child, out, list(names))
@@ -308,17 +307,17 @@ def _collect(node: object, out: list, with_index: bool = False) -> None:
                     out.append(current.value)
                 continue
             stack.append(current.child)
-        elif hasattr(current, "items"):
+        elif isinstance(current, Fmt):
             stack.extend(reversed(current.items))
 
 
-def _names_in(node: object, out: list, all_names: list) -> None:
-    stack = [node]
+def _names_in(node: object, out: list[Any], all_names: list[Any]) -> None:
+    stack: list[object] = [node]
     while stack:
         current = stack.pop()
         if current is None:
             continue
-        if current.__class__ is Tag:
+        if isinstance(current, Tag):
             if current.kind == "name":
                 entry = (all_names.index(current.value) if current.value in all_names else 0,
                          current.value)
@@ -326,35 +325,34 @@ def _names_in(node: object, out: list, all_names: list) -> None:
                     out.append(entry)
                 continue
             stack.append(current.child)
-        elif hasattr(current, "items"):
+        elif isinstance(current, Fmt):
             stack.extend(reversed(current.items))
 
 
-def _name_lists(node: object) -> list[tuple]:
+def _name_lists(node: object) -> list[tuple[Any, ...]]:
     """Return the full name lists of the names tags in output `node`."""
-    found: list[tuple] = []
-    stack = [node]
+    found: list[tuple[Any, ...]] = []
+    stack: list[object] = [node]
     while stack:
         current = stack.pop()
         if current is None:
             continue
-        if current.__class__ is Tag:
+        if isinstance(current, Tag):
             if current.kind == "names" and current.value[1]:
                 found.append(current.value[1])
                 continue
             stack.append(current.child)  # a substitute's wrapper holds the real names
-        elif hasattr(current, "items"):
+        elif isinstance(current, Fmt):
             stack.extend(reversed(current.items))
     return found
 
 
 def _without_accessed(node: object) -> object:
     """Return output `node` without its access dates (they never tell works apart)."""
-    cls = node.__class__
-    if cls is Tag:
+    if isinstance(node, Tag):
         if node.kind == "accessed":
             return None
         return Tag(node.kind, node.value, _without_accessed(node.child))
-    if cls is Fmt:
+    if isinstance(node, Fmt):
         return Fmt(node.f, [_without_accessed(i) for i in node.items if i is not None])
     return node

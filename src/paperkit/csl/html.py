@@ -5,6 +5,8 @@ flip-flopping italics and quotes, ``&#38;``-style escapes.
 
 from __future__ import annotations
 
+from typing import Any
+
 import functools
 import unicodedata
 
@@ -35,7 +37,7 @@ def _text(text: str) -> str:
     return escaped
 
 
-def to_html(rich: list, quotes: tuple[str, str, str, str] = ("\u201c", "\u201d", "\u2018",
+def to_html(rich: list[Any], quotes: tuple[str, str, str, str] = ("\u201c", "\u201d", "\u2018",
                                                             "\u2019")) -> str:
     """Return `rich` as HTML; `quotes` are the locale's outer and inner quotation marks."""
     out: list[str] = []
@@ -43,10 +45,10 @@ def to_html(rich: list, quotes: tuple[str, str, str, str] = ("\u201c", "\u201d",
     return "".join(out)
 
 
-def _html(rich: list, out: list[str], quotes: tuple[str, str, str, str], outer: bool,
+def _html(rich: list[Any], out: list[str], quotes: tuple[str, str, str, str], outer: bool,
           italic: bool, bold: bool, smallcaps: bool) -> None:
     for piece in rich:
-        if piece.__class__ is str:
+        if isinstance(piece, str):
             out.append(_text(piece))
             continue
         kind = piece.kind

@@ -90,7 +90,8 @@ def parse_locale_element(node: ET.Element) -> LocaleData:
 @lru_cache(maxsize=None)
 def _primary_dialects() -> dict[str, str]:
     try:
-        return json.loads((LOCALE_DIR / "locales.json").read_text("utf-8"))["primary-dialects"]
+        data = json.loads((LOCALE_DIR / "locales.json").read_text("utf-8"))
+        return {str(k): str(v) for k, v in data["primary-dialects"].items()}
     except (OSError, ValueError, KeyError):
         return {}
 
@@ -139,10 +140,10 @@ class Locale:
         self.punctuation_in_quote = self.options.get("punctuation-in-quote") == "true"
         self.limit_day_ordinals = self.options.get("limit-day-ordinals-to-day-1") == "true"
         self._cache: dict[tuple[str, str, bool, str], str | None] = {}
-        quotes = [self.term("open-quote") or "\u201c", self.term("close-quote") or "\u201d",
-                  self.term("open-inner-quote") or "\u2018",
-                  self.term("close-inner-quote") or "\u2019"]
-        self.quotes = tuple(quotes)
+        self.quotes: tuple[str, str, str, str] = (
+            self.term("open-quote") or "\u201c", self.term("close-quote") or "\u201d",
+            self.term("open-inner-quote") or "\u2018",
+            self.term("close-inner-quote") or "\u2019")
 
     @property
     def language(self) -> str:

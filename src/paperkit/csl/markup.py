@@ -8,6 +8,8 @@ quotation marks that make "flip-flopping" quoted runs; an apostrophe inside a wo
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 
 from .richtext import Span
@@ -26,7 +28,7 @@ _TAG_KIND = {"i": "italic", "b": "bold", "u": "underline", "sc": "smallcaps", "s
 _WORDCHAR = re.compile(r"\w", re.UNICODE)
 
 
-def parse_markup(text: str, quotes: bool | str = True) -> list:
+def parse_markup(text: str, quotes: bool | str = True) -> list[Any]:
     """Return the rich text of a CSL-JSON field value with in-field markup.
 
     Understands ``<i>``, ``<b>``, ``<u>``, ``<sc>``, ``<sup>``, ``<sub>``,
@@ -49,10 +51,10 @@ class _Parser:
         self.text = text
         self.quotes = quotes
 
-    def parse(self) -> list:
+    def parse(self) -> list[Any]:
         text = self.text
         # a stack of (kind, closing token, children); for quotes the token is the opener
-        stack: list[tuple[str, str, list]] = [("", "", [])]
+        stack: list[tuple[str, str, list[Any]]] = [("", "", [])]
         pos = 0
         for match in _TAG.finditer(text):
             start, end = match.span()
@@ -92,7 +94,7 @@ class _Parser:
                 _add(stack[-1][2], child)
         return stack[0][2]
 
-    def _close(self, stack: list, token: str) -> bool:
+    def _close(self, stack: list[Any], token: str) -> bool:
         for depth in range(len(stack) - 1, 0, -1):
             if stack[depth][1] == token or (stack[depth][0] == "quoted" and
                                              _pair(stack[depth][1]) == token):
@@ -110,13 +112,14 @@ class _Parser:
                 return True
         return False
 
-    def _open(self, stack: list, kind: str) -> tuple[str, str, list] | None:
+    def _open(self, stack: list[Any], kind: str) -> tuple[str, str, list[Any]] | None:
         for depth in range(len(stack) - 1, 0, -1):
             if stack[depth][0] == "quoted" and _family(stack[depth][1]) == kind:
-                return stack[depth]
+                found: tuple[str, str, list[Any]] = stack[depth]
+                return found
         return None
 
-    def _quote(self, stack: list, token: str, start: int, end: int) -> None:
+    def _quote(self, stack: list[Any], token: str, start: int, end: int) -> None:
         text = self.text
         before = text[start - 1] if start else " "
         after = text[end] if end < len(text) else " "
@@ -157,7 +160,7 @@ class _Parser:
                     return True
         return False
 
-    def _close_at(self, stack: list, entry: tuple[str, str, list]) -> None:
+    def _close_at(self, stack: list[Any], entry: tuple[str, str, list[Any]]) -> None:
         depth = next(i for i in range(len(stack) - 1, 0, -1) if stack[i] is entry)
         while len(stack) - 1 > depth:
             kind, closer, children = stack.pop()
@@ -187,11 +190,11 @@ def _opener(kind: str, closer: str) -> str:
     return ""
 
 
-def _add(children: list, piece: str | Span) -> None:
-    if piece.__class__ is str:
+def _add(children: list[Any], piece: str | Span) -> None:
+    if isinstance(piece, str):
         if not piece:
             return
-        if children and children[-1].__class__ is str:
+        if children and isinstance(children[-1], str):
             children[-1] = children[-1] + piece
             return
     children.append(piece)

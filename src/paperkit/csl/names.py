@@ -9,6 +9,8 @@ variables it used are empty for the rest of the item.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .context import SUBSEQUENT, Ctx
 from .output import affixes, EMPTY, Fmt, Formatting, Lit, Tag, formatted
 from .nodes import apply_formatting, render_value
@@ -66,7 +68,7 @@ class Names:
 
     def __init__(self, variables: list[str], name: NameOpts, et_al: tuple[str, Formatting],
                  label: tuple[str, str, Formatting] | None, label_first: bool,
-                 substitute: list, f: Formatting, *, has_name: bool, has_et_al: bool) -> None:
+                 substitute: list[Any], f: Formatting, *, has_name: bool, has_et_al: bool) -> None:
         self.variables = variables
         self.name = name
         self.et_al = et_al
@@ -125,7 +127,7 @@ class Names:
             for element in self.substitute:
                 out = element.ev(ctx)
                 if out is not None:
-                    if out.__class__ is not Tag or out.kind != "names":  # type: ignore
+                    if not isinstance(out, Tag) or out.kind != "names":
                         out = Tag("names", ("", ()), out)
                     # the substitute prints with the names element's own affixes
                     return apply_formatting(own.f, out, ctx) if not ctx.in_sort else out
@@ -156,7 +158,7 @@ class Names:
             and_term = ctx.locale.term("and", "symbol") or "&"
         elif opts.and_ == "text":
             and_term = ctx.locale.term("and") or "and"
-        items: list = []
+        items: list[Any] = []
         if shown == 0:
             return None
         truncated = use_first is not None and shown < count

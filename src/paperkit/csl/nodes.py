@@ -8,6 +8,8 @@ are built once per style (and per context of inherited name options) by
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 
 from .context import Ctx
@@ -28,16 +30,16 @@ def apply_formatting(f: Formatting, node: object, ctx: Ctx) -> object:
         return node
     if f.text_case == "title" and not ctx.is_english:
         f = f.replace(text_case="")
-    if node.__class__ is Lit:
+    if isinstance(node, Lit):
         # formatted once here: one node less to walk when rendering
         return Lit(add_formatting(f, node.rich)) if not f.display else Fmt(f, [node])
     return Fmt(f, [node])
 
 
-_MARKUP_CACHE: dict[str, list] = {}
+_MARKUP_CACHE: dict[str, list[Any]] = {}
 
 
-def render_value(value: str) -> list:
+def render_value(value: str) -> list[Any]:
     """Return the rich text of a variable value (markup parsed once per distinct value)."""
     found = _MARKUP_CACHE.get(value)
     if found is None:
@@ -169,18 +171,18 @@ class Group:
 
     __slots__ = ("children", "f", "name")
 
-    def __init__(self, children: list, f: Formatting, name: str = "") -> None:
+    def __init__(self, children: list[Any], f: Formatting, name: str = "") -> None:
         self.children = children
         self.f = f
         self.name = name
 
     def ev(self, ctx: Ctx) -> object:
         total, nonempty = ctx.total, ctx.nonempty
-        items: list = []
+        items: list[Any] = []
         for child in self.children:
             out = child.ev(ctx)
             if out is not None:
-                if out.__class__ is Fmt and out.f is SPLICE:
+                if isinstance(out, Fmt) and out.f is SPLICE:
                     items.extend(out.items)
                 else:
                     items.append(out)
@@ -205,13 +207,13 @@ SPLICE = Formatting()
 SPLICE.is_empty = False
 
 
-def splice(items: list) -> list:
+def splice(items: list[Any]) -> list[Any]:
     """Return `items` with None dropped and choose outputs spliced in."""
-    out: list = []
+    out: list[Any] = []
     for item in items:
         if item is None:
             continue
-        if item.__class__ is Fmt and item.f is SPLICE:
+        if isinstance(item, Fmt) and item.f is SPLICE:
             out.extend(splice(item.items))
         else:
             out.append(item)
@@ -286,10 +288,10 @@ class Label:
             plural = True
         elif self.plural == "never":
             plural = False
-        text = ctx.locale.term(term, self.form, plural)
-        if not text:
+        label = ctx.locale.term(term, self.form, plural)
+        if not label:
             return None
         f = self.f
-        if f.suffix_text.startswith(".") and text.endswith(".") and not f.strip_periods:
+        if f.suffix_text.startswith(".") and label.endswith(".") and not f.strip_periods:
             f = f.replace(suffix=f.suffix_text[1:])
-        return apply_formatting(f, Lit(render_value(text)), ctx)
+        return apply_formatting(f, Lit(render_value(label)), ctx)

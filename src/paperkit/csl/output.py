@@ -16,6 +16,8 @@ fonts, affixes outside quotes).
 
 from __future__ import annotations
 
+from typing import Any
+
 from .markup import parse_markup
 from .richtext import (Span, add_delimiters, concat, drop_start, fix_punct, is_empty,
                        map_text, plain)
@@ -78,10 +80,11 @@ class Formatting:
             setattr(new, slot, getattr(self, slot))
         for key, value in changes.items():
             if key in ("prefix", "suffix"):
-                setattr(new, key, parse_markup(value) if value else [])
-                setattr(new, key + "_text", value or "")
+                text = str(value or "")
+                setattr(new, key, parse_markup(text) if text else [])
+                setattr(new, key + "_text", text)
             elif key == "delimiter":
-                new.delimiter = None if value is None else (parse_markup(value) or [""])
+                new.delimiter = None if value is None else (parse_markup(str(value)) or [""])
             else:
                 setattr(new, key, value)
         new.is_empty = not (new.prefix or new.suffix or new.delimiter or new.font_style or
@@ -104,7 +107,7 @@ class Lit:
 
     __slots__ = ("rich",)
 
-    def __init__(self, rich: list) -> None:
+    def __init__(self, rich: list[Any]) -> None:
         self.rich = rich
 
     def __repr__(self) -> str:
@@ -116,7 +119,7 @@ class Fmt:
 
     __slots__ = ("f", "items")
 
-    def __init__(self, f: Formatting, items: list) -> None:
+    def __init__(self, f: Formatting, items: list[Any]) -> None:
         self.f = f
         self.items = items
 
@@ -134,7 +137,7 @@ class Tag:
 
     __slots__ = ("kind", "value", "child")
 
-    def __init__(self, kind: str, value: object, child: object) -> None:
+    def __init__(self, kind: str, value: Any, child: object) -> None:
         self.kind = kind
         self.value = value
         self.child = child
@@ -143,7 +146,7 @@ class Tag:
         return f"Tag({self.kind!r}, {self.value!r}, {self.child!r})"
 
 
-def formatted(f: Formatting, items: list) -> object:
+def formatted(f: Formatting, items: list[Any]) -> object:
     """Return `items` under `f`: None when empty, the item itself when `f` adds nothing."""
     items = [i for i in items if i is not None]
     if not items:
@@ -158,19 +161,18 @@ def text_of(node: object) -> str:
     return plain(render(node))
 
 
-def render(node: object, marks: bool = False) -> list:
+def render(node: object, marks: bool = False) -> list[Any]:
     """Return the rich text of output `node`.
 
     With `marks`, each cite's text is wrapped in a ``Span("item", ..., id)`` (for links
     from citations to their entries).
     """
-    cls = node.__class__
-    if cls is Lit:
-        return node.rich  # type: ignore[union-attr]
-    if cls is Fmt:
-        f: Formatting = node.f  # type: ignore[union-attr]
+    if isinstance(node, Lit):
+        return node.rich
+    if isinstance(node, Fmt):
+        f: Formatting = node.f
         parts = []
-        for item in node.items:  # type: ignore[union-attr]
+        for item in node.items:
             if item is not None:
                 rich = render(item, marks)
                 if rich:
@@ -184,15 +186,15 @@ def render(node: object, marks: bool = False) -> list:
                 parts = add_delimiters(parts, f.delimiter)
             rich = concat(fix_punct(parts))
         return rich if f.is_empty else add_formatting(f, rich)
-    if cls is Tag:
-        if marks and node.kind == "item":  # type: ignore[union-attr]
-            inner = render(node.child, marks)  # type: ignore[union-attr]
-            return [Span("item", inner, node.value[1])] if inner else []  # type: ignore
-        return render(node.child, marks)  # type: ignore[union-attr]
+    if isinstance(node, Tag):
+        if marks and node.kind == "item":
+            inner = render(node.child, marks)
+            return [Span("item", inner, node.value[1])] if inner else []
+        return render(node.child, marks)
     if node is None:
         return []
-    if cls is list:
-        return render(Fmt(EMPTY, node), marks)  # type: ignore[arg-type]
+    if isinstance(node, list):
+        return render(Fmt(EMPTY, node), marks)
     raise TypeError(f"not an output node: {node!r}")
 
 
@@ -208,7 +210,7 @@ def affixes(prefix: str = "", suffix: str = "") -> Formatting:
     return found
 
 
-def add_formatting(f: Formatting, rich: list) -> list:
+def add_formatting(f: Formatting, rich: list[Any]) -> list[Any]:
     """Return `rich` with the formatting `f` applied (nothing for empty text)."""
     if is_empty(rich):
         return []
@@ -245,7 +247,7 @@ def add_formatting(f: Formatting, rich: list) -> list:
     return rich
 
 
-def _affix(f: Formatting, rich: list) -> list:
+def _affix(f: Formatting, rich: list[Any]) -> list[Any]:
     if f.prefix:
         rich = concat(fix_punct([f.prefix, rich]))
     if f.suffix:
@@ -253,6 +255,6 @@ def _affix(f: Formatting, rich: list) -> list:
     return rich
 
 
-def in_note(rich: list) -> list:
+def in_note(rich: list[Any]) -> list[Any]:
     """Return `rich` as a footnote's text starts: no leading punctuation or space."""
     return drop_start(drop_start(rich, lambda c: c in ",;.:"), str.isspace)

@@ -9,7 +9,7 @@ disambiguation hints that add initials or full given names.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 from .context import Ctx
 from .nodes import apply_formatting, render_value
@@ -41,7 +41,7 @@ def render_name(opts: NameOpts, name: Name, index: int, ctx: Ctx) -> object:
     style = ctx.style
     inverted = ctx.in_sort or opts.name_as_sort_order == "all" or \
         (opts.name_as_sort_order == "first" and index == 0)
-    given: str | list = name.given
+    given: str | list[Any] = name.given
     if name.given and opts.initialize_with is not None and name.family:
         if "<" in name.given:
             given = _initialize_rich(name.given, opts.initialize_with, initialize_on,
@@ -131,13 +131,13 @@ def _plain_name(name: Name, given: str, form: str, inverted: bool, opts: NameOpt
     return _glue([given, family])
 
 
-def name_rich(text: str) -> list:
+def name_rich(text: str) -> list[Any]:
     """Return a name part as rich text: apostrophes are "’", never quotation marks."""
     text = text.replace("'", "\u2019")
     return render_value(text) if "<" in text else [text]
 
 
-def _part(f: Formatting | None, text: str | list) -> object:
+def _part(f: Formatting | None, text: str | list[Any]) -> object:
     if not text:
         return None
     out: object = Lit(text if isinstance(text, list) else name_rich(text))
@@ -148,7 +148,7 @@ def _part(f: Formatting | None, text: str | list) -> object:
     return out
 
 
-def _affixed(f: Formatting | None, items: list) -> object:
+def _affixed(f: Formatting | None, items: list[Any]) -> object:
     items = [i for i in items if i is not None]
     if not items:
         return None
@@ -157,7 +157,7 @@ def _affixed(f: Formatting | None, items: list) -> object:
     return Fmt(affixes(f.prefix_text, f.suffix_text), items)
 
 
-def _join(items: list, *texts: str) -> object:
+def _join(items: list[Any], *texts: object) -> object:
     """Return `items` joined with spaces, with no space after a particle ending in an
     apostrophe or hyphen ("d'Aubigné")."""
     present = [i for i in items if i is not None]
@@ -165,7 +165,7 @@ def _join(items: list, *texts: str) -> object:
         return None
     if len(present) == 1:
         return present[0]
-    out: list = [present[0]]
+    out: list[Any] = [present[0]]
     for previous, item in zip(present, present[1:]):
         tail = _last_text(previous)
         if tail and (tail[-1] in "'\u2019-\u2013" or tail[-1].isspace()):
@@ -175,7 +175,7 @@ def _join(items: list, *texts: str) -> object:
     return Fmt(EMPTY, out)
 
 
-def _sep(items: list, sep: str) -> object:
+def _sep(items: list[Any], sep: str) -> object:
     present = [i for i in items if i is not None]
     if not present:
         return None
@@ -235,12 +235,12 @@ def initialize(given: str, initialize_with: str, make_initials: bool, hyphen: bo
 
 
 def _initialize_rich(given: str, initialize_with: str, make_initials: bool,
-                     hyphen: bool) -> list:
+                     hyphen: bool) -> list[Any]:
     """Return initials of a given name holding markup ("<b>John</b> Q." → "<b>J.</b> Q.")."""
     from .markup import parse_markup
     from .richtext import Span, plain
 
-    out: list = []
+    out: list[Any] = []
     previous_ends_space = False
     for piece in parse_markup(given.replace("'", "\u2019")):
         text = piece if isinstance(piece, str) else plain(piece.children)

@@ -16,6 +16,7 @@ citing a work a hundred times renders it a few times.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ from .disambiguation import disambiguate
 from .nodes import splice
 from .output import EMPTY, formatted, render
 from .references import Reference, make_reference
-from .sorting import sort_values, sorted_ids
+from .sorting import SortValues, sort_values, sorted_ids
 from .style import Layout, Style
 from .bibliography import render_bibliography
 
@@ -63,8 +64,8 @@ class CitationResult:
     """A rendered citation: rich text, and for an author-in-text first cite, the author
     part apart (``author`` + " " + ``rich`` reads "Buzan (2022)")."""
 
-    rich: list
-    author: list | None = None
+    rich: list[Any]
+    author: list[Any] | None = None
 
 
 @dataclass
@@ -72,7 +73,7 @@ class Result:
     """Rendered citations (in input order) and the bibliography (id, rich text) in order."""
 
     citations: list[CitationResult]
-    bibliography: list[tuple[str, list]] = field(default_factory=list)
+    bibliography: list[tuple[str, list[Any]]] = field(default_factory=list)
 
 
 @dataclass
@@ -107,9 +108,9 @@ class Processor:
                 if label:
                     self.extra[ident]["citation-label"] = label
         self.disamb: dict[str, Disamb] = {ident: Disamb() for ident in self.refs}
-        self._cache: dict[tuple, object] = {}
-        self._rich: dict[int, tuple[object, list]] = {}
-        self._sort_cache: dict[tuple, Any] = {}
+        self._cache: dict[tuple[Any, ...], object] = {}
+        self._rich: dict[int, tuple[object, list[Any]]] = {}
+        self._sort_cache: dict[tuple[Any, ...], SortValues] = {}
         # positions matter only as far as the style tests them: a style that never looks
         # at them renders first and later cites alike (and caches them once)
         root = style.root
@@ -154,14 +155,14 @@ class Processor:
         self._cache[key] = out
         return out
 
-    def rich(self, node: object) -> list:
+    def rich(self, node: object) -> list[Any]:
         """Return the rich text of a node :meth:`render_item` returned (cached)."""
         found = self._rich.get(id(node))
         if found is None or found[0] is not node:
             found = self._rich[id(node)] = (node, render(node))
         return found[1]
 
-    def sort_key(self, ident: str, layout: Layout) -> list[Any]:
+    def sort_key(self, ident: str, layout: Layout) -> SortValues:
         """Return `ident`'s sort values under `layout`'s ``cs:sort``."""
         disamb = self.disamb[ident]
         key = (ident, id(layout), self.extra[ident].get("citation-number"),
@@ -176,7 +177,7 @@ class Processor:
 
     # ------------------------------------------------------------------ the run
 
-    def process(self, citations: list[CitationInput], *, uncited: list[str] = (),
+    def process(self, citations: list[CitationInput], *, uncited: Sequence[str] = (),
                 bibliography: bool = True) -> Result:
         """Return every citation rendered, and the bibliography of the cited works plus
         `uncited` ones (in the style's order)."""
@@ -212,7 +213,7 @@ class Processor:
         all_cites = [c for group in cites for c in group]
         disambiguate(self, all_cites, [i for i in self.refs], bib_order)
         results = [assemble(self, citation, group) for citation, group in zip(known, cites)]
-        entries: list[tuple[str, list]] = []
+        entries: list[tuple[str, list[Any]]] = []
         if bibliography and style.bibliography is not None:
             entries = render_bibliography(self, bib_order)
         return Result(results, entries)
@@ -231,8 +232,8 @@ class Processor:
         first_note: dict[str, int] = {}
         last_note: dict[str, int] = {}
         # per sequence: the last cite (id, locator, unit, citation number)
-        chain_last: dict[str, tuple[str, str | None, tuple, int, str | None]] = {}
-        unit_ids: dict[tuple, list[str]] = {}
+        chain_last: dict[str, tuple[str, str | None, tuple[Any, ...], int, str | None]] = {}
+        unit_ids: dict[tuple[Any, ...], list[str]] = {}
         sizes: dict[int, int] = {}
         out: list[list[_Cite]] = []
         for number, citation in enumerate(citations, 1):
@@ -329,7 +330,7 @@ def trigraph(ref: Reference) -> str:
         names = next((v for v in ref.vars.values() if isinstance(v, list) and v), None)
     if not names:
         return ""
-    families = [n.family or n.literal for n in names]
+    families: list[str] = [n.family or n.literal for n in names]
     if len(families) == 1:
         head = families[0][:4]
     elif len(families) == 2:

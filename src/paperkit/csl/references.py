@@ -174,7 +174,11 @@ def _name(value: Any) -> Name | None:
         return Name(literal=value) if value else None
     if not isinstance(value, dict):
         return None
-    get = lambda k: str(value.get(k) or "").strip()  # noqa: E731
+    fields: dict[str, Any] = value
+
+    def get(key: str) -> str:
+        return str(fields.get(key) or "").strip()
+
     literal = get("literal")
     family, given = get("family"), get("given")
     if literal and not family and not given:
@@ -326,7 +330,7 @@ def _raw_date(text: str) -> Date | None:
     if not text:
         return None
     pieces = [p for p in re.split(r"\s*/\s*", text) if p] if "/" in text else [text]
-    parts = []
+    parts: list[tuple[int | None, int | None, int | None]] = []
     for piece in pieces[:2]:
         match = _RAW.match(piece)
         if not match:

@@ -15,6 +15,8 @@ every entry.
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Callable, Iterator
 
 __all__ = ["Span", "Rich", "plain", "first_char", "last_char",
@@ -42,33 +44,34 @@ class Span:
     __hash__ = None  # type: ignore[assignment]
 
 
-Rich = list  # list[str | Span]
+#: A rich text: a list of pieces, each a str or a Span.
+Rich = list[Any]
 
 KINDS = frozenset({"italic", "normal", "bold", "underline", "nodecor", "smallcaps",
                    "baseline", "sup", "sub", "nocase", "quoted", "div", "link"})
 
 
-def plain(rich: list) -> str:
+def plain(rich: list[Any]) -> str:
     """Return the text of `rich` without formatting (quotes not added)."""
-    if len(rich) == 1 and rich[0].__class__ is str:
+    if len(rich) == 1 and isinstance(rich[0], str):
         return rich[0]
     out: list[str] = []
     _plain(rich, out)
     return "".join(out)
 
 
-def _plain(rich: list, out: list[str]) -> None:
+def _plain(rich: list[Any], out: list[str]) -> None:
     for piece in rich:
-        if piece.__class__ is str:
+        if isinstance(piece, str):
             out.append(piece)
         else:
             _plain(piece.children, out)
 
 
-def is_empty(rich: list) -> bool:
+def is_empty(rich: list[Any]) -> bool:
     """Return whether `rich` holds no text."""
     for piece in rich:
-        if piece.__class__ is str:
+        if isinstance(piece, str):
             if piece:
                 return False
         elif not is_empty(piece.children):
@@ -76,10 +79,10 @@ def is_empty(rich: list) -> bool:
     return True
 
 
-def first_char(rich: list) -> str:
+def first_char(rich: list[Any]) -> str:
     """Return the first character of `rich`'s text ("" if none)."""
     for piece in rich:
-        if piece.__class__ is str:
+        if isinstance(piece, str):
             if piece:
                 return piece[0]
         else:
@@ -89,10 +92,10 @@ def first_char(rich: list) -> str:
     return ""
 
 
-def last_char(rich: list) -> str:
+def last_char(rich: list[Any]) -> str:
     """Return the last character of `rich`'s text ("" if none)."""
     for piece in reversed(rich):
-        if piece.__class__ is str:
+        if isinstance(piece, str):
             if piece:
                 return piece[-1]
         else:
@@ -102,11 +105,11 @@ def last_char(rich: list) -> str:
     return ""
 
 
-def drop_start(rich: list, pred: Callable[[str], bool]) -> list:
+def drop_start(rich: Rich, pred: Callable[[str], bool]) -> Rich:
     """Return `rich` without the leading characters `pred` accepts (in its first text)."""
     out = list(rich)
     for index, piece in enumerate(out):
-        if piece.__class__ is str:
+        if isinstance(piece, str):
             if not piece:
                 continue
             stripped = _lstrip(piece, pred)
@@ -121,12 +124,12 @@ def drop_start(rich: list, pred: Callable[[str], bool]) -> list:
     return out
 
 
-def drop_end(rich: list, pred: Callable[[str], bool]) -> list:
+def drop_end(rich: Rich, pred: Callable[[str], bool]) -> Rich:
     """Return `rich` without the trailing characters `pred` accepts."""
     out = list(rich)
     for index in range(len(out) - 1, -1, -1):
         piece = out[index]
-        if piece.__class__ is str:
+        if isinstance(piece, str):
             if not piece:
                 continue
             stripped = _rstrip(piece, pred)
@@ -155,28 +158,28 @@ def _rstrip(text: str, pred: Callable[[str], bool]) -> str:
     return text[:index]
 
 
-def map_text(rich: list, fn: Callable[[str], str]) -> list:
+def map_text(rich: Rich, fn: Callable[[str], str]) -> Rich:
     """Return `rich` with `fn` applied to every text."""
-    return [fn(p) if p.__class__ is str else Span(p.kind, map_text(p.children, fn), p.arg)
+    return [fn(p) if isinstance(p, str) else Span(p.kind, map_text(p.children, fn), p.arg)
             for p in rich]
 
 
-def concat(parts: list[list]) -> list:
+def concat(parts: list[list[Any]]) -> list[Any]:
     """Return the rich texts `parts` joined (adjacent strings merged)."""
-    out: list = []
+    out: list[Any] = []
     for part in parts:
         for piece in part:
-            if piece.__class__ is str:
+            if isinstance(piece, str):
                 if not piece:
                     continue
-                if out and out[-1].__class__ is str:
+                if out and isinstance(out[-1], str):
                     out[-1] = out[-1] + piece
                     continue
             out.append(piece)
     return out
 
 
-def add_delimiters(parts: list[list], delimiter: list) -> list[list]:
+def add_delimiters(parts: list[list[Any]], delimiter: list[Any]) -> list[list[Any]]:
     """Return `parts` with `delimiter` between them (not before a part that starts with
     ``,``, ``;`` or ``.``)."""
     if len(parts) < 2:
@@ -201,7 +204,7 @@ _COLLISIONS: dict[tuple[str, str], int] = {
 _QUOTE_LIKE = frozenset("\"'\u201d\u2019\u00bb\u203a")
 
 
-def fix_punct(parts: list[list]) -> list[list]:
+def fix_punct(parts: list[list[Any]]) -> list[list[Any]]:
     """Return `parts` with doubled punctuation removed where one part meets the next.
 
     "Title." followed by ". " keeps one period; "?" followed by "." keeps the question
@@ -225,14 +228,14 @@ def fix_punct(parts: list[list]) -> list[list]:
                 x_end = before
         rule = _COLLISIONS.get((x_end, y_start))
         if rule == 1:
-            trimmed = drop_start(y, lambda c, s=y_start: c == s)
+            trimmed = drop_start(y, lambda c: c == y_start)
             if _same(trimmed, y):
                 index += 1
             else:
                 out[index + 1] = trimmed
             continue
         if rule == 2:
-            trimmed = drop_end(x, lambda c, e=x_end: c == e)
+            trimmed = drop_end(x, lambda c: c == x_end)
             if _same(trimmed, x):
                 index += 1
             else:
@@ -242,7 +245,7 @@ def fix_punct(parts: list[list]) -> list[list]:
     return out
 
 
-def _same(a: list, b: list) -> bool:
+def _same(a: list[Any], b: list[Any]) -> bool:
     return plain(a) == plain(b)
 
 
@@ -254,7 +257,7 @@ def _terminal_before_quote(text: str) -> str:
     return inner[-1:] if inner else ""
 
 
-def quotes_inside(rich: list) -> list:
+def quotes_inside(rich: list[Any]) -> list[Any]:
     """Return `rich` with a period or comma that follows a quoted run moved inside it.
 
     American usage (the locale's ``punctuation-in-quote``): “Title,” not “Title”,. The
@@ -262,18 +265,18 @@ def quotes_inside(rich: list) -> list:
     through formatting around it (*“Book A.”*).
     """
     # a cite's own prefix or suffix ("affix") is the author's text: left as written
-    out: list = [p if p.__class__ is str or p.kind == "affix" else
+    out: list[Any] = [p if isinstance(p, str) or p.kind == "affix" else
                  Span(p.kind, quotes_inside(p.children), p.arg) for p in rich]
     index = 0
     while index < len(out) - 1:
         piece, nxt = out[index], out[index + 1]
-        if piece.__class__ is Span and nxt.__class__ is Span and nxt.kind == "affix" and \
-                nxt.children and nxt.children[0].__class__ is str and \
+        if isinstance(piece, Span) and isinstance(nxt, Span) and nxt.kind == "affix" and \
+                nxt.children and isinstance(nxt.children[0], str) and \
                 nxt.children[0][:1] in (".", ",") and _ends_in_quote(piece):
             # a cite suffix's leading comma still goes inside the quotes before it
             out[index] = _put_last(piece, nxt.children[0][0])
             out[index + 1] = Span("affix", [nxt.children[0][1:], *nxt.children[1:]])
-        elif piece.__class__ is Span and nxt.__class__ is str and nxt[:1] in (".", ","):
+        elif isinstance(piece, Span) and isinstance(nxt, str) and nxt[:1] in (".", ","):
             if _ends_in_quote(piece):
                 out[index] = _put_last(piece, nxt[0])
                 out[index + 1] = nxt[1:]
@@ -287,7 +290,7 @@ def _ends_in_quote(span: Span) -> bool:
     if span.kind == "quoted":
         # “Lives?” keeps its question mark alone (pandoc drops a comma after it)
         return last_char(span.children) not in (".", ",", "?", "!")
-    if span.children and span.children[-1].__class__ is Span:
+    if span.children and isinstance(span.children[-1], Span):
         return _ends_in_quote(span.children[-1])
     return False
 
@@ -296,7 +299,7 @@ def _quote_end(span: Span) -> str:
     """Return the last character inside the quotation `span` ends with ("" if none)."""
     if span.kind == "quoted":
         return last_char(span.children)
-    if span.children and span.children[-1].__class__ is Span:
+    if span.children and isinstance(span.children[-1], Span):
         return _quote_end(span.children[-1])
     return ""
 
@@ -305,17 +308,17 @@ def _put_last(span: Span, mark: str) -> Span:
     """Return `span` with `mark` added inside its innermost trailing quotation."""
     children = list(span.children)
     last = children[-1] if children else None
-    if last.__class__ is Span and _ends_in_quote(last):
+    if isinstance(last, Span) and _ends_in_quote(last):
         children[-1] = _put_last(last, mark)
     else:
         children = concat([children, [mark]])
     return Span(span.kind, children, span.arg)
 
 
-def iter_text(rich: list) -> Iterator[str]:
+def iter_text(rich: list[Any]) -> Iterator[str]:
     """Yield the texts of `rich` in order."""
     for piece in rich:
-        if piece.__class__ is str:
+        if isinstance(piece, str):
             yield piece
         else:
             yield from iter_text(piece.children)

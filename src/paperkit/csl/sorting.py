@@ -108,7 +108,7 @@ def _variable_value(variable: str, ctx: Ctx, demote: str) -> Any:
     return collation_key(plain_text)
 
 
-def _rich(text: str) -> list:
+def _rich(text: str) -> list[Any]:
     from .nodes import render_value
 
     return render_value(text)

@@ -10,6 +10,8 @@ the style's date-part overrides at compile time.
 
 from __future__ import annotations
 
+from typing import Any
+
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
@@ -49,14 +51,14 @@ class Layout:
     """A compiled ``cs:citation`` or ``cs:bibliography``: layout children, formatting, sort
     keys and the element's options."""
 
-    children: list
+    children: list[Any]
     f: Formatting
     sort: list[SortKey]
     options: dict[str, str] = field(default_factory=dict)
-    _types: dict[str, tuple[list, list[SortKey]]] = field(default_factory=dict)
+    _types: dict[str, tuple[list[Any], list[SortKey]]] = field(default_factory=dict)
     _memo: dict[str, dict[int, object]] = field(default_factory=dict)
 
-    def for_type(self, kind: str) -> tuple[list, list[SortKey]]:
+    def for_type(self, kind: str) -> tuple[list[Any], list[SortKey]]:
         """Return the children and sort keys specialized to item type `kind`."""
         found = self._types.get(kind)
         if found is None:
@@ -93,8 +95,8 @@ class Style:
         self.macros = {m.get("name", ""): m for m in root.findall(NS + "macro")}
         self.uses_year_suffix = any(
             n.get("variable") == "year-suffix" for n in root.iter(NS + "text"))
-        self._compiled: dict[tuple, Group] = {}
-        self._compiling: set[tuple] = set()
+        self._compiled: dict[tuple[Any, ...], Group] = {}
+        self._compiling: set[tuple[Any, ...]] = set()
         base = {k: v for k, v in root.attrib.items() if k in _INHERITABLE}
         citation = root.find(NS + "citation")
         if citation is None:

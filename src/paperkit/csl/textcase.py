@@ -10,7 +10,9 @@ superscripts, subscripts and links are never changed, but still move the state o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import Any
 
 from .richtext import Span, plain
 
@@ -29,9 +31,9 @@ STOP_WORDS = frozenset("""a an and as at but by down for from in into nor of on 
 the till to up via with yet about van von de d l""".split())
 
 
-def apply_case(rich: list, case: str) -> list:
+def apply_case(rich: list[Any], case: str) -> list[Any]:
     """Return `rich` with the CSL text-case `case` applied."""
-    if len(rich) == 1 and rich[0].__class__ is str:
+    if len(rich) == 1 and isinstance(rich[0], str):
         # plain text (most titles): the result depends on the text alone
         return [_plain_case(rich[0], case)]
     key = (_freeze(rich), case)
@@ -43,20 +45,24 @@ def apply_case(rich: list, case: str) -> list:
     return found
 
 
-_CACHE: dict[tuple, list] = {}
+_CACHE: dict[tuple[Any, ...], list[Any]] = {}
 
 
-def _freeze(rich: list) -> tuple:
-    return tuple(p if p.__class__ is str else (p.kind, p.arg, _freeze(p.children))
+def _freeze(rich: list[Any]) -> tuple[Any, ...]:
+    return tuple(p if isinstance(p, str) else (p.kind, p.arg, _freeze(p.children))
                  for p in rich)
+
+
+#: A word transformation: (state before the word, the word, the text after it) -> word.
+_Transform = Callable[[int, str, str], str]
 
 
 @lru_cache(maxsize=8192)
 def _plain_case(text: str, case: str) -> str:
-    return _apply_case([text], case)[0]
+    return str(_apply_case([text], case)[0])
 
 
-def _apply_case(rich: list, case: str) -> list:
+def _apply_case(rich: list[Any], case: str) -> list[Any]:
     transform = _TRANSFORMS.get(case)
     if transform is None:
         return rich
@@ -70,9 +76,9 @@ def _apply_case(rich: list, case: str) -> list:
     return _walk(rich, lambda st, chunk, nxt: transform(st, chunk), state, None)
 
 
-def _texts(rich: list, opaque: bool = False):
+def _texts(rich: list[Any], opaque: bool = False) -> Iterator[str]:
     for piece in rich:
-        if piece.__class__ is str:
+        if isinstance(piece, str):
             yield piece
         elif opaque or piece.kind not in _OPAQUE:
             yield from _texts(piece.children, opaque)
@@ -88,10 +94,10 @@ def _title_counted(state: int, chunk: str, following: str, seen: list[int],
     return _title(state, chunk)
 
 
-def _walk(rich: list, transform, state: list[int], seen: list[int] | None) -> list:
-    out: list = []
+def _walk(rich: list[Any], transform: _Transform, state: list[int], seen: list[int] | None) -> list[Any]:
+    out: list[Any] = []
     for piece in rich:
-        if piece.__class__ is str:
+        if isinstance(piece, str):
             out.append(_text(piece, transform, state))
         elif piece.kind in _OPAQUE:
             text = plain(piece.children)
@@ -105,7 +111,7 @@ def _walk(rich: list, transform, state: list[int], seen: list[int] | None) -> li
     return out
 
 
-def _text(text: str, transform, state: list[int]) -> str:
+def _text(text: str, transform: _Transform, state: list[int]) -> str:
     chunks = _CHUNK.findall(text)
     for index, chunk in enumerate(chunks):
         before = state[0]

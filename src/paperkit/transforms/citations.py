@@ -82,7 +82,7 @@ class _Run:
                              for key, rich in result.bibliography]
         self.position = 0
 
-    def _entry(self, key: str, rich: list, reference: Reference) -> BibEntry:
+    def _entry(self, key: str, rich: list[Any], reference: Reference) -> BibEntry:
         fields = reference.fields
         content = rich_to_inlines(rich, self.quotes)
         content = link_urls(content, doi=_str(fields.get("DOI")), url=_str(fields.get("URL")))
@@ -121,7 +121,7 @@ class _Run:
             rendered.extend(body)
         return replace(cite, rendered=_merge(rendered))
 
-    def _inlines(self, rich: list) -> list[Inline]:
+    def _inlines(self, rich: list[Any]) -> list[Inline]:
         return _merge(rich_to_inlines(rich, self.quotes, link=self._link))
 
     def _link(self, key: str, content: list[Inline]) -> list[Inline]:
@@ -193,8 +193,10 @@ def _markup(inlines: list[Inline]) -> str:
                 out.append(f"<sup>{_markup(c)}</sup>")
             case Subscript(content=c):
                 out.append(f"<sub>{_markup(c)}</sub>")
-            case Code(text=text) | Math(text=text):
+            case Code(text=text):
                 out.append(text)
+            case Math(tex=tex):
+                out.append(tex)
             case _:
                 out.append(plain_text([node]))
     return "".join(out)
@@ -231,7 +233,9 @@ def _tidy_punctuation(inlines: list[Inline]) -> list[Inline]:
         if isinstance(node, Cite) and node.rendered and index and \
                 isinstance(node.rendered[0], Superscript) and isinstance(out[index - 1], Text):
             # a superscript citation sits right after the word ("text¹", as pandoc prints)
-            out[index - 1] = Text(out[index - 1].text.rstrip())
+            word = out[index - 1]
+            assert isinstance(word, Text)
+            out[index - 1] = Text(word.text.rstrip())
         if not isinstance(node, Cite) or not node.rendered or index + 1 >= len(out):
             continue
         after = out[index + 1]

@@ -10,6 +10,8 @@ see markup.
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 from collections.abc import Callable
 
@@ -21,7 +23,7 @@ __all__ = ["rich_to_inlines", "link_urls"]
 LinkFn = Callable[[str, list[Inline]], list[Inline]]
 
 
-def rich_to_inlines(rich: list, quotes: tuple[str, str, str, str] = (
+def rich_to_inlines(rich: list[Any], quotes: tuple[str, str, str, str] = (
         "\u201c", "\u201d", "\u2018", "\u2019"), link: LinkFn | None = None) -> list[Inline]:
     """Return the model inlines of engine rich text `rich`."""
     out: list[Inline] = []
@@ -29,7 +31,7 @@ def rich_to_inlines(rich: list, quotes: tuple[str, str, str, str] = (
     return out
 
 
-def _convert(rich: list, out: list[Inline], quotes: tuple[str, str, str, str],
+def _convert(rich: list[Any], out: list[Inline], quotes: tuple[str, str, str, str],
              link: LinkFn | None, *, outer: bool, italic: bool, bold: bool,
              caps: bool) -> None:
     for piece in rich:
