@@ -92,3 +92,25 @@ def test_an_error_in_a_child_is_raised_as_in_a_serial_run(fake_writers, sample):
     with pytest.raises(WriterError) as serial:
         write_all(sample, template, options, Log(), processes=1)
     assert str(forked.value) == str(serial.value)
+
+
+def test_build_into_a_binary_file_object(tmp_path):
+    import io
+
+    from paperkit.errors import UsageError
+
+    folder = build(SEED, ["docx"], tmp_path / "folder")
+    buffer = io.BytesIO()
+    streamed = build(SEED, ["docx"], buffer)
+    assert streamed.written and streamed.paths == []
+    assert streamed.bytes_written == len(buffer.getvalue()) > 0
+    assert buffer.getvalue() == (tmp_path / "folder" / SEED.name / "paper.docx").read_bytes()
+    assert folder.exit_code == streamed.exit_code
+    with open(tmp_path / "x.pdf", "wb") as handle:
+        build(SEED, ["pdf"], handle)
+    assert (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF")
+    with pytest.raises(UsageError):
+        build(SEED, ["pdf", "docx"], io.BytesIO())
+    with pytest.raises(UsageError):
+        build(SEED, ["pdf"], 42)  # type: ignore[arg-type]
+    assert not list(Path.cwd().glob(".paperkit-*"))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+import os
+from typing import BinaryIO, Iterable
 
 from .checks import run_checks
 from .checks.words import WordCounts, count_paper
 from .diagnostics import Diagnostic, Log, exit_code, writes_outputs
+from .errors import UsageError
 from .model import Cite, Inline, Paper
 from .options import FORMATS, BuildOptions
 from .output import write_outputs
@@ -61,11 +63,13 @@ class BuildResult:
     report: Report
     paths: list[Path] = field(default_factory=list)
     exit_code: int = 0
+    #: bytes written into the binary file object given as ``out`` (0 for a folder)
+    bytes_written: int = 0
 
     @property
     def written(self) -> bool:
-        """Return whether the outputs were written."""
-        return bool(self.paths)
+        """Return whether the outputs were written (to the folder or the file object)."""
+        return bool(self.paths) or self.bytes_written > 0
 
 
 def _as_paper(source: Paper | str | Path, options: BuildOptions | None = None) -> Paper:
@@ -120,13 +124,18 @@ def count(source: Paper | str | Path, options: BuildOptions | None = None) -> Wo
 
 
 def build(source: Paper | str | Path, formats: Iterable[str] = FORMATS,
-          out: str | Path = "build", *, template: str | None = None, strict: bool = False,
+          out: str | Path | BinaryIO = "build", *, template: str | None = None, strict: bool = False,
           options: BuildOptions | None = None, processes: int | None = None) -> BuildResult:
     """Build `source` into ``<out>/<paper name>/paper.<fmt>`` for each of `formats`.
 
     Outputs are written only when the findings allow it (see the README's exit-code table):
     never for invalid input, never under `strict` with any finding. A refused build leaves
     earlier outputs untouched. Returns the report, the paths written and the exit status.
+
+    `out` may instead be a binary file object (``io.BytesIO``, a file opened ``"wb"``) when
+    exactly one format is asked: that format's main file (``paper.<fmt>``) is written into
+    it and nothing goes to disk; ``bytes_written`` counts it. Anything else a format makes
+    beside its main file (``latexmkrc``) is left out.
 
     The writers run side by side once the paper is resolved, up to `processes` at a time
     (default: one a CPU; 1 writes every format in this process, as a batch worker should).
@@ -136,7 +145,23 @@ def build(source: Paper | str | Path, formats: Iterable[str] = FORMATS,
     formats = tuple(formats)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
-        raise ValueError(f"unknown format {unknown[0]!r}; use {', '.join(FORMATS)}")
+        raise UsageError.because(f"unknown output format {unknown[0]!r}; use "
+                                 f"{', '.join(FORMATS)}")
+    stream: BinaryIO | None = None
+    if isinstance(out, (str, os.PathLike)):
+        folder = Path(out)
+    else:
+        stream, folder = out, Path()
+    if stream is not None:
+        if not hasattr(stream, "write"):
+            raise UsageError.because(f"out must be a folder or a binary file object, not "
+                                     f"{type(out).__name__}")
+        if len(formats) != 1:
+            raise UsageError.because(f"a file object holds one format; {len(formats)} were "
+                                     f"asked ({', '.join(formats) or 'none'})")
+        if base.compile_tex:
+            raise UsageError.because("--compile writes paper-latex.pdf beside paper.tex: "
+                                     "give a folder as out")
     options = BuildOptions(
         formats=formats, template=template or base.template, csl=base.csl,
         strict=strict or base.strict, latex_citations=base.latex_citations,
@@ -157,9 +182,13 @@ def build(source: Paper | str | Path, formats: Iterable[str] = FORMATS,
         status = report.exit_code("build", options.strict)
         if not writes_outputs(report.diagnostics, options.strict):
             return BuildResult(report, [], status)
-    paths = write_outputs(Path(out) / resolved.name, outputs)
+    if stream is not None:
+        data = outputs[f"paper.{options.formats[0]}"]
+        stream.write(data)
+        return BuildResult(report, [], status, len(data))
+    paths = write_outputs(folder / resolved.name, outputs)
     if options.compile_tex and "tex" in options.formats:
-        found, pdf = _compile_tex(Path(out) / resolved.name, resolved, options)
+        found, pdf = _compile_tex(folder / resolved.name, resolved, options)
         paths.extend(pdf)
         if found:
             report = Report(report.paper, report.diagnostics + found, report.counts,
