@@ -4,7 +4,7 @@
 
 For each shipped template (or those named with --template) the paper is built to pdf and
 tex, the tex compiled with ``paperkit build --compile``, and both PDFs rendered with
-``pdftoppm -r 50``; each row of ``DIR/<template>.png`` is one page: reportlab on the left,
+``pdftoppm -r 70``; each row of ``DIR/<template>.png`` is one page: reportlab on the left,
 LaTeX on the right. Used to check that the two look like the same design (issue 5).
 """
 
@@ -20,11 +20,12 @@ from pathlib import Path
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
+DPI = 70
 
 
 def render(pdf: Path, pages: int, work: Path, stem: str) -> list[Image.Image]:
-    """Return the first `pages` pages of `pdf` as 50 dpi RGB images."""
-    subprocess.run(["pdftoppm", "-r", "50", "-png", "-l", str(pages), str(pdf),
+    """Return the first `pages` pages of `pdf` as `DPI` dpi RGB images."""
+    subprocess.run(["pdftoppm", "-r", str(DPI), "-png", "-l", str(pages), str(pdf),
                     str(work / stem)], check=True)
     return [Image.open(p).convert("RGB") for p in sorted(work.glob(f"{stem}-*.png"))]
 

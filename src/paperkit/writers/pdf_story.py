@@ -392,13 +392,17 @@ class StoryBuilder(TitleBlock):
             ("FONT", (0, 0), (-1, -1), s.cell.fontName, s.cell.fontSize),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            # rows as tight as booktabs sets them, with its gaps at the rules only
+            ("TOPPADDING", (0, 0), (-1, -1), 0.6), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.6),
+            ("TOPPADDING", (0, 0), (-1, 0), 3), ("BOTTOMPADDING", (0, -1), (-1, -1), 2.5),
             ("LINEABOVE", (0, 0), (-1, 0), 0.9, colors.black),
             ("LINEBELOW", (0, -1), (-1, -1), 0.9, colors.black),
             ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), 0.5, colors.black),
         ]
         if repeat:
-            commands.append(("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black))
+            commands += [("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+                         ("BOTTOMPADDING", (0, 0), (-1, 0), 2),
+                         ("TOPPADDING", (0, 1), (-1, 1), 3)]
         flowable.setStyle(TableStyle(commands))
         flowable.spaceBefore = 2
         flowable.spaceAfter = s.body.fontSize
