@@ -228,6 +228,8 @@ def test_write_to_a_file_object_a_file_and_a_folder(tmp_path):
     named = paperkit.write(paper, "pdf", tmp_path / "brief-v2.pdf")
     assert named.paths == [tmp_path / "brief-v2.pdf"]
     assert "(Buzan, 2022, p. 12)" in PdfReader(str(named.paths[0])).pages[0].extract_text()
+    into = paperkit.write(paper, "docx", f"{tmp_path}/new-folder/")   # made, as a folder
+    assert into.paths == [tmp_path / "new-folder" / "paper.docx"]
     folder = tmp_path / "tex"
     folder.mkdir()
     tex = paperkit.write(paper, "tex", folder)
@@ -274,8 +276,19 @@ def test_write_refuses_like_build(tmp_path):
     (lambda tmp: paperkit.write(made_in_code(), "pdf", io.StringIO()), "UsageError", "PK109"),
     (lambda tmp: paperkit.write(made_in_code(), "pdf,docx", io.BytesIO()), "UsageError",
      "PK109"),
+    (lambda tmp: paperkit.build(made_in_code(), "tex", tmp,
+                                options=paperkit.BuildOptions(latex_citations="natbib")),
+     "UsageError", "PK109"),
+    (lambda tmp: paperkit.write(made_in_code(), "tex", tmp / "x.tex",
+                                options=paperkit.BuildOptions(engine="tex")),
+     "UsageError", "PK109"),
+    (lambda tmp: paperkit.build(Paper(title="T", sections=[Section("A", level=0)]), "pdf",
+                                tmp), "UsageError", "PK109"),
+    (lambda tmp: Reference.from_csl({"id": "x", "type": "book", "author": 5}), "InputError",
+     "PK109"),
 ], ids=["format", "template", "style", "out-is-a-file", "load", "check", "load_template",
-        "bib", "image-bytes", "image-file", "text-stream", "two-formats-one-stream"])
+        "bib", "image-bytes", "image-file", "text-stream", "two-formats-one-stream",
+        "latex-citations", "engine", "section-level", "csl-shape"])
 def test_every_user_error_is_a_paperkit_error(tmp_path, call, error, code):
     (tmp_path / "file.txt").write_text("in the way")
     with pytest.raises(paperkit.PaperkitError) as caught:

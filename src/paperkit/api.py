@@ -22,7 +22,12 @@ if TYPE_CHECKING:      # the pipeline loads the citation engine: imported when f
     from .pipeline import BuildResult
 
 __all__ = ["loads", "build", "references_from_bibtex", "references_from_csl",
-           "check_formats"]
+           "check_formats", "check_arguments"]
+
+# The values the LaTeX writer and the TeX compile take (writers.latex.CITATION_MODES,
+# writers.latex_compile.ENGINES), repeated so that checking them loads neither.
+_CITATION_MODES = ("rendered", "biblatex")
+_ENGINES = ("pdflatex", "xelatex", "lualatex")
 
 
 def references_from_bibtex(text: str, *, file: str = "<bibtex>", lang: str = "en-US",
@@ -61,9 +66,31 @@ def references_from_csl(items: Iterable[Mapping[str, Any]], *, file: str = "<csl
         ('mackinder1904', {'date-parts': [[1904]]})
     """
     from .bibliography.csljson import parse_csl_items
+    from .errors import InputError
 
-    return parse_csl_items([dict(item) for item in items], file=file,
-                           log=log if log is not None else Log())
+    dicts = [dict(item) for item in items]
+    try:
+        return parse_csl_items(dicts, file=file, log=log if log is not None else Log())
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        # a value of a shape CSL-JSON does not have (an author given as a number ...)
+        key = next((str(d.get("id")) for d in dicts if _malformed(d)), "?")
+        raise InputError.make("PK109", None, detail=f"{file}: reference '{key}' is not "
+                              f"valid CSL-JSON ({exc}); names are lists of "
+                              "{'family', 'given'} or strings, dates 'date-parts' or "
+                              "text") from None
+
+
+def _malformed(item: dict[str, Any]) -> bool:
+    """Return whether the CSL item `item` alone fails to read."""
+    from .bibliography.csljson import parse_csl_items
+
+    try:
+        parse_csl_items([item], file="<csl>", log=Log())
+    except Exception:               # any failure marks the item to name in the message
+        return True
+    return False
 
 
 def loads(text: str, *, bib: str | None = None,
@@ -146,6 +173,30 @@ def check_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
     return names
 
 
+def check_arguments(paper: Paper | None, options: BuildOptions | None) -> None:
+    """Raise :class:`~paperkit.errors.UsageError` for option values and model values made
+    in code that no writer can use (a LaTeX citation mode, a TeX engine, a section level)."""
+    modes = [options.latex_citations if options else None,
+             paper.latex_citations if paper else None]
+    for mode in modes:
+        if mode is not None and mode not in _CITATION_MODES:
+            raise UsageError.because(f"unknown latex_citations {mode!r}; use "
+                                     f"{' or '.join(_CITATION_MODES)}")
+    if options and options.engine not in _ENGINES:
+        raise UsageError.because(f"unknown TeX engine {options.engine!r}; use "
+                                 f"{', '.join(_ENGINES)}")
+    if paper is not None:
+        from .walk import plain_text
+
+        stack = list(paper.sections)
+        while stack:
+            section = stack.pop()
+            if not isinstance(section.level, int) or section.level < 1:
+                raise UsageError.because(f"section '{plain_text(section.title)}' has level "
+                                         f"{section.level!r}; levels start at 1")
+            stack.extend(section.subsections)
+
+
 def build(source: Paper | str | Path, formats: str | Iterable[str] = FORMATS,
           out: str | Path = "build", *, template: str | None = None, strict: bool = False,
           options: BuildOptions | None = None, processes: int | None = None) -> BuildResult:
@@ -174,5 +225,7 @@ def build(source: Paper | str | Path, formats: str | Iterable[str] = FORMATS,
     """
     from .pipeline import build as run
 
-    return run(source, check_formats(formats), out, template=template, strict=strict,
+    chosen = check_formats(formats)
+    check_arguments(source if isinstance(source, Paper) else None, options)
+    return run(source, chosen, out, template=template, strict=strict,
                options=options, processes=processes)

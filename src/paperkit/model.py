@@ -658,10 +658,9 @@ class Reference:
             >>> ref.key, ref.fields["issued"]
             ('buzan2003', {'date-parts': [[2003]]})
         """
-        from .bibliography.csljson import parse_csl_items   # lazily: the model imports nothing
-        from .diagnostics import Log
+        from .api import references_from_csl   # lazily: the model imports nothing at load
 
-        return parse_csl_items([dict(item)], file="<csl>", log=Log())[0]
+        return references_from_csl([item])[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ for invalid input, nor under `strict` with any finding).
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -76,9 +77,10 @@ def write(source: Paper | str | Path, fmt: str, target: str | Path | IO[bytes], 
     an unknown template, ``WriterError`` when the target cannot be written and
     ``UsageError`` for an unknown format or a text-mode file object.
     """
-    from .api import check_formats
+    from .api import check_arguments, check_formats
 
     fmt = check_formats([fmt])[0]
+    check_arguments(source if isinstance(source, Paper) else None, options)
     if not isinstance(target, (str, Path)):
         _check_binary(target)
     report, outputs = _produce(source, fmt, template, strict, options)
@@ -103,7 +105,9 @@ def write(source: Paper | str | Path, fmt: str, target: str | Path | IO[bytes], 
     from .output import write_outputs
 
     path = Path(target)
-    folder, name = (path, main_name) if path.is_dir() else (path.parent, path.name)
+    # "out/" names a folder even before it exists
+    as_folder = path.is_dir() or str(target).endswith(("/", os.sep))
+    folder, name = (path, main_name) if as_folder else (path.parent, path.name)
     if not name:
         raise UsageError.because(f"cannot write to {str(target)!r}: name a file or a folder")
     written = write_outputs(folder, {name: main, **outputs})
