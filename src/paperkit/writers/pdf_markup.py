@@ -189,7 +189,10 @@ def inline_markup(inlines: list[Inline], ctx: MarkupContext) -> str:
                 parts.append(f"<sub>{inline_markup(content, ctx)}</sub>")
             case Code(text=text):
                 register_family(ctx.mono)         # cached: reads the files once
-                parts.append(f'<font face="{ctx.mono}">{text_markup(text, ctx)}</font>')
+                # Liberation Mono's letters are larger than the serif's at one size:
+                # set a little smaller, it matches the text's colour as TeX's mono does
+                parts.append(f'<font face="{ctx.mono}" size="{ctx.size * 0.9:g}">'
+                             f"{text_markup(text, ctx)}</font>")
             case Link(content=content, url=url):
                 parts.append(_link(inline_markup(content, ctx), url, ctx))
             case Math(tex=tex):

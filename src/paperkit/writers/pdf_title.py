@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 from ..model import Paper
 from ..templates import Template
 from . import layout
-from .pdf_markup import MarkupContext, inline_markup, text_markup
+from .pdf_markup import LINK_COLOR, MarkupContext, inline_markup, text_markup
 from .pdf_mathtext import MathParagraph as Paragraph
 from .pdf_styles import Styles
 
@@ -107,8 +107,9 @@ class TitleBlock:
             out.append(Paragraph(prefix + text_markup(affiliation, self.ctx),
                                  look(s.affiliation)))
         if block.emails:
-            links = [f'<a href="mailto:{text_markup(e, self.ctx)}">{text_markup(e, self.ctx)}'
-                     "</a>" for e in block.emails]
+            # coloured as every other link, and as the LaTeX title block shows them
+            links = [f'<a href="mailto:{text_markup(e, self.ctx)}" color="{LINK_COLOR}">'
+                     f"{text_markup(e, self.ctx)}</a>" for e in block.emails]
             out.append(Paragraph(", ".join(links), look(s.affiliation)))
         if paper.date:
             out.append(Paragraph(text_markup(paper.date, self.ctx), look(s.date)))
