@@ -21,7 +21,8 @@ from ..options import BuildOptions
 from ..templates import Template, shipped_templates_dir
 from ..walk import plain_text
 from . import layout
-from .latex_biblatex import bib_file, biblatex_styles, citation_format, usable_key
+from .latex_biblatex import (BIB_ALIASES, bib_file, biblatex_styles, citation_format,
+                             usable_key)
 from .latex_body import (BodyState, collect_anchors, deferring, heading_latex, note_texts,
                          render_blocks, render_body, render_inlines)
 from .latex_context import number, template_values
@@ -208,6 +209,7 @@ def _biblatex(paper: Paper, template: Template, state: BodyState,
         lines.append(f"\\IfFileExists{{{file}}}{{{define}}}{{}}" if file else define)
     nocite = ["*"] if "@*" in paper.nocite or "*" in paper.nocite else \
         [k for k in paper.nocite if k in state.bib_keys]
+    lines.append(BIB_ALIASES)       # the names references.bib uses for \pkchar & co.
     return {"style_choice": Latex("\n".join(lines)), "nocite": Latex(",".join(nocite)),
             "hang": number(template.references_indent), "csl": csl}
 

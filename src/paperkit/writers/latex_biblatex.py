@@ -19,6 +19,7 @@ reference list, so a journal's own biblatex style can take over. Three pieces li
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,46 @@ _OPEN = {"<i>": "\\mkbibemph{", "<b>": "\\mkbibbold{", "<sup>": "\\textsuperscri
 _KEY_CHARS = re.compile(r"^[^\s,{}%#\"'()=\\~]+$")
 
 
+def _value(text: str) -> str:
+    """Return `text` escaped for a .bib value: :func:`escape`, with braces as
+    ``\\textbraceleft{}``/``\\textbraceright{}``.
+
+    BibTeX's (and biber's) parser counts braces without looking at backslashes: the ``\\}``
+    that suits a .tex file would end the value early in a .bib, and biber would then skip
+    the rest of the file (an empty bibliography, no error from paperkit). The script
+    commands get their ``\\bib..`` names (:data:`BIB_ALIASES`).
+    """
+    latex = escape(text).replace("\\{", r"\textbraceleft{}").replace("\\}", r"\textbraceright{}")
+    if "\\pk" not in latex:
+        return latex
+    # a combining mark without a base letter gets the dotted circle Unicode shows it on:
+    # biber takes "<mark>{" for a name's initial otherwise (an unbalanced .bbl)
+    latex = _LONE_MARK.sub(lambda m: m.group(1) + "\u25cc" + m.group(2)
+                           if unicodedata.category(m.group(2)).startswith("M") else m.group(0),
+                           latex)
+    return latex.replace("\\pk", "\\bibpk")
+
+
+_LONE_MARK = re.compile(r"(\\pkchar\{)(.)(?=\})")
+#: Fields biblatex looks up as localisation keys (``\\bibstring``, inside ``\\csname``):
+#: a command there stops pdflatex ("Missing \\endcsname").
+_KEY_FIELDS = frozenset({"language", "type", "pubstate"})
+
+
+def _key_value(text: str) -> str:
+    """Return `text` for a field biblatex may look up as a key: the characters that
+    :func:`escape` would set with a command (TeX specials, other scripts) are left out."""
+    return _value("".join(c for c in text if not _value(c).startswith("\\")))
+
+
+#: The .tex defines the aliases :func:`_value` writes for :func:`escape`'s script commands
+#: (``\\pkchar`` -> ``\\bibpkchar``): biber matches name fields in Perl regular
+#: expressions (biblatex-apa's source maps), where ``\\p`` starts a Unicode property, and
+#: it dies without a message (exit 25) on ``\\pkchar`` in an author: no .bbl at all.
+BIB_ALIASES = "".join(f"\\providecommand\\bib{name}{{\\{name}}}"
+                      for name in ("pkchar", "pkgreek", "pkcyrillic", "pkcjk"))
+
+
 def rich_text(value: str) -> str:
     """Return CSL rich text (plain text with ``nocase``, ``<i>``... spans) as escaped LaTeX.
 
@@ -99,12 +140,12 @@ def rich_text(value: str) -> str:
                 stack.pop()
                 out.append("}")
             else:
-                out.append(escape(part))
+                out.append(_value(part))
         elif part.startswith("<") and _MARKUP.fullmatch(part):
             out.append(_OPEN.get(part, "\\textsc{"))
             stack.append(part)
         else:
-            out.append(escape(part))
+            out.append(_value(part))
     out.extend("}" for _ in stack)
     return "".join(out)
 
@@ -113,10 +154,14 @@ def _name_part(text: str) -> str:
     """Return one part of a name for biber's extended name format.
 
     Left unbraced when it can be, so that biber still splits "Albert O." into two given
-    names (initials "A. O."); braced when a comma, ``=`` or the word "and" would end it.
+    names (initials "A. O."); braced when a comma, ``=`` or the word "and" would end it, or
+    when it holds a command.
     """
-    value = escape(" ".join(text.split()))
-    if "," in value or "=" in value or re.search(r"\band\b", value, re.IGNORECASE):
+    value = _value(" ".join(text.split()))
+    # a command too: biber makes initials from the first character of each word, which for
+    # "\textasciicircum{}\bibpkchar{..}" was a lone "{" (an unbalanced .bbl)
+    if "," in value or "=" in value or "\\" in value or \
+            re.search(r"\band\b", value, re.IGNORECASE):
         return f"{{{value}}}"
     return value
 
@@ -127,10 +172,14 @@ def _name(name: Any) -> str:
     A literal (corporate) name is one brace group, so biber never splits or abbreviates it.
     """
     if not isinstance(name, dict):
-        return f"{{{escape(str(name))}}}"
+        return f"{{{_value(str(name))}}}"
     if "literal" in name or "family" not in name:
         literal = name.get("literal") or name.get("given") or ""
-        return f"family={{{{{escape(str(literal))}}}}}"
+        if "=" in literal:
+            return f"{{{{{_value(str(literal))}}}}}"   # biber splits "family=" parts at any =
+        return f"family={{{{{_value(str(literal))}}}}}"
+    if any("=" in str(name.get(k) or "") for k in _NAME_PARTS):
+        return _classic_name(name)
     parts = [f"family={_name_part(str(name['family']))}"]
     if name.get("given"):
         parts.append(f"given={_name_part(str(name['given']))}")
@@ -143,6 +192,26 @@ def _name(name: Any) -> str:
     if name.get("suffix"):
         parts.append(f"suffix={_name_part(str(name['suffix']))}")
     return ", ".join(parts)
+
+
+_NAME_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix")
+
+
+def _classic_name(name: dict[str, Any]) -> str:
+    """Return a name with an ``=`` in a part in BibTeX's classic ``{von Last}, {Jr},
+    {First}`` form, each part one brace group.
+
+    biber's extended name format splits every part at ``=``, even inside braces, and drops
+    a part it cannot read ("Invalid namepart"): the author would vanish from the entry.
+    """
+    family = " ".join(str(name[k]) for k in ("dropping-particle", "non-dropping-particle",
+                                            "family") if name.get(k))
+    given = str(name.get("given") or "")
+    if name.get("suffix"):
+        parts = [family, str(name["suffix"]), given]
+    else:
+        parts = [family, given] if given else [family]
+    return ", ".join(f"{{{_value(' '.join(p.split()))}}}" for p in parts)
 
 
 def _date(value: Any) -> str | None:
@@ -177,7 +246,7 @@ def _verbatim(value: str) -> str | None:
 def _range(text: str) -> str:
     """Return a page range escaped with TeX's en dash: ``45-47`` -> ``45--47``."""
     parts = re.split(r"\s*(?:--|-|\u2013)\s*", text.strip())
-    return "--".join(escape(p) for p in parts)
+    return "--".join(_value(p) for p in parts)
 
 
 def _entry_type(ref: Reference) -> str:
@@ -217,7 +286,7 @@ def bib_entry(ref: Reference) -> str:
             if date is not None:
                 fields[_DATES[variable]] = date
             elif variable == "issued" and isinstance(value, dict) and value.get("literal"):
-                fields["pubstate"] = escape(str(value["literal"]))
+                fields["pubstate"] = _key_value(str(value["literal"]))
         elif variable in _VERBATIM:
             text = _verbatim(str(value))
             if text is not None:
@@ -225,7 +294,7 @@ def bib_entry(ref: Reference) -> str:
         elif variable == "container-title":
             fields[_container_field(entry_type)] = f"{{{rich_text(str(value))}}}"
         elif variable == "publisher":
-            fields[_publisher_field(entry_type)] = escape(str(value))
+            fields[_publisher_field(entry_type)] = _value(str(value))
         elif variable == "page":
             fields["pages"] = _range(str(value))
         elif variable in _TEXT and isinstance(value, (str, int, float)):
@@ -235,7 +304,8 @@ def bib_entry(ref: Reference) -> str:
             text = str(value)
             # Titles as written, in one brace group: biblatex styles that change case (APA's
             # sentence case) would lower-case proper names; CSL styles print them as given.
-            fields[field] = f"{{{rich_text(text)}}}" if "title" in variable else escape(text)
+            fields[field] = f"{{{rich_text(text)}}}" if "title" in variable else \
+                _key_value(text) if field in _KEY_FIELDS else _value(text)
     if ref.type in _SUBTYPES and entry_type == "article":
         fields["entrysubtype"] = _SUBTYPES[ref.type]
     body = "".join(f",\n  {name} = {{{value}}}" for name, value in sorted(fields.items()))
