@@ -32,7 +32,11 @@ __all__ = ["PaperkitError", "InputError", "TemplateError", "WriterError", "Usage
 
 
 class PaperkitError(Exception):
-    """Base class: a refusal with a diagnostic (file, line, column, code, message)."""
+    """Base class: a refusal with a diagnostic (file, line, column, code, message).
+
+    Catch it to handle every problem paperkit refuses to work with (the module docstring
+    shows one); ``diagnostics`` holds all that were found when several were.
+    """
 
     def __init__(self, diagnostic: Diagnostic, more: list[Diagnostic] | None = None) -> None:
         super().__init__(str(diagnostic))
@@ -83,8 +87,16 @@ class WriterError(PaperkitError):
 
 class UsageError(PaperkitError, ValueError):
     """A library call given a value paperkit cannot use: an unknown output format, a file
-    object opened in text mode. It is also a :class:`ValueError`, which such calls raised
-    before it existed."""
+    object opened in text mode, a TeX engine or LaTeX citation mode that does not exist.
+    It is also a :class:`ValueError`, which such calls raised before it existed::
+
+        >>> import paperkit
+        >>> try:
+        ...     paperkit.build(paperkit.Paper(title="T"), formats=["odt"])
+        ... except ValueError as error:
+        ...     print(type(error).__name__, error.diagnostic.code)
+        UsageError PK109
+    """
 
     @classmethod
     def because(cls, detail: str) -> UsageError:

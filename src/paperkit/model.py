@@ -121,7 +121,7 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Emph:
-    """Emphasis (italic)."""
+    """Emphasis (italic): ``Emph("really")`` or ``Emph(["a ", Code("b")])``."""
 
     content: list[Inline]
     pos: Pos | None = _pos()
@@ -135,7 +135,7 @@ class Emph:
 
 @dataclass(frozen=True, slots=True)
 class Strong:
-    """Strong emphasis (bold)."""
+    """Strong emphasis (bold): ``Strong("note")``."""
 
     content: list[Inline]
     pos: Pos | None = _pos()
@@ -199,7 +199,11 @@ class Code:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A hyperlink. `url` starting with ``#`` is internal (an anchor id)."""
+    """A hyperlink. `url` starting with ``#`` is internal (an anchor id)::
+
+        >>> Link("the CSL project", "https://citationstyles.org").content
+        [Text(text='the CSL project')]
+    """
 
     content: list[Inline]
     url: str
@@ -237,7 +241,12 @@ class CiteItem:
     """One cited work inside a citation: ``see @key, p. 33``.
 
     `label` is the CSL locator label (``page``, ``chapter``, ...) and `locator` its value
-    (``33``, ``3-5``); both are ``None`` without a locator.
+    (``33``, ``3-5``); both are ``None`` without a locator. `mode` is ``author-in-text``
+    for ``@key`` and ``suppress-author`` for ``[-@key]``::
+
+        >>> item = CiteItem("buzan2022", prefix="see ", locator="33", label="page")
+        >>> item.prefix, item.mode
+        ([Text(text='see ')], 'normal')
     """
 
     key: str
@@ -263,7 +272,12 @@ class Cite:
 
     `source` is the literal text, for markers and messages. `rendered` is filled by the
     citation transform; ``None`` means not yet resolved. A key that is not in the references
-    renders as the visible marker ``[?key]``.
+    renders as the visible marker ``[?key]``. Made in code, `source` may stay empty::
+
+        >>> cite = Cite([CiteItem("buzan2022", locator="12", label="page"), CiteItem("kim2020")],
+        ...             "[@buzan2022, p. 12; @kim2020]")
+        >>> [item.key for item in cite.items], cite.rendered
+        (['buzan2022', 'kim2020'], None)
     """
 
     items: list[CiteItem]
@@ -274,7 +288,12 @@ class Cite:
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """A footnote, placed where its marker stands in the text."""
+    """A footnote, placed where its marker stands in the text::
+
+        >>> note = Note([Paragraph("Figures are for 2024.")])
+        >>> Paragraph(["Trade grew.", note]).content[1] is note
+        True
+    """
 
     blocks: list[Block]
     pos: Pos | None = _pos()
@@ -288,7 +307,10 @@ class Ref:
     """A cross-reference such as ``@sec:intro``, ``@fig:map`` or ``@tbl:trade``.
 
     `label` is the full label (``sec:intro``); `number` is filled by the numbering transform
-    (``"2.1"``, ``"3"``) and stays ``None`` when the label is not defined.
+    (``"2.1"``, ``"3"``) and stays ``None`` when the label is not defined::
+
+        >>> Ref("fig:map").kind, Ref("tbl:trade").number
+        ('fig', None)
     """
 
     label: str
@@ -317,7 +339,11 @@ InlineText = Union[str, Sequence[Union[Inline, str]]]
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """A paragraph of inlines."""
+    """A paragraph of inlines; strings among them become :class:`Text`::
+
+        >>> Paragraph(["See ", Ref("fig:map"), " and ", Emph("this"), "."]).content[3]
+        Emph(content=[Text(text='this')])
+    """
 
     content: list[Inline]
     pos: Pos | None = _pos()
@@ -331,7 +357,8 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class BulletList:
-    """A bullet list; each item is a list of blocks."""
+    """A bullet list; each item is a list of blocks:
+    ``BulletList([[Paragraph("one")], [Paragraph("two")]])``."""
 
     items: list[list[Block]]
     pos: Pos | None = _pos()
@@ -339,7 +366,8 @@ class BulletList:
 
 @dataclass(frozen=True, slots=True)
 class OrderedList:
-    """A numbered list starting at `start`; each item is a list of blocks."""
+    """A numbered list starting at `start`; each item is a list of blocks:
+    ``OrderedList([[Paragraph("first")], [Paragraph("second")]], start=3)``."""
 
     items: list[list[Block]]
     start: int = 1
@@ -363,6 +391,13 @@ class Table:
 
     Cells are lists of inlines. `label` (``tbl:trade``) and `number` (filled by the numbering
     transform) make it a cross-reference target; the caption is shown as "Table N: caption".
+    Cells, header and caption also take strings; :meth:`from_rows` and :meth:`from_records`
+    take Python values::
+
+        >>> table = Table(["Country", "Capital"], [["Kazakhstan", "Astana"]],
+        ...               caption="Capitals", label="tbl:capitals")
+        >>> table.rows[0][1], table.align
+        ([Text(text='Astana')], ['default', 'default'])
     """
 
     header: list[list[Inline]]
@@ -463,7 +498,11 @@ class Figure:
     """An image with a caption. `src` is a path relative to the paper's folder.
 
     `data`, when given, holds the image bytes (a figure made in code); writers use it instead
-    of reading `src`.
+    of reading `src`. :meth:`from_bytes` and :meth:`from_path` make one from bytes or a file
+    anywhere::
+
+        >>> Figure("map.png", "Central Asia", label="fig:map").caption
+        [Text(text='Central Asia')]
     """
 
     src: str
@@ -564,7 +603,12 @@ class Section:
 
     `level` is 1 for a top-level heading. `number` ("2.1") is filled by the numbering
     transform unless `numbered` is false (a heading written ``# Title {-}``). `label` is the
-    cross-reference id (``sec:intro``); the numbering transform gives every section one.
+    cross-reference id (``sec:intro``); the numbering transform gives every section one::
+
+        >>> section = Section("Data", blocks=[Paragraph("Sources first.")],
+        ...                   subsections=[Section("Sources", level=2)], label="sec:data")
+        >>> section.title, section.subsections[0].level
+        ([Text(text='Data')], 2)
     """
 
     title: list[Inline]
@@ -588,7 +632,8 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Author:
-    """An author with optional affiliation, e-mail and ORCID."""
+    """An author with optional affiliation, e-mail and ORCID; a ``Paper`` also takes a name
+    alone: ``Paper(authors=["Ada Lovelace", Author("C. Babbage", "Cambridge")])``."""
 
     name: str
     affiliation: str | None = None
@@ -622,7 +667,13 @@ class WordLimit:
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """The word limits of a paper. `count` names the categories the main-text limit covers."""
+    """The word limits of a paper. `count` names the categories the main-text limit covers::
+
+        >>> limits = Limits(words=WordLimit(target=1500, tolerance=0.1),
+        ...                 sections={"Introduction": WordLimit(max=300)})
+        >>> limits.words.bounds(), limits.count
+        ((1350, 1650), ('headings', 'body'))
+    """
 
     words: WordLimit | None = None
     abstract: WordLimit | None = None
@@ -636,7 +687,12 @@ class Reference:
     """A bibliography entry as CSL-JSON-shaped data: `type` is a CSL type, `fields` CSL variables.
 
     Names are lists of ``{"family": .., "given": ..}`` or ``{"literal": ..}``; dates are
-    ``{"date-parts": [[2022, 5]]}``; other values are strings.
+    ``{"date-parts": [[2022, 5]]}``; other values are strings. :meth:`from_csl` reads a
+    CSL-JSON dict in any of the shapes Zotero exports::
+
+        >>> Reference("buzan2022", "book", {"title": "Security", "issued":
+        ...     {"date-parts": [[2022]]}, "author": [{"family": "Buzan", "given": "B."}]}).type
+        'book'
     """
 
     key: str
@@ -680,6 +736,13 @@ class Paper:
     template's references heading. `source_dir` is where relative image paths resolve.
     `findings` holds the diagnostics found while reading the sources (an unused footnote, a
     duplicate BibTeX key), so that checking the paper later still reports them.
+
+    Made in code, a paper needs only what it shows; `name` names its output folder::
+
+        >>> paper = Paper(title="Notes", authors=["Ada Lovelace"], name="notes",
+        ...               sections=[Section("Introduction", blocks=[Paragraph("Hi.")])])
+        >>> paper.title, paper.authors[0].name, paper.source_file
+        ([Text(text='Notes')], 'Ada Lovelace', '<memory>')
     """
 
     title: list[Inline] = field(default_factory=list)

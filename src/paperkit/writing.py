@@ -38,7 +38,13 @@ class WriteResult:
 
     `paths` lists the files written when the target is a path (the main file first, then
     any companions such as LaTeX figures); it is empty for a file object. `written` says
-    whether anything was written at all; `size` is the main file's size in bytes.
+    whether anything was written at all; `size` is the main file's size in bytes::
+
+        >>> import io, paperkit
+        >>> result = paperkit.write(paperkit.Paper(title="T", sections=[
+        ...     paperkit.Section("A", blocks=[paperkit.Paragraph("Text.")])]), "docx", io.BytesIO())
+        >>> result.format, result.written, result.paths, result.exit_code
+        ('docx', True, [], 0)
     """
 
     report: Report
