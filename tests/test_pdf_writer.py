@@ -167,8 +167,10 @@ def test_internal_links_resolve_to_their_targets(reader: PdfReader, sample_pdf: 
             name = str(annot["/Dest"])                  # links use named destinations
             assert name in named, name
             targets.append((name, reader.get_destination_page_number(named[name]) + 1))
-    # buzan (text and footnote), takahashi, Section 2, Figure 1, Table 1
-    assert sorted(name for name, _ in targets) == [
+    # buzan (text and footnote), takahashi, Section 2, Figure 1, Table 1; a link broken
+    # over two lines has one annotation a line: count runs of one target once
+    runs = [t for i, t in enumerate(targets) if i == 0 or targets[i - 1][0] != t[0]]
+    assert sorted(name for name, _ in runs) == [
         "fig:map", "ref-buzan2022", "ref-buzan2022", "ref-takahashi2023", "sec:method",
         "tbl:trade"]
     pages = dict(targets)
@@ -199,7 +201,8 @@ def test_link_to_a_missing_anchor_is_plain_text() -> None:
 
 
 def test_text_comes_back_in_order_with_scripts(sample_pdf: bytes) -> None:
-    text = squash(" ".join(pages_text(sample_pdf)))
+    # words hyphenated at a line end are joined back ("Uni- code")
+    text = re.sub(r"(?<=[a-z])- (?=[a-z])", "", squash(" ".join(pages_text(sample_pdf))))
     assert "Plain, emphasis, strong, code & <tags>, a link and special characters: " \
         "# $ % & ~ _ ^ \\ { } < > \" '." in text
     assert "Unicode: Überprüfung, Ελληνικά, Кириллица," in text
@@ -262,7 +265,7 @@ def test_math_is_typeset_not_shown_as_tex(sample_pdf: bytes) -> None:
     text = squash(" ".join(pages_text(sample_pdf)))
     assert "Inline math E = mc 2 ," in text            # glyphs, the 2 raised
     assert "∫" in text and "dx" in text and "3" in text
-    assert "\\frac" not in text and "\\int" not in text and "^" not in text.split("Unicode")[1]
+    assert "\\frac" not in text and "\\int" not in text and "^" not in text.split("Überprüfung")[1]
     assert {"STIXGeneral-Italic", "STIXGeneral-Regular"} <= base_fonts(sample_pdf)
 
 
