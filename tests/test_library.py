@@ -152,6 +152,25 @@ def test_table_from_records_takes_a_pandas_like_frame():
     assert table.caption == [Text("From a frame")]
 
 
+def test_table_cells_from_database_and_dataframe_values():
+    from decimal import Decimal
+
+    table = Table.from_records([{"n": Decimal("1.50"), "x": float("nan"), "ok": True},
+                                {"n": 2, "x": 3.25, "ok": False}])
+    assert table.align == ["right", "right", "default"]         # NaN is a missing number
+    assert table.rows[0] == [[Text("1.50")], [], [Text("True")]]
+
+
+def test_table_from_a_real_dataframe():
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.DataFrame({"country": ["KZ", "UZ"], "exports": [1843.2, None],
+                              "year": [2024, 2025]})
+    table = Table.from_records(frame, formats={"exports": "{:,.1f}"})
+    assert [[c[0].text if c else "" for c in row] for row in table.rows] == \
+        [["KZ", "1,843.2", "2024"], ["UZ", "", "2025"]]
+    assert table.align == ["default", "right", "right"]
+
+
 def test_figure_from_bytes_and_path(tmp_path):
     png = tiny_png()
     figure = Figure.from_bytes(png, "Trend", label="fig:trend")

@@ -19,6 +19,7 @@ Design notes (after pandoc-types' ``Definition.hs``):
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,8 +59,9 @@ def _inlines(value: Any) -> list[Inline]:
 
 
 def _cell(value: Any, fmt: str | Callable[[Any], str] | None = None) -> list[Inline]:
-    """Return a table cell from a Python value: inlines stay, ``None`` is empty, else text."""
-    if value is None:
+    """Return a table cell from a Python value: inlines stay, a missing value is empty
+    (``None``, NaN, pandas' ``NA``/``NaT``), anything else is its text."""
+    if _is_missing(value):
         return []
     if fmt is not None:
         return [Text(fmt(value) if callable(fmt) else fmt.format(value))]
@@ -73,14 +75,25 @@ def _cell(value: Any, fmt: str | Callable[[Any], str] | None = None) -> list[Inl
     return [Text(str(value))]
 
 
+def _is_missing(value: Any) -> bool:
+    """Return whether `value` stands for no value: None, a float NaN, pandas' NA or NaT."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value                  # NaN is the one float unequal to itself
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """Return whether `value` is a number (int, float, Decimal, numpy's), not a bool."""
+    return isinstance(value, numbers.Number) and not isinstance(value, (bool, complex)) \
+        and type(value).__name__ != "bool_"
 
 
 def _column_align(values: list[Any]) -> Align:
     """Return ``right`` for a column of numbers (empty cells allowed), else ``default``."""
-    numbers = [v for v in values if v is not None]
-    return "right" if numbers and all(_is_number(v) for v in numbers) else "default"
+    present = [v for v in values if not _is_missing(v)]
+    return "right" if present and all(_is_number(v) for v in present) else "default"
 
 
 def _coerce(obj: Any, *names: str) -> None:
