@@ -29,7 +29,7 @@ from typing import Any
 
 from paperkit.bibliography import load_references, parse_bibtex
 from paperkit.diagnostics import Log
-from paperkit.model import Cite, CiteItem, Paper, Paragraph, Section, Text
+from paperkit.model import Block, Cite, CiteItem, Inline, Paper, Paragraph, Section, Text
 from paperkit.transforms.cite_traversal import iter_cites
 from paperkit.transforms.citations import csl_item, resolve_citations
 from paperkit.transforms.csl_styles import resolve_style_path
@@ -65,9 +65,9 @@ def big_paper(references: int = 500, citations: int = 2000) -> tuple[Paper, floa
     refs = parse_bibtex(bib, file="big.bib", log=Log())
     parse = time.perf_counter() - start
     rng = random.Random(1)
-    paragraphs = []
+    paragraphs: list[Block] = []
     for _ in range(citations // 4):
-        content: list = []
+        content: list[Inline] = []
         for form in range(4):
             key = f"k{rng.randrange(references)}"
             items = {

@@ -18,9 +18,9 @@ from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-import csl_suite  # noqa: E402
+from tests import csl_suite  # noqa: E402  (this script is called csl_suite.py too)
 
 
 def _citeproc_py_formatter() -> Any:

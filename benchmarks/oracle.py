@@ -21,10 +21,12 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-import oracle  # noqa: E402  (tests/oracle.py, shared with tests/test_oracle.py)
+# tests/oracle.py, shared with tests/test_oracle.py (imported by its package path: this
+# script is called oracle.py too)
+from tests import oracle  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "ORACLE.md"
 
@@ -185,12 +187,12 @@ def _report(version: str, entries: int, field_differences: list[oracle.FieldDiff
         if not items:
             lines += ["None.", ""]
         for item in items:
-            diff = item.difference
+            shown = item.difference
             causes = ", ".join(sorted({c["id"] for c in item.causes})) or "-"
             flag = f"; **unexplained**: {item.unexplained}" if item.unexplained else ""
-            lines += [f"- {diff.kind} `{diff.ident}` — causes: {causes}{flag}",
-                      f"  - pandoc: {_quote(diff.pandoc)}",
-                      f"  - paperkit: {_quote(diff.paperkit)}"]
+            lines += [f"- {shown.kind} `{shown.ident}` — causes: {causes}{flag}",
+                      f"  - pandoc: {_quote(shown.pandoc)}",
+                      f"  - paperkit: {_quote(shown.paperkit)}"]
         lines.append("")
     return "\n".join(lines)
 

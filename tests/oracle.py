@@ -55,7 +55,7 @@ LOCATORS = [
 def pandoc_path() -> str | None:
     """Return the pandoc binary of pypandoc-binary (or one on PATH), or None."""
     try:
-        import pypandoc
+        import pypandoc  # type: ignore[import-untyped]
 
         path = pypandoc.get_pandoc_path()
         if path and os.path.exists(path):
@@ -133,8 +133,10 @@ def normalise(text: str) -> str:
 
 def _pandoc_inlines(nodes: list[dict[str, Any]]) -> str:
     out: list[str] = []
+    node: dict[str, Any]
+    content: Any
     for node in nodes:
-        kind, content = node["t"], node.get("c")
+        kind, content = node["t"], node.get("c")  # content: Any (pandoc's JSON AST)
         if kind == "Str":
             out.append(content)
         elif kind in ("Space", "SoftBreak"):
@@ -163,6 +165,7 @@ def _pandoc_inlines(nodes: list[dict[str, Any]]) -> str:
 
 def _pandoc_blocks(blocks: list[dict[str, Any]]) -> list[str]:
     out: list[str] = []
+    content: Any
     for block in blocks:
         kind, content = block["t"], block.get("c")
         if kind in ("Para", "Plain"):
@@ -229,7 +232,7 @@ def run_paperkit(markdown: Path, csl: str) -> Rendering:
             ("@" if item.mode == "author-in-text" else
              "-@" if item.mode == "suppress-author" else "@") + item.key
             for item in cite.items))
-    for entry in resolved.bibliography:
+    for entry in resolved.bibliography or []:
         rendering.entries[entry.key] = normalise(plain_text(entry.content, notes=True))
     return rendering
 
@@ -323,7 +326,8 @@ def pandoc_reading(bib: Path, *, pandoc: str) -> list[dict[str, Any]]:
     """Return pandoc's CSL-JSON reading of the BibLaTeX file `bib`."""
     result = subprocess.run([pandoc, "-f", "biblatex", "-t", "csljson", str(bib)],
                             capture_output=True, text=True, check=True)
-    return json.loads(result.stdout)
+    items: list[dict[str, Any]] = json.loads(result.stdout)
+    return items
 
 
 def paperkit_reading(bib: Path) -> dict[str, dict[str, Any]]:
@@ -400,7 +404,8 @@ def known_differences() -> list[dict[str, str]]:
     """Return the documented differences (``tests/data/bib/oracle-known.json``)."""
     if not KNOWN.exists():
         return []
-    return json.loads(KNOWN.read_text(encoding="utf-8"))
+    known: list[dict[str, str]] = json.loads(KNOWN.read_text(encoding="utf-8"))
+    return known
 
 
 def explain(style: str, difference: Difference,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from csl_suite import load_fixtures, rates, report_markdown, run_suite, suite_dir
+from csl_suite import Outcome, load_fixtures, rates, report_markdown, run_suite, suite_dir
 
 REPORT = Path(__file__).resolve().parents[1] / "benchmarks" / "CSL-SUITE.md"
 
@@ -46,7 +46,7 @@ TARGETS = {"(all)": 0.80, "name": 0.90, "date": 0.90, "disambiguate": 0.90, "sor
 
 
 @pytest.fixture(scope="module")
-def outcomes():
+def outcomes() -> list[Outcome]:
     root = suite_dir()
     if root is None:
         if os.environ.get("PAPERKIT_REQUIRE_TOOLS") == "1":
@@ -74,12 +74,12 @@ def _write_report(text: str) -> None:
         REPORT.write_text(text, encoding="utf-8")
 
 
-def test_every_fixture_was_read(outcomes):
+def test_every_fixture_was_read(outcomes: list[Outcome]) -> None:
     assert len(outcomes) >= 800
     assert {o.category for o in outcomes} >= set(FLOORS)
 
 
-def test_pass_rates_meet_the_targets(outcomes):
+def test_pass_rates_meet_the_targets(outcomes: list[Outcome]) -> None:
     table = rates(outcomes)
     for category, target in TARGETS.items():
         passed, total = table[category]
@@ -87,13 +87,14 @@ def test_pass_rates_meet_the_targets(outcomes):
 
 
 @pytest.mark.parametrize("category", sorted(FLOORS))
-def test_no_category_falls_below_what_was_achieved(outcomes, category):
+def test_no_category_falls_below_what_was_achieved(outcomes: list[Outcome],
+                                                    category: str) -> None:
     passed, total = rates(outcomes)[category]
     failing = [o.name for o in outcomes if o.category == category and not o.passed]
     assert passed >= FLOORS[category], f"{category}: {passed}/{total}; failing: {failing}"
 
 
-def test_a_crash_is_a_failure_with_its_message(outcomes):
+def test_a_crash_is_a_failure_with_its_message(outcomes: list[Outcome]) -> None:
     # the engine must not raise on any fixture: a crash hides every later problem
     crashes = [(o.name, o.error) for o in outcomes if o.error]
     assert crashes == []

@@ -44,12 +44,12 @@ def pandoc() -> str:
     return path
 
 
-def test_floors_cover_the_issue_styles():
+def test_floors_cover_the_issue_styles() -> None:
     assert set(FLOORS) == set(oracle.STYLES)
 
 
 @pytest.mark.parametrize("style", list(oracle.STYLES))
-def test_paperkit_matches_pandoc(style, pandoc, tmp_path):
+def test_paperkit_matches_pandoc(style: str, pandoc: str, tmp_path: Path) -> None:
     result = oracle.compare_style(style, pandoc=pandoc, workdir=tmp_path)
     # the corpus really is compared: every key has an entry (a note style may omit a few),
     # every citation was found by both programs in the same order
@@ -65,7 +65,7 @@ def test_paperkit_matches_pandoc(style, pandoc, tmp_path):
         f"{style}: {result.cites_same}/{result.cites} citations as pandoc\n{worst}"
 
 
-def test_paperkit_reads_the_bib_as_pandoc_does(pandoc):
+def test_paperkit_reads_the_bib_as_pandoc_does(pandoc: str) -> None:
     """Every CSL variable paperkit reads from the corpus equals pandoc's reading, except the
     documented decisions ("reading" entries of tests/data/bib/oracle-known.json)."""
     entries, differences = oracle.compare_readings(oracle.CORPUS, pandoc=pandoc)
@@ -78,19 +78,19 @@ def test_paperkit_reads_the_bib_as_pandoc_does(pandoc):
     assert {d.key for d in differences} == documented
 
 
-def test_known_differences_are_documented():
+def test_known_differences_are_documented() -> None:
     known = oracle.known_differences()
     assert known
     for entry in known:
         assert entry["id"] and entry["side"] in ("engine", "input", "pandoc") and entry["why"]
 
 
-def test_fragments_locate_the_difference():
+def test_fragments_locate_the_difference() -> None:
     assert oracle.fragments("Weber (Eds.).", "Weber (eds.).") == [("Eds", "eds")]
     assert oracle.fragments("2020 May 17", "2020May17") == [(" ", ""), (" ", "")]
     assert oracle.fragments("same", "same") == []
 
 
-def test_normalise_folds_spaces_and_composes():
+def test_normalise_folds_spaces_and_composes() -> None:
     assert oracle.normalise(" p.\u00a033\u2009x \n y ") == "p. 33 x y"
     assert oracle.normalise("Garc\u0131\u0301a") == "García"
