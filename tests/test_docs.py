@@ -120,14 +120,22 @@ def test_documented_template_loads(tmp_path):
     assert (house.numbering, house.heading_color, house.fonts.size) == ("I.A", "#7A1F1F", 10.5)
 
 
-def test_documented_project_file_loads(tmp_path):
-    from paperkit.cli.project import load_project
-
+def test_documented_project_file_is_accepted(tmp_path):
+    """ci.md's paperkit.toml (with templates.md's house template) drives a real build."""
     toml = blocks(DOCS / "ci.md", "toml")[0]
+    house = next(b for b in blocks(DOCS / "templates.md", "yaml") if "House style" in b)
     (tmp_path / "house").mkdir()
+    (tmp_path / "house" / "template.yaml").write_text(house)
     (tmp_path / "paperkit.toml").write_text(toml)
-    project = load_project(tmp_path / "paperkit.toml")
-    assert project.get("jobs") == 4 and project.get("strict") is True
+    (tmp_path / "papers").mkdir()
+    assert cli("new", "papers/one", cwd=tmp_path).returncode == 0
+    run = cli("build", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert {p.name for p in (tmp_path / "build" / "one").iterdir()} == \
+        {"paper.pdf", "paper.docx"}                             # formats = ["pdf", "docx"]
+    (tmp_path / "paperkit.toml").write_text(toml + "colour = true\n")
+    wrong = cli("check", cwd=tmp_path)
+    assert wrong.returncode == 2 and "paperkit.toml:" in wrong.stderr
 
 
 # --------------------------------------------------------------------------- links, images
