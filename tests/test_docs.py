@@ -265,3 +265,16 @@ def test_the_guide_is_linked_from_the_readme():
     readme = README.read_text()
     for name in GUIDE:
         assert f"(docs/{name})" in readme, name
+
+
+def test_readme_tour_commands_work(tmp_path):
+    tour = README.read_text().split("## A two-minute tour", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].split() for line in tour.splitlines()
+                if line.startswith("    paperkit ")]
+    assert [c[1] for c in commands] == ["new", "build", "check", "build"]
+    for command in commands:
+        if "--watch" in command:
+            continue                                   # runs until Ctrl-C
+        run = cli(*command[1:], cwd=tmp_path)
+        assert run.returncode == 0, f"{command}\n{run.stdout}\n{run.stderr}"
+    assert (tmp_path / "build" / "my-paper" / "paper.pdf").is_file()
