@@ -1,7 +1,10 @@
 """The paperkit document model: one set of typed dataclasses between readers and writers.
 
 Every reader produces a :class:`Paper`; every transform returns a new one; every writer only
-reads it. The model does no I/O and no formatting, and imports nothing else from paperkit.
+reads it. The model does no I/O and no formatting, and imports nothing else from paperkit
+at load time; only two convenience constructors reach further when called:
+:meth:`Figure.from_path` reads its file and :meth:`Reference.from_csl` uses the CSL-JSON
+reader.
 
 Design notes (after pandoc-types' ``Definition.hs``):
 
