@@ -90,3 +90,49 @@ def test_progress_bar_only_on_a_terminal(shelf, tmp_path):
 def test_bad_jobs_is_a_usage_error(shelf, tmp_path):
     result = run("build", "-j", "0", "shelf", cwd=tmp_path)
     assert result.returncode == 2 and "-j/--jobs takes a positive number" in result.stderr
+
+
+def test_ctrl_c_during_a_batch_stops_cleanly(tmp_path):
+    import os
+    import pty
+    import select
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from cli_run import env
+
+    for index in range(40):
+        shutil.copytree(ROOT / "sources" / "japan-central-asia", tmp_path / "many" / f"s{index}")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "paperkit", "build", "-j", "2", "many"],
+                            cwd=tmp_path, env=env(COLUMNS="100"), stdin=slave, stdout=slave,
+                            stderr=slave, start_new_session=True)
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 120
+    while b"building" not in seen and time.monotonic() < deadline:
+        if select.select([master], [], [], 0.5)[0]:
+            seen += os.read(master, 65536)
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGINT)      # what the terminal does on Ctrl-C
+    while True:
+        if select.select([master], [], [], 0.5)[0]:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            seen += data
+        elif proc.poll() is not None:
+            break
+    status = proc.wait(timeout=60)
+    os.close(master)
+    text = seen.decode("utf-8", "replace")
+    assert status == 130
+    assert "paperkit: interrupted" in text
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text
+    built = list((tmp_path / "build").glob("*/paper.pdf"))
+    assert 0 < len(built) < 40

@@ -10,6 +10,7 @@ drawn on stderr only when stderr is a terminal.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 
@@ -56,21 +57,31 @@ def run_many(command: str, sources: Sequence[str], flags: Flags, jobs: int,
             for index, source in enumerate(sources):
                 settle(index, run_job(command, source, flags))
         else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
+            # no `with`: its exit calls shutdown() again, which would undo cancel_futures
+            # and let Ctrl-C wait for every paper still queued
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+            try:
                 futures: dict[Future[Outcome], int] = {
                     pool.submit(run_job, command, source, flags): index
                     for index, source in enumerate(sources)}
-                try:
-                    for future in as_completed(futures):
-                        settle(futures[future], future.result())
-                except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
+                for future in as_completed(futures):
+                    settle(futures[future], future.result())
+            except BaseException:
+                # the papers being built finish (their outputs stay whole); the rest never start
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            pool.shutdown(wait=True)
     finally:
         if bar is not None:
             bar.stop()
         console.live = False
     return ordered
+
+
+def _ignore_interrupts() -> None:
+    """Leave Ctrl-C to the main process: it cancels what has not started and says so once,
+    instead of every worker printing a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _progress(console: Console, total: int) -> Progress:
