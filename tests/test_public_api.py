@@ -28,9 +28,10 @@ def test_all_is_pinned_and_every_name_resolves():
 
 
 def test_import_paperkit_loads_no_writer_library():
-    code = ("import sys, paperkit; paperkit.Paper; "
-            "print(sorted(m for m in ('reportlab', 'docx', 'jinja2', 'citeproc') "
-            "if m in sys.modules))")
+    code = ("import sys, paperkit; paperkit.Paper; paperkit.write; paperkit.loads; "
+            "paperkit.build; paperkit.PaperkitError; paperkit.Table.from_rows([[1]], ['n']); "
+            "print(sorted(m for m in ('reportlab', 'docx', 'jinja2', 'citeproc', 'lxml', "
+            "'matplotlib', 'PIL') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
