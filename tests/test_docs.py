@@ -157,7 +157,8 @@ def anchors(path: Path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("name", ["README.md", *(f"docs/{n}" for n in GUIDE)])
+@pytest.mark.parametrize("name", ["README.md", "examples/README.md",
+                                  *(f"docs/{n}" for n in GUIDE)])
 def test_relative_links_lead_somewhere(name):
     path = ROOT / name
     assert path.is_file(), name
