@@ -22,9 +22,10 @@ paperkit's article template:
 Math, figures, the outline, metadata, page headers and footers are left out. What paperkit
 costs beyond this is its own overhead. ``--tuned`` adds the two reportlab speed-ups paperkit
 uses that any script could copy (a Python ``sameFrag``, faster than rl_accel's, and a
-memoised pyphen hyphenator), so that what remains is paperkit's own work. ``--plain`` sets the paragraphs as plain text
-(markup, citations, footnote marks and tables dropped, no hyphenation): the strawman floor
-of the first benchmark, kept for comparison.
+memoised pyphen hyphenator), so that what remains is paperkit's own work. ``--plain`` sets
+the paragraphs as plain text (markup, citations, footnote marks and tables dropped, no
+hyphenation): the floor of the first benchmark, kept for comparison; it is a lower bound
+no route that shows the paper's italics, links and notes can reach.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class Paragraph(RLParagraph):
+class Paragraph(RLParagraph):  # type: ignore[misc]  # reportlab is untyped
     """A Paragraph whose split retries a line shorter when its first piece comes out too
     tall (a hyphenated word re-flows): without it platypus stops with a splitting error on
     hyphenated text, so any reportlab script that hyphenates needs it (paperkit has it)."""
@@ -74,7 +75,7 @@ class Paragraph(RLParagraph):
         for _ in range(4):
             pieces = super().split(availWidth, availHeight)
             if len(pieces) < 2 or pieces[0].wrap(availWidth, availHeight)[1] <= availHeight:
-                return pieces
+                return list(pieces)
             availHeight -= self.style.leading
         return []
 
@@ -94,7 +95,8 @@ def cite_text(found: re.Match[str]) -> str:
             parts.append("Table 1")     # a cross-reference: its text, unlinked
             continue
         name = re.sub(r"\d+$", "", key.group(1)).capitalize()
-        year = (re.search(r"\d{4}", key.group(1)) or re.search(r"$", "")).group(0) or "n.d."
+        found_year = re.search(r"\d{4}", key.group(1))
+        year = found_year.group(0) if found_year else "n.d."
         locator = piece[key.end():].strip(" ,}")
         shown = f"{name}, {year}" + (f", {locator}" if locator else "")
         parts.append(f'<a href="#ref-{key.group(1)}" color="{LINK}">{escape(shown)}</a>'

@@ -1,4 +1,4 @@
-"""Benchmark paperkit's PDF build against its floor and against the TeX routes.
+"""Benchmark paperkit's PDF build against its floors and against the TeX routes.
 
 Run: ``python benchmarks/pdf_bench.py [--runs 5] [--words 100000]``. Not a test: it prints a
 table and writes ``benchmarks/RESULTS-pdf.md`` with the machine it ran on.
@@ -6,16 +6,20 @@ table and writes ``benchmarks/RESULTS-pdf.md`` with the machine it ran on.
 For each paper (the two examples and a generated one of ``--words`` words, see
 ``generate.py``) it times whole processes, as a user would run them, and reports the median
 of ``--runs`` runs, in wall-clock seconds and in CPU seconds (user + system of the child; on a
-shared machine the CPU time is the steadier of the two):
+shared machine the CPU time is the steadier of the two), with the load average before and
+after:
 
 - ``paperkit``: ``python -m paperkit build --to pdf`` (read, resolve citations, check, PDF);
-- ``floor``: ``benchmarks/floor_reportlab.py``, bare reportlab setting the same paragraphs
-  as plain text (the floor for any reportlab route);
+- ``floor``: ``benchmarks/floor_reportlab.py``, bare reportlab setting the same content
+  (paragraphs with their markup and citation links, headings, lists, footnote texts, tables,
+  reference entries, hyphenated and justified); ``floor --tuned`` the same with the two
+  reportlab speed-ups paperkit uses; ``floor --plain`` the paragraphs as plain text only;
 - ``pdflatex``: one pdflatex pass over paperkit's own .tex output (when pdflatex exists);
 - ``pandoc``: ``pandoc --citeproc`` to PDF through pdflatex, the route users take today
-  (when pandoc exists; a paper pdflatex cannot set is reported as failed).
+  (when pandoc exists; a paper pdflatex cannot set is timed with xelatex instead).
 
-It also profiles where paperkit's PDF writer spends its time (the writer alone, in process).
+It also times, in process, the reading and resolving of the paper and the PDF writer alone
+(its first run in the process, with fonts and hyphenation patterns to load, and a second).
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+Timing = tuple[float, float] | None
+
 from generate import generate  # noqa: E402
 
 
@@ -51,10 +57,10 @@ def timed(args: list[str], cwd: Path | None = None) -> tuple[float, float, bool]
     return wall, cpu, run.returncode == 0
 
 
-def median_of(args: list[str], runs: int, cwd: Path | None = None
-              ) -> tuple[float, float] | None:
+def median_of(args: list[str], runs: int, cwd: Path | None = None) -> Timing:
     """Return the median (wall, CPU) of `runs` runs, or None when the command fails."""
-    walls, cpus = [], []
+    walls: list[float] = []
+    cpus: list[float] = []
     for _ in range(runs):
         wall, cpu, ok = timed(args, cwd)
         if not ok:
@@ -83,29 +89,31 @@ def machine() -> str:
             first = subprocess.run([path, "--version"], capture_output=True,
                                    text=True).stdout.splitlines()[:1]
             tools.append(first[0] if first else tool)
-    try:
-        import _rl_accel  # noqa: F401
-        accel = "with rl_accel"
-    except ImportError:
-        accel = "without rl_accel"
+    import importlib.util
+    accel = "with rl_accel" if importlib.util.find_spec("_rl_accel") else "without rl_accel"
     return (f"{cpu}, {os.cpu_count()} cores, load average {load:.2f} at start; "
             f"{platform.system()} {platform.release()}; Python {platform.python_version()}; "
             f"reportlab {reportlab.Version} {accel}; " + "; ".join(tools))
 
 
 def writer_profile(source: Path) -> str:
-    """Return where the PDF writer spends its time on `source` (in-process, CPU seconds)."""
+    """Return where the PDF build spends its time on `source` (in process, CPU seconds)."""
     code = f"""
-import time, cProfile, pstats, io
+import time
+t = time.process_time()
 import paperkit
 from paperkit.pipeline import resolve
 from paperkit.writers.pdf import render_pdf
 from paperkit.options import BuildOptions
+imported = time.process_time() - t
 t = time.process_time(); paper, template, _ = resolve(paperkit.load({str(source)!r}))
 resolved = time.process_time() - t
-render_pdf(paper, template, BuildOptions())        # warm: fonts, hyphenation patterns
 t = time.process_time(); render_pdf(paper, template, BuildOptions())
-print(f"load+resolve {{resolved:.2f}} s, PDF writer alone {{time.process_time() - t:.2f}} s CPU")
+cold = time.process_time() - t
+t = time.process_time(); render_pdf(paper, template, BuildOptions())
+warm = time.process_time() - t
+print(f"import {{imported:.2f}} s, read+resolve {{resolved:.2f}} s, PDF writer alone "
+      f"{{cold:.2f}} s (first in the process) / {{warm:.2f}} s (second) CPU")
 """
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     return run.stdout.strip() or run.stderr.strip().splitlines()[-1]
@@ -118,8 +126,9 @@ def bench(name: str, source: Path, runs: int, work: Path) -> dict[str, object]:
                               "words": len((source / "paper.md").read_text().split())}
     row["paperkit"] = median_of([sys.executable, "-m", "paperkit", "build", "--to", "pdf",
                                  str(source), "--out", str(out)], runs)
-    row["floor"] = median_of([sys.executable, str(HERE / "floor_reportlab.py"), str(source),
-                              str(work / f"floor-{name}.pdf")], runs)
+    for key, flag in (("floor", []), ("tuned", ["--tuned"]), ("plain", ["--plain"])):
+        row[key] = median_of([sys.executable, str(HERE / "floor_reportlab.py"), *flag,
+                              str(source), str(work / f"floor-{name}.pdf")], runs)
     row["pdflatex"] = row["pandoc"] = None
     if shutil.which("pdflatex"):
         subprocess.run([sys.executable, "-m", "paperkit", "build", "--to", "tex", str(source),
@@ -148,16 +157,18 @@ def bench(name: str, source: Path, runs: int, work: Path) -> dict[str, object]:
 
 
 def fmt(value: object) -> str:
-    if value is None:
+    """Return a timing as "1.23 s (0.98 CPU)", or "fails"."""
+    if not isinstance(value, tuple):
         return "fails"
-    wall, cpu = value  # type: ignore[misc]
+    wall, cpu = value
     return f"{wall:.2f} s ({cpu:.2f} CPU)"
 
 
 def ratio(a: object, b: object, index: int = 1) -> str:
-    if a is None or b is None:
+    """Return a/b of two timings' CPU (index 1) or wall (index 0) times, as "1.23x"."""
+    if not isinstance(a, tuple) or not isinstance(b, tuple):
         return "n.a."
-    return f"{a[index] / b[index]:.2f}x"  # type: ignore[index]
+    return f"{a[index] / b[index]:.2f}x"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -180,25 +191,31 @@ def main(argv: list[str] | None = None) -> int:
             print(f"timing {name} ...", flush=True)
             rows.append(bench(name.split()[0], source, args.runs, work))
             rows[-1]["paper"] = name
+    load_after = os.getloadavg()[0]
     lines = [
         "# PDF build benchmark", "",
         f"`python benchmarks/pdf_bench.py --runs {args.runs} --words {args.words}`, "
         "median of the runs, whole processes; wall-clock seconds with CPU seconds (user + "
         "system) in brackets. Ratios use CPU time, the steadier measure on a shared machine.",
-        "", f"Machine: {description}", "",
-        "| paper | words | paperkit | bare reportlab floor | paperkit / floor | "
-        "pdflatex, 1 pass | paperkit / pdflatex | pandoc + pdflatex | pandoc / paperkit |",
+        "", f"Machine: {description}; load average {load_after:.2f} at the end.", "",
+        "| paper | words | paperkit | floor (same content) | paperkit / floor | "
+        "floor --tuned | paperkit / tuned | floor --plain | paperkit / plain |",
         "|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for row in rows:
         lines.append(
             f"| {row['paper']} | {row['words']:,} | {fmt(row['paperkit'])} | "
             f"{fmt(row['floor'])} | {ratio(row['paperkit'], row['floor'])} | "
-            f"{fmt(row['pdflatex'])} | {ratio(row['paperkit'], row['pdflatex'])} | "
-            f"{fmt(row['pandoc'])} | {ratio(row['pandoc'], row['paperkit'])} |")
+            f"{fmt(row['tuned'])} | {ratio(row['paperkit'], row['tuned'])} | "
+            f"{fmt(row['plain'])} | {ratio(row['paperkit'], row['plain'])} |")
+    lines += ["", "| paper | pdflatex, 1 pass | paperkit / pdflatex | pandoc + pdflatex | "
+              "pandoc / paperkit |", "|---|--:|--:|--:|--:|"]
+    for row in rows:
+        pandoc = f"{fmt(row['pandoc'])} | {ratio(row['pandoc'], row['paperkit'])}"
         if row.get("pandoc-xelatex") is not None:
-            lines[-1] = lines[-1][:-2] + (
-                f"; with xelatex instead {fmt(row['pandoc-xelatex'])}, "
-                f"{ratio(row['pandoc-xelatex'], row['paperkit'])} |")
+            pandoc = (f"fails; with xelatex {fmt(row['pandoc-xelatex'])} | "
+                      f"{ratio(row['pandoc-xelatex'], row['paperkit'])}")
+        lines.append(f"| {row['paper']} | {fmt(row['pdflatex'])} | "
+                     f"{ratio(row['paperkit'], row['pdflatex'])} | {pandoc} |")
     lines += ["", "Where the time goes (in process, CPU):", ""]
     lines += [f"- {row['paper']}: {row['profile']}" for row in rows]
     lines.append("")

@@ -12,13 +12,15 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
-    TimeElapsedColumn
+from typing import TYPE_CHECKING
 
 from .console import Console
 from .jobs import Flags, Outcome, run_job
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from rich.progress import Progress
 
 __all__ = ["default_jobs", "run_many", "summary_table"]
 
@@ -57,6 +59,10 @@ def run_many(command: str, sources: Sequence[str], flags: Flags, jobs: int,
             for index, source in enumerate(sources):
                 settle(index, run_job(command, source, flags))
         else:
+            # imported here: concurrent.futures.process and multiprocessing cost every
+            # single-paper build ~40 ms of start-up (issue 9)
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
             # no `with`: its exit calls shutdown() again, which would undo cancel_futures
             # and let Ctrl-C wait for every paper still queued
             pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
@@ -85,6 +91,9 @@ def _ignore_interrupts() -> None:
 
 
 def _progress(console: Console, total: int) -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
+        TimeElapsedColumn
+
     bar = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn(), console=console.rich, transient=True)
     bar.add_task("papers", total=total)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from ..diagnostics import Log
 from ..model import (Block, BlockQuote, BulletList, Cite, Code, CodeBlock, Emph, Figure,
@@ -299,7 +300,8 @@ def _table(table: Table, state: BodyState) -> str:
     with deferring(state) as notes:
         # Rendered in reading order, so the deferred notes are numbered as they print.
         caption = render_inlines(table.caption, state)
-        bold = [[Strong(list(cell))] if cell else [] for cell in table.header]
+        bold: list[list[Inline]] = [[Strong(list(cell))] if cell else []
+                                    for cell in table.header]
         header = row(bold) if any(plain_text(c).strip() for c in table.header) else ""
         body = "\n".join(row(r) for r in table.rows)
     target = f"\\pkanchor{{{anchor(table.label)}}}" if table.label else ""
@@ -430,8 +432,39 @@ def _link(link: Link, state: BodyState) -> str:
     if link.url.startswith("#"):
         target = anchor(link.url[1:])
         return f"\\hyperref[{target}]{{{content}}}" if target in state.anchors else content
-    if plain_text(link.content) == link.url:
-        # A printed URL (a DOI in a reference) has no spaces: let it break after its
-        # slashes and dots rather than stick into the margin.
-        content = Latex(re.sub(r"((?<![:/])/|\.)(?=.)", r"\1\\allowbreak{}", content))
+    shown = plain_text(link.content)
+    # an autolink's text is the URL as written; its target may be percent-encoded
+    if shown == link.url or (" " not in shown and unquote(shown) == unquote(link.url)):
+        content = breakable_url(shown)
     return f"\\href{{{url_argument(link.url)}}}{{{content}}}"
+
+
+_URL_TOKENS = re.compile(r"[A-Za-z0-9]{1,8}|.", re.DOTALL)
+# A break point with a little stretch (as url.sty's \Urlmuskip): a line that holds a long
+# URL and few spaces would otherwise be too tight to break anywhere and run into the margin.
+_URL_BREAK = "\\hspace{0pt plus 2pt}"
+
+
+def breakable_url(url: str) -> Latex:
+    """Return the printed `url` escaped, with a stretchable break point after each of its
+    punctuation characters and every 8 letters or digits of a longer run.
+
+    A printed URL (a DOI in a reference, an autolink) has no spaces; without break points
+    one holding ``\\input{...}`` or a long query ran off the page (issue6-bugs.md #14). The
+    ``//`` after the scheme is never broken.
+    """
+    tokens = _URL_TOKENS.findall(url)
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        # letters in a box: TeX would hyphenate them after the glue ("se-cret")
+        out.append(f"\\mbox{{{token}}}" if len(token) > 1 else escape(token))
+        if i + 1 == len(tokens):
+            break
+        following = tokens[i + 1]
+        if token.isalnum() and token.isascii():
+            if following.isalnum() and following.isascii():
+                out.append(_URL_BREAK)        # a long run of letters and digits
+        elif not (token == ":" and following == "/") and \
+                not (token == "/" and i > 0 and tokens[i - 1] in (":", "/")):
+            out.append(_URL_BREAK)
+    return Latex("".join(out))

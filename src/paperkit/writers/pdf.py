@@ -248,7 +248,7 @@ def _one_line(text: str, style: Any, ctx: MarkupContext, width: float) -> Paragr
         shown = " ".join(words) + " …"
 
 
-class _PagedCanvas(Canvas):
+class _PagedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
     """A canvas that fills each page's header/footer form once the page count is known.
 
     It also publishes the destinations in `named` as named destinations and labels the
@@ -267,8 +267,9 @@ class _PagedCanvas(Canvas):
                  **kw: Any) -> None:
         """Add a link to `destinationname`: by name when it is a published target."""
         if destinationname not in self._named:
-            return super().linkRect(contents, destinationname, Rect, addtopage, name,
-                                    relative, thickness, color, dashArray, **kw)
+            super().linkRect(contents, destinationname, Rect, addtopage, name, relative,
+                             thickness, color, dashArray, **kw)
+            return None
         self._bookmarkReference(destinationname)       # must be bound before saving
         annotation = LinkAnnotation(self._absRect(Rect, relative), contents,
                                     PDFString(destinationname), Border="[0 0 0]")

@@ -27,7 +27,7 @@ __all__ = ["PaperDoc", "Heading", "Anchor"]
 _INVARIANT_SEED = 946684800.0
 
 
-class PaperDoc(BaseDocTemplate):
+class PaperDoc(BaseDocTemplate):  # type: ignore[misc]  # reportlab is untyped
     """A doc template that draws footnotes at page ends and stamps a fixed creation date.
 
     `store` is the document's :class:`NoteStore`; `epoch` the creation and modification time
@@ -94,7 +94,7 @@ class Heading(MathParagraph):
             self.canv.addOutlineEntry(title, key, level=level, closed=False)
 
 
-class Anchor(Flowable):
+class Anchor(Flowable):  # type: ignore[misc]  # reportlab is untyped
     """A zero-size flowable that defines the named destination `name` where it stands."""
 
     _ZEROSIZE = True

@@ -114,7 +114,7 @@ class _Placed:
 # --------------------------------------------------------------------------- the frame
 
 
-class FootnoteFrame(Frame):
+class FootnoteFrame(Frame):  # type: ignore[misc]  # reportlab is untyped
     """A body frame that keeps room at its bottom for the footnotes of its page.
 
     `store` holds the document's notes; `rule_space` is the height above the notes taken by
@@ -152,7 +152,7 @@ class FootnoteFrame(Frame):
     def _notes_height(self, notes: list[_Placed]) -> float:
         if not notes:
             return 0.0
-        return self.rule_space + sum(n.height + n.space for n in notes)
+        return float(self.rule_space) + sum(n.height + n.space for n in notes)
 
     def _space_before(self, flowable: Flowable) -> float:
         """Return the space Frame._add puts above `flowable` here (same rules)."""
@@ -164,7 +164,7 @@ class FootnoteFrame(Frame):
                                                                       False):
                 space = self._prevASpace
             space = max(space - self._prevASpace, 0)
-        return space
+        return float(space)
 
     def _new_labels(self, flowable: Flowable) -> list[str]:
         store = self.store
@@ -261,7 +261,7 @@ class FootnoteFrame(Frame):
         bottom = self.__dict__["_y1p"]
         self.__dict__["_y1p"] = bottom + self._notes_height(notes)
         try:
-            return Frame._add(self, flowable, canv, try_split)
+            return int(Frame._add(self, flowable, canv, try_split))
         finally:
             self.__dict__["_y1p"] = bottom
 
@@ -430,7 +430,7 @@ def _breaks_a_word(pieces: list[Flowable]) -> bool:
     first = tail.frags[0] if tail.frags else None
     words = getattr(first, "words", None)
     following = (words[0] if words else tail.getPlainText()).lstrip()
-    return following[:1].isalpha()
+    return bool(following[:1].isalpha())
 
 
 def _detach(flowable: Flowable) -> None:
@@ -440,7 +440,7 @@ def _detach(flowable: Flowable) -> None:
             delattr(flowable, name)
 
 
-class NotesFlush(Flowable):
+class NotesFlush(Flowable):  # type: ignore[misc]  # reportlab is untyped
     """End-of-story marker: adds pages while footnote text carried over remains."""
 
     _ZEROSIZE = True

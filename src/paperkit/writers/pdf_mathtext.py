@@ -109,7 +109,7 @@ def _parser() -> Any:
     """Return a mathtext parser that enlarges big operators in display math."""
     from matplotlib import _mathtext                  # heavy: only for papers with math
 
-    class DisplayParser(_mathtext.Parser):            # type: ignore[misc,name-defined]
+    class DisplayParser(_mathtext.Parser):
         display = False
         base = 0.0
         big = _mathtext.Parser._overunder_symbols | _mathtext.Parser._dropsub_symbols
@@ -214,7 +214,7 @@ def inline_math_markup(tex: str, size: float) -> tuple[str, MathBox] | None:
     return f'<onDraw name="{MATH_CALLBACK}" label="{key}"/>', box
 
 
-class MathParagraph(Paragraph):
+class MathParagraph(Paragraph):  # type: ignore[misc]  # reportlab is untyped
     """A Paragraph whose inline-math tags take the room of their formulas.
 
     It also remembers its last line breaking: platypus and the footnote frame ask a
@@ -250,7 +250,7 @@ class MathParagraph(Paragraph):
             defn.valign = -box.depth
 
 
-class MathFlowable(Flowable):
+class MathFlowable(Flowable):  # type: ignore[misc]  # reportlab is untyped
     """Display math: `box` centred between the indents, with space above and below."""
 
     def __init__(self, box: MathBox, space_before: float, space_after: float,

@@ -10,7 +10,7 @@ them, so notes are numbered 1, 2, ... through the document. Styles come from
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import assert_never
+from typing import Any, assert_never
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -20,7 +20,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (CondPageBreak, Flowable, HRFlowable, KeepTogether, PageBreak,
                                 Spacer, Table, TableStyle, XPreformatted)
 
-from ..model import (Block, BlockQuote, BulletList, CodeBlock, Figure, MathBlock, Note,
+from ..model import (Block, BlockQuote, BulletList, CodeBlock, Figure, Inline, MathBlock, Note,
                      OrderedList, Paper, Paragraph as ParagraphNode, Section, Table as TableNode,
                      ThematicBreak)
 from ..templates import Template
@@ -223,10 +223,10 @@ class StoryBuilder(TitleBlock):
             ctx = self._sized[key] = replace(base, size=size)
         return ctx
 
-    def _markup(self, inlines: list, box: _Box) -> str:
+    def _markup(self, inlines: list[Inline], box: _Box) -> str:
         return inline_markup(inlines, self._context(box.style.fontSize, box.in_note))
 
-    def _paragraph(self, inlines: list, box: _Box, style: ParagraphStyle, **kwargs: object
+    def _paragraph(self, inlines: list[Inline], box: _Box, style: ParagraphStyle, **kwargs: object
                    ) -> Paragraph:
         """Return a Paragraph of `inlines`; its lines grow around tall inline math."""
         ctx = self._context(style.fontSize, box.in_note)
@@ -331,7 +331,7 @@ class StoryBuilder(TitleBlock):
 
     # ------------------------------------------------------------------ tables, figures
 
-    def _caption(self, kind: str, number: int | None, caption: list, label: str | None
+    def _caption(self, kind: str, number: int | None, caption: list[Inline], label: str | None
                  ) -> Paragraph:
         word = text_markup(layout.caption_label(kind, number, self.template), self.ctx)
         body = inline_markup(caption, self._context(self.styles.caption.fontSize))
@@ -355,12 +355,12 @@ class StoryBuilder(TitleBlock):
         columns = max([len(table.header)] + [len(row) for row in table.rows] + [1])
         aligns = list(table.align) + ["default"] * (columns - len(table.align))
 
-        def cell(inlines: list, column: int, head: bool) -> Paragraph:
+        def cell(inlines: list[Inline], column: int, head: bool) -> Paragraph:
             base = s.cell_head if head else s.cell
             style = self._cell_style(base, aligns[column])
             return Paragraph(inline_markup(inlines, self._context(style.fontSize)), style)
 
-        def row_cells(row: list, head: bool) -> list[Paragraph]:
+        def row_cells(row: list[list[Inline]], head: bool) -> list[Paragraph]:
             padded = list(row) + [[]] * (columns - len(row))
             return [cell(c, i, head) for i, c in enumerate(padded)]
 
@@ -386,7 +386,7 @@ class StoryBuilder(TitleBlock):
             flowable = Table(data, colWidths=widths, repeatRows=repeat, hAlign="CENTER",
                              splitInRow=1)
             flowable.wrap(self.text_width, 1e6)
-        commands: list[tuple] = [
+        commands: list[tuple[Any, ...]] = [
             # cells are Paragraphs, but Table still sets its cell font (Helvetica by
             # default), which would put a non-embedded base-14 font into the PDF
             ("FONT", (0, 0), (-1, -1), s.cell.fontName, s.cell.fontSize),

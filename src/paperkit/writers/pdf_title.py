@@ -138,7 +138,7 @@ class TitleBlock:
                     rule: str | None = None) -> Table:
         """Return `content` in a text-wide one-cell table filled with `fill`, padded by
         `padding` points, with a 2 pt rule of colour `rule` on its left edge if given."""
-        commands: list[tuple] = [
+        commands: list[tuple[Any, ...]] = [
             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(fill)),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), padding),
