@@ -171,6 +171,24 @@ def test_table_from_a_real_dataframe():
     assert table.align == ["default", "right", "right"]
 
 
+def test_blocks_from_markdown_make_prose_for_a_paper_in_code(tmp_path):
+    from paperkit.diagnostics import Log
+
+    log = Log()
+    blocks = paperkit.blocks_from_markdown(
+        "As [@buzan2022, p. 12] argues.[^a]\n\n[^a]: A note.\n\n[^b]: Unused.\n\n"
+        "# Not a section\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\nTable: Small {#tbl:small}\n",
+        log=log)
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Paragraph", "Table"]
+    assert [d.code for d in log.items] == ["PK403"]               # [^b] is never used
+    assert blocks[1].content == [paperkit.Strong("Not a section")]
+    assert blocks[2].label == "tbl:small" and blocks[2].align == ["default", "right"]
+    paper = Paper(title="T", sections=[Section("A", blocks=blocks)],
+                  references=paperkit.references_from_bibtex(BIB))
+    report = paperkit.check(paper)
+    assert report.diagnostics == [] and report.cited == 1
+
+
 def test_figure_from_bytes_and_path(tmp_path):
     png = tiny_png()
     figure = Figure.from_bytes(png, "Trend", label="fig:trend")

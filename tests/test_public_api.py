@@ -10,7 +10,7 @@ import paperkit
 
 PUBLIC = {
     "load", "loads", "check", "count", "build", "write", "parse_bibtex", "load_template",
-    "references_from_bibtex", "references_from_csl",
+    "references_from_bibtex", "references_from_csl", "blocks_from_markdown",
     "Report", "BuildResult", "WriteResult", "WordCounts", "BuildOptions", "Diagnostic",
     "Template", "PaperkitError", "InputError", "TemplateError", "WriterError", "UsageError",
     "Paper", "Section", "Author", "Limits", "WordLimit", "Reference", "BibEntry", "Pos",
@@ -54,7 +54,8 @@ def test_every_public_name_has_a_docstring():
 
 
 def test_public_functions_have_examples():
-    for name in ("loads", "build", "write", "references_from_bibtex", "references_from_csl"):
+    for name in ("loads", "build", "write", "references_from_bibtex", "references_from_csl",
+                 "blocks_from_markdown"):
         assert ">>>" in getattr(paperkit, name).__doc__, name
     for cls, method in [(paperkit.Table, "from_rows"), (paperkit.Table, "from_records"),
                         (paperkit.Figure, "from_bytes"), (paperkit.Reference, "from_csl")]:

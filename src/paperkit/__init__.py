@@ -20,7 +20,8 @@ The public API is exactly what ``__all__`` names (``docs/api.md`` documents it):
 - reading: :func:`load` (a folder or ``.md`` file), :func:`loads` (Markdown text, with
   optional BibTeX text or CSL dicts), :func:`references_from_bibtex`,
   :func:`references_from_csl` (``parse_bibtex`` is the same as ``references_from_bibtex``,
-  kept for existing code), :func:`load_template`;
+  kept for existing code), :func:`blocks_from_markdown` (prose for a paper made in code),
+  :func:`load_template`;
 - checking: :func:`check` -> :class:`Report` (with :class:`Diagnostic` items), :func:`count`
   -> :class:`WordCounts`;
 - writing: :func:`build` (every format into a folder) -> :class:`BuildResult`, :func:`write`
@@ -44,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS: dict[str, str] = {
     "load": "readers", "loads": "api", "build": "api",
     "references_from_bibtex": "api", "references_from_csl": "api",
+    "blocks_from_markdown": "api",
     "check": "pipeline", "count": "pipeline",
     "Report": "pipeline", "BuildResult": "pipeline",
     "write": "writing", "WriteResult": "writing",
@@ -65,7 +67,8 @@ _MODEL_NAMES = (
 _EXPORTS.update({name: "model" for name in _MODEL_NAMES})
 
 if TYPE_CHECKING:
-    from .api import build, loads, references_from_bibtex, references_from_csl
+    from .api import (blocks_from_markdown, build, loads, references_from_bibtex,
+                      references_from_csl)
     from .api import references_from_bibtex as parse_bibtex
     from .checks.words import WordCounts
     from .diagnostics import Diagnostic
@@ -102,6 +105,7 @@ __version__ = "0.1.0"
 __all__ = [
     "load", "loads", "check", "count", "build", "write",
     "references_from_bibtex", "references_from_csl", "parse_bibtex", "load_template",
+    "blocks_from_markdown",
     "Report", "BuildResult", "WriteResult", "WordCounts", "BuildOptions", "Diagnostic",
     "Template",
     "PaperkitError", "InputError", "TemplateError", "WriterError", "UsageError",

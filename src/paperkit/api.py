@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, Log
 from .errors import UsageError
-from .model import Paper, Reference
+from .model import Block, Paper, Reference
 from .options import FORMATS, BuildOptions
 
 if TYPE_CHECKING:      # the pipeline loads the citation engine: imported when first called
     from .pipeline import BuildResult
 
 __all__ = ["loads", "build", "references_from_bibtex", "references_from_csl",
-           "check_formats", "check_arguments"]
+           "blocks_from_markdown", "check_formats", "check_arguments"]
 
 # The values the LaTeX writer and the TeX compile take (writers.latex.CITATION_MODES,
 # writers.latex_compile.ENGINES), repeated so that checking them loads neither.
@@ -91,6 +91,28 @@ def _malformed(item: dict[str, Any]) -> bool:
     except Exception:               # any failure marks the item to name in the message
         return True
     return False
+
+
+def blocks_from_markdown(text: str, *, file: str = "<markdown>",
+                         log: Log | None = None) -> list[Block]:
+    """Return the blocks of the Markdown `text`: paragraphs, lists, tables, figures, math...
+
+    For the prose of a paper made in code, with paperkit's whole syntax — citations,
+    cross-references, footnotes (defined in the same text), ``Table:`` captions. Headings
+    are not sections here (use :class:`~paperkit.Section`): one becomes a bold paragraph.
+    Findings such as an unused footnote go to `log`, when given::
+
+        >>> blocks = blocks_from_markdown(
+        ...     "Exports grew [@jetro2024, p. 3], see @tbl:trade.[^1]\\n\\n"
+        ...     "[^1]: In current dollars.\\n\\n- one\\n- two\\n")
+        >>> [type(b).__name__ for b in blocks]
+        ['Paragraph', 'BulletList']
+        >>> [type(node).__name__ for node in blocks[0].content]
+        ['Text', 'Cite', 'Text', 'Ref', 'Text', 'Note']
+    """
+    from .readers.markdown import read_blocks
+
+    return read_blocks(text, file=file, first_line=1, log=log if log is not None else Log())
 
 
 def loads(text: str, *, bib: str | None = None,
