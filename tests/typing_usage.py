@@ -45,6 +45,7 @@ def make_paper(rows: list[dict[str, object]], png: bytes) -> Paper:
                    paperkit.Cite([paperkit.CiteItem("kim2020", locator="4", label="page")],
                                  "[@kim2020, p. 4]"),
                    Text(" and "), paperkit.Cite([paperkit.CiteItem("buzan2003")]), Text(".")]),
+        *paperkit.blocks_from_markdown("More in *Markdown*, after [@kim2020, p. 5]."),
         table, figure,
         Table(["x", "y"], [["1", [paperkit.Emph("2")]]], caption="Literal")])
     return Paper(title="Typed", authors=["Ada Lovelace", paperkit.Author("C. Babbage")],
