@@ -374,8 +374,9 @@ def test_body_structure(sample_tex):
         "\\section*{Acknowledgements}", "\\section*{References}",
         "\\pkbibentry{ref-buzan2022}{Buzan, B. (2022). \\emph{Security and development in "
         "Central Asia}. Routledge.}",
-        "\\href{https://doi.org/10.1000/xyz}{https://doi.\\allowbreak{}org/\\allowbreak{}"
-        "10.\\allowbreak{}1000/\\allowbreak{}xyz}",
+        "\\href{https://doi.org/10.1000/xyz}{\\mbox{https}://\\mbox{doi}.\\hspace{0pt plus 2pt}"
+        "\\mbox{org}/\\hspace{0pt plus 2pt}\\mbox{10}.\\hspace{0pt plus 2pt}\\mbox{1000}/"
+        "\\hspace{0pt plus 2pt}\\mbox{xyz}}",
         "\\end{document}",
     ]
     position = 0
@@ -679,3 +680,40 @@ def test_stress_paper_compiles(article, tmp_path, engine):
     lines = pdf_text(tmp_path / "paper.pdf").splitlines()
     assert lines.count("A") >= 2 and lines.count("B") >= 2   # header repeated on page 2
     assert "Table: no header" not in text and "Table no header" in text   # no empty caption
+
+
+# ------------------------------------------------------------ long URLs (issue6-bugs.md #14)
+
+LONG_URL = ("https://example.org/\\input{secret.tex}\\input{/etc/passwd}\\include{secret}"
+            "\\InputIfFileExists{secret.tex}{}{}?query=" + "abcdefghij" * 8)
+
+
+def test_a_printed_url_gets_break_points():
+    from paperkit.writers.latex_body import breakable_url
+    latex = breakable_url(LONG_URL)
+    brk = "\\hspace{0pt plus 2pt}"
+    assert latex.startswith(f"\\mbox{{https}}://\\mbox{{example}}.{brk}\\mbox{{org}}/{brk}")
+    assert f"\\textbackslash{{}}{brk}\\mbox{{input}}\\{{{brk}" in latex
+    assert f"\\mbox{{abcdefgh}}{brk}\\mbox{{ijabcdef}}" in latex   # a long run: every 8
+    # the same text, letters boxed (no hyphen is ever added to a URL)
+    assert re.sub(r"\\mbox\{(\w+)\}", r"\1", latex.replace(brk, "")) == escape(LONG_URL)
+
+
+@pytest.mark.slow
+def test_a_long_url_stays_inside_the_margins(tmp_path):
+    """An autolink and a link whose text is its URL (percent-encoded target) break at
+    their punctuation; before, one ran 173 pt into the margin."""
+    import paperkit
+    source = tmp_path / "p"
+    source.mkdir()
+    (source / "paper.md").write_text(
+        f"---\ntitle: URLs\n---\nSee <{LONG_URL}> and [{LONG_URL}]({LONG_URL.replace('{', '%7B')}"
+        f") and <https://doi.org/10.1000/{'x' * 120}>.\n", encoding="utf-8")
+    result = paperkit.build(paperkit.load(source), ("tex",), out=tmp_path / "out",
+                            options=BuildOptions())
+    folder = result.paths[0].parent
+    log = compile_tex({}, folder, "pdflatex")
+    widths = [float(w) for w in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
+    assert not [w for w in widths if w > 2], widths
+    text = "".join(pdf_text(folder / "paper.pdf").split())
+    assert text.count("secret.tex}\\input{/etc/passwd}") >= 2
