@@ -279,3 +279,19 @@ def test_readme_tour_commands_work(tmp_path):
         run = cli(*command[1:], cwd=tmp_path)
         assert run.returncode == 0, f"{command}\n{run.stdout}\n{run.stderr}"
     assert (tmp_path / "build" / "my-paper" / "paper.pdf").is_file()
+
+
+@pytest.mark.slow
+def test_readme_pictures_regenerate(tmp_path):
+    from conftest import require_tool
+    from PIL import Image
+
+    require_tool("pdftoppm")
+    require_tool("soffice")
+    run = subprocess.run([sys.executable, str(DOCS / "img" / "render.py"), "--out",
+                          str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    for name in ("feature-tour-pdf.png", "feature-tour-docx.png"):
+        made, shipped = Image.open(tmp_path / name), Image.open(DOCS / "img" / name)
+        assert made.size == shipped.size                  # two A4 pages at 50 dpi, side by side
+        assert (tmp_path / name).stat().st_size < 150_000
