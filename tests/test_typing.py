@@ -28,7 +28,8 @@ def test_the_package_passes_mypy_strict():
 
 
 def test_public_api_usage_passes_mypy_strict():
-    run = mypy("--strict", "tests/typing_usage.py")
+    # the examples are users of the API too
+    run = mypy("--strict", "tests/typing_usage.py", "examples/from_data.py", "examples/batch.py")
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
 
 
