@@ -118,14 +118,15 @@ def blocks_from_markdown(text: str, *, file: str = "<markdown>",
 def loads(text: str, *, bib: str | None = None,
           references: Iterable[Reference | Mapping[str, Any]] = (),
           file: str = "paper.md", base_dir: str | Path | None = None,
-          allow_outside: Sequence[str | Path] = ()) -> Paper:
+          allow_outside: Sequence[str | Path] = (), log: Log | None = None) -> Paper:
     """Return the paper in the Markdown `text` (YAML front matter, then the body).
 
     `bib` is BibTeX text and `references` are :class:`~paperkit.Reference` objects or
     CSL-JSON dicts; both are added after any bibliography the front matter names. A key
     given twice keeps its first reference (PK203, reported by :func:`paperkit.check`).
     `file` names the text in diagnostics; relative paths (images, a ``.bib``) resolve
-    against `base_dir`, by default the folder of `file`::
+    against `base_dir`, by default the folder of `file`. Findings made while reading go
+    into the paper's ``findings`` (and `log`, when given)::
 
         >>> paper = loads("---\\ntitle: Notes\\n---\\n# Intro\\n\\nAs @kim2020 shows.\\n",
         ...               references=[{"id": "kim2020", "type": "book", "title": "Steppe",
@@ -138,7 +139,7 @@ def loads(text: str, *, bib: str | None = None,
     """
     from .readers import loads as read
 
-    log = Log()
+    log = log if log is not None else Log()
     paper = read(text, file=file, base_dir=base_dir, log=log, allow_outside=allow_outside)
     extra: list[Reference] = []
     if bib is not None:
