@@ -622,3 +622,33 @@ def test_hard_hyphens_survive_a_paragraph_broken_again() -> None:
             assert _line_texts(first) == before, width
             assert not any("SinoRussian" in line for line in _line_texts(first))
     assert checked > 3
+
+
+def test_math_layouts_come_back_from_the_disk_cache_unchanged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cached layout is the same box (so the same PDF bytes); a tampered cache file is
+    ignored, never trusted; the value "off" writes nothing."""
+    from paperkit.writers import pdf_mathtext as mt
+
+    def fresh(folder: str) -> None:
+        monkeypatch.setenv("PAPERKIT_CACHE_DIR", folder)
+        mt._cache_folder.cache_clear()
+        mt.layout_math.cache_clear()
+
+    fresh("off")
+    direct = mt.layout_math(r"\sum_{i=1}^{n} \frac{x_i}{2}", 11.0, True)
+    assert direct is not None and not list(tmp_path.rglob("*.json"))
+    fresh(str(tmp_path))
+    assert mt.layout_math(r"\sum_{i=1}^{n} \frac{x_i}{2}", 11.0, True) == direct
+    files = list(tmp_path.rglob("*.json"))
+    assert len(files) == 1 and '"STIX' in files[0].read_text()
+    fresh(str(tmp_path))
+    assert mt.layout_math(r"\sum_{i=1}^{n} \frac{x_i}{2}", 11.0, True) == direct  # from disk
+    files[0].write_text(files[0].read_text().replace('"STIX', '"../../etc/STIX'))
+    fresh(str(tmp_path))
+    assert mt.layout_math(r"\sum_{i=1}^{n} \frac{x_i}{2}", 11.0, True) == direct  # re-laid
+    assert mt.layout_math(r"\frac{", 11.0) is None
+    fresh(str(tmp_path))
+    assert mt.layout_math(r"\frac{", 11.0) is None                  # a cached failure
+    mt._cache_folder.cache_clear()
+    mt.layout_math.cache_clear()

@@ -15,12 +15,24 @@ display style (``\\frac`` becomes ``\\dfrac``) with its big operators enlarged a
 
 A formula mathtext cannot parse gives ``None``; the caller then shows it as readable text
 (:mod:`paperkit.writers.pdf_math`).
+
+Layouts are kept in a cache on disk (one small JSON file a formula, under
+``$PAPERKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/paperkit`` or ``~/.cache/paperkit``; the
+value ``off`` turns it off), keyed by the formula, its size and style and the installed
+matplotlib's layout code: a paper built again, or another paper with the same formulas,
+skips matplotlib's import. A cached layout is the same numbers, so the PDF is the same bytes.
+The cache names fonts by file name only, found again in matplotlib's own font folder.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib.util
+import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -183,19 +195,131 @@ def layout_math(tex: str, size: float, display: bool = False) -> MathBox | None:
         return None
     if display:
         source = _display_tex(source)
+    cache = _cache_file(source, size, display)
+    cached = _read_cached(cache)
+    if cached is not None:
+        return _box_of(cached)
     try:
         parsed = _vector_parse(source, size, display)
     except (ValueError, RuntimeError, KeyError, IndexError):
+        _write_cached(cache, {"box": None})
         return None
     depth = float(parsed.depth) / _SCALE
     glyphs = []
     for font, font_size, code, _index, ox, oy in parsed.glyphs:
-        glyphs.append((_font_name(font.fname), float(font_size), chr(code),
-                       float(ox) / _SCALE, float(oy) / _SCALE))
-    rules = tuple((float(x) / _SCALE, float(y) / _SCALE, float(w) / _SCALE,
-                   float(h) / _SCALE) for x, y, w, h in parsed.rects)
-    return MathBox(float(parsed.width) / _SCALE, float(parsed.height) / _SCALE - depth, depth,
-                   tuple(glyphs), rules)
+        glyphs.append([font.fname, float(font_size), chr(code), float(ox) / _SCALE,
+                       float(oy) / _SCALE])
+    rules = [[float(x) / _SCALE, float(y) / _SCALE, float(w) / _SCALE, float(h) / _SCALE]
+             for x, y, w, h in parsed.rects]
+    fonts = _fonts_folder()
+    data = {"box": [float(parsed.width) / _SCALE, float(parsed.height) / _SCALE - depth,
+                    depth, glyphs, rules]}
+    box = _box_of(data, local=True)
+    if fonts is not None and all(Path(g[0]).parent == fonts for g in glyphs):
+        for glyph in glyphs:
+            glyph[0] = Path(glyph[0]).name
+        _write_cached(cache, data)
+    return box
+
+
+def _box_of(data: dict[str, Any], local: bool = False) -> MathBox | None:
+    """Return the MathBox of cache record `data` (font paths, or file names when not
+    `local`, found in matplotlib's font folder)."""
+    if data["box"] is None:
+        return None
+    width, height, depth, glyphs, rules = data["box"]
+    fonts = None if local else _fonts_folder()
+    shown = []
+    for font, font_size, char, x, y in glyphs:
+        path = font if local else str(fonts / font) if fonts is not None else ""
+        shown.append((_font_name(path), font_size, char, x, y))
+    return MathBox(width, height, depth, tuple(shown), tuple(tuple(r) for r in rules))
+
+
+@functools.cache
+def _fonts_folder() -> Path | None:
+    """Return matplotlib's TrueType font folder (found without importing matplotlib)."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]) / "mpl-data" / "fonts" / "ttf"
+
+
+@functools.cache
+def _cache_folder() -> Path | None:
+    """Return the folder of cached layouts for the installed matplotlib, or None (off)."""
+    chosen = os.environ.get("PAPERKIT_CACHE_DIR")
+    if chosen == "off":
+        return None
+    fonts = _fonts_folder()
+    if fonts is None:
+        return None
+    if chosen:
+        root = Path(chosen)
+    else:
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paperkit"
+    try:
+        # the layout code's size and time stamp stand for matplotlib's version (asking
+        # importlib.metadata for it costs more than the cache saves on a small paper)
+        code = (fonts.parents[2] / "_mathtext.py").stat()
+    except OSError:
+        return None
+    return root / f"math-{code.st_size}-{int(code.st_mtime)}"
+
+
+def _cache_file(source: str, size: float, display: bool) -> Path | None:
+    folder = _cache_folder()
+    if folder is None:
+        return None
+    key = hashlib.sha256(f"{source}\0{size!r}\0{display}".encode()).hexdigest()
+    return folder / f"{key}.json"
+
+
+_GLYPH_FILE = re.compile(r"[\w.-]+\.ttf")
+
+
+def _read_cached(path: Path | None) -> dict[str, Any] | None:
+    """Return the cached layout record at `path`, or None when there is none or it is not
+    one this module wrote (a malformed file is ignored, never trusted)."""
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    try:
+        box = data["box"]
+        if box is None:
+            return {"box": None}
+        width, height, depth, glyphs, rules = box
+        numbers = [width, height, depth] + [v for r in rules for v in r] + \
+            [v for g in glyphs for v in (g[1], g[3], g[4])]
+        if not all(type(v) in (int, float) for v in numbers) or \
+                not all(len(r) == 4 for r in rules) or \
+                not all(len(g) == 5 and isinstance(g[0], str) and
+                        _GLYPH_FILE.fullmatch(g[0]) and isinstance(g[2], str) and
+                        len(g[2]) == 1 for g in glyphs):
+            return None
+        fonts = _fonts_folder()
+        if fonts is None or not all((fonts / g[0]).is_file() for g in glyphs):
+            return None
+    except (TypeError, ValueError, KeyError, IndexError):
+        return None
+    return {"box": box}
+
+
+def _write_cached(path: Path | None, data: dict[str, Any]) -> None:
+    """Store `data` at `path` atomically; a cache that cannot be written is skipped."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
+                                         suffix=".tmp", delete=False) as handle:
+            json.dump(data, handle)
+        os.replace(handle.name, path)
+    except OSError:
+        pass
 
 
 def inline_math_markup(tex: str, size: float) -> tuple[str, MathBox] | None:
