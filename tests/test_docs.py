@@ -295,3 +295,34 @@ def test_readme_pictures_regenerate(tmp_path):
         made, shipped = Image.open(tmp_path / name), Image.open(DOCS / "img" / name)
         assert made.size == shipped.size                  # two A4 pages at 50 dpi, side by side
         assert (tmp_path / name).stat().st_size < 150_000
+
+
+def test_every_front_matter_key_is_documented():
+    from paperkit.readers.frontmatter import KEYS
+
+    table = (DOCS / "writing-sources.md").read_text().split("## Front-matter keys", 1)[1]
+    for key in KEYS:
+        assert f"`{key}`" in table, key
+
+
+def test_every_template_key_is_documented():
+    from paperkit.templates import SCHEMA
+
+    text = (DOCS / "templates.md").read_text().split("## Keys", 1)[1]
+
+    def keys(schema, prefix=""):
+        for name, value in schema.items():
+            path = f"{prefix}{name}"
+            if isinstance(value, dict) and not prefix.startswith("headings.levels"):
+                yield from keys(value, path + ".")
+            else:
+                yield path
+
+    missing = []
+    for key in keys(SCHEMA):
+        last = key.rsplit(".", 1)[-1]
+        # the table writes some keys as groups: `page.margins.top` / `bottom` ...
+        if f"`{key}`" not in text and f"`{last}`" not in text and not key.startswith(
+                "headings.levels"):
+            missing.append(key)
+    assert missing == []
