@@ -326,3 +326,10 @@ def test_every_template_key_is_documented():
                 "headings.levels"):
             missing.append(key)
     assert missing == []
+
+
+def test_every_project_file_key_is_documented():
+    from paperkit.cli.project import KEYS
+
+    text = (DOCS / "ci.md").read_text().split("## `paperkit.toml`", 1)[1]
+    assert [key for key in KEYS if f"| `{key}` |" not in text] == []
