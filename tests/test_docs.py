@@ -333,3 +333,13 @@ def test_every_project_file_key_is_documented():
 
     text = (DOCS / "ci.md").read_text().split("## `paperkit.toml`", 1)[1]
     assert [key for key in KEYS if f"| `{key}` |" not in text] == []
+
+
+def test_every_diagnostic_code_is_in_the_readme():
+    from paperkit.diagnostics import CATALOG
+
+    table = README.read_text().split("### Diagnostic codes", 1)[1]
+    listed = set(re.findall(r"PK\d{3}", table))
+    for low, high in re.findall(r"PK(\d{3})-PK(\d{3})", table):
+        listed.update(f"PK{n}" for n in range(int(low), int(high) + 1))
+    assert sorted(set(CATALOG) - listed) == []
