@@ -628,10 +628,11 @@ def test_math_layouts_come_back_from_the_disk_cache_unchanged(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A cached layout is the same box (so the same PDF bytes); a tampered cache file is
     ignored, never trusted; the value "off" writes nothing."""
-    from paperkit.writers import pdf_mathtext as mt
+    from paperkit.writers import pdf_cache, pdf_mathtext as mt
 
     def fresh(folder: str) -> None:
         monkeypatch.setenv("PAPERKIT_CACHE_DIR", folder)
+        pdf_cache.cache_root.cache_clear()
         mt._cache_folder.cache_clear()
         mt.layout_math.cache_clear()
 
@@ -650,5 +651,35 @@ def test_math_layouts_come_back_from_the_disk_cache_unchanged(
     assert mt.layout_math(r"\frac{", 11.0) is None
     fresh(str(tmp_path))
     assert mt.layout_math(r"\frac{", 11.0) is None                  # a cached failure
-    mt._cache_folder.cache_clear()
-    mt.layout_math.cache_clear()
+    monkeypatch.undo()
+    fresh(os.environ.get("PAPERKIT_CACHE_DIR", ""))
+    monkeypatch.undo()
+
+
+def test_hyphenation_patterns_come_back_from_the_disk_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parsed patterns are stored once and give the same breaks when read back; a
+    damaged entry is parsed again, not trusted."""
+    import pyphen
+
+    from paperkit.writers import pdf_cache, pdf_styles
+    monkeypatch.setenv("PAPERKIT_CACHE_DIR", str(tmp_path))
+    path = pyphen.LANGUAGES[pyphen.language_fallback("en_US")]
+    saved = pyphen.hdcache.pop(path, None)
+    try:
+        for damage in (False, False, True):
+            pdf_cache.cache_root.cache_clear()
+            pyphen.hdcache.pop(path, None)
+            entries = list(tmp_path.glob("hyph-*.marshal"))
+            if damage:
+                entries[0].write_bytes(b"\x00garbage")
+            pdf_styles._load_patterns(pyphen, path)
+            word = pyphen.Pyphen(lang="en_US", left=2, right=3)
+            assert list(word.iterate("international"))[0] == ("interna", "tional")
+            assert len(list(tmp_path.glob("hyph-*.marshal"))) == 1
+    finally:
+        pyphen.hdcache.pop(path, None)
+        if saved is not None:
+            pyphen.hdcache[path] = saved
+        monkeypatch.undo()
+        pdf_cache.cache_root.cache_clear()

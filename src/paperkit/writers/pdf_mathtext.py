@@ -16,9 +16,8 @@ display style (``\\frac`` becomes ``\\dfrac``) with its big operators enlarged a
 A formula mathtext cannot parse gives ``None``; the caller then shows it as readable text
 (:mod:`paperkit.writers.pdf_math`).
 
-Layouts are kept in a cache on disk (one small JSON file a formula, under
-``$PAPERKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/paperkit`` or ``~/.cache/paperkit``; the
-value ``off`` turns it off), keyed by the formula, its size and style and the installed
+Layouts are kept in the writer's cache on disk (:mod:`~paperkit.writers.pdf_cache`, one
+small JSON file a formula), keyed by the formula, its size and style and the installed
 matplotlib's layout code: a paper built again, or another paper with the same formulas,
 skips matplotlib's import. A cached layout is the same numbers, so the PDF is the same bytes.
 The cache names fonts by file name only, found again in matplotlib's own font folder.
@@ -30,9 +29,7 @@ import functools
 import hashlib
 import importlib.util
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +37,8 @@ from typing import Any
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph
+
+from .pdf_cache import cache_root, write_atomic
 
 __all__ = ["MathBox", "layout_math", "MathFlowable", "MathParagraph", "inline_math_markup",
            "MATH_CALLBACK"]
@@ -248,16 +247,10 @@ def _fonts_folder() -> Path | None:
 @functools.cache
 def _cache_folder() -> Path | None:
     """Return the folder of cached layouts for the installed matplotlib, or None (off)."""
-    chosen = os.environ.get("PAPERKIT_CACHE_DIR")
-    if chosen == "off":
-        return None
+    root = cache_root()
     fonts = _fonts_folder()
-    if fonts is None:
+    if root is None or fonts is None:
         return None
-    if chosen:
-        root = Path(chosen)
-    else:
-        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paperkit"
     try:
         # the layout code's size and time stamp stand for matplotlib's version (asking
         # importlib.metadata for it costs more than the cache saves on a small paper)
@@ -310,16 +303,8 @@ def _read_cached(path: Path | None) -> dict[str, Any] | None:
 
 def _write_cached(path: Path | None, data: dict[str, Any]) -> None:
     """Store `data` at `path` atomically; a cache that cannot be written is skipped."""
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
-                                         suffix=".tmp", delete=False) as handle:
-            json.dump(data, handle)
-        os.replace(handle.name, path)
-    except OSError:
-        pass
+    if path is not None:
+        write_atomic(path, json.dumps(data).encode("utf-8"))
 
 
 def inline_math_markup(tex: str, size: float) -> tuple[str, MathBox] | None:

@@ -8,8 +8,10 @@ is not set on its own in the template.
 from __future__ import annotations
 
 import functools
+import marshal
 from dataclasses import dataclass
-from typing import Callable
+from pathlib import Path
+from typing import Any, Callable
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
@@ -17,6 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
 from ..templates import Template
+from .pdf_cache import cache_root, write_atomic
 from .pdf_fonts import face_name, register_family
 
 __all__ = ["Styles", "stylesheet", "hyphenator"]
@@ -39,6 +42,7 @@ def hyphenator(lang: str) -> Hyphenator | None:
     found = pyphen.language_fallback(lang.replace("-", "_")) if lang else None
     if not found:
         return None
+    _load_patterns(pyphen, pyphen.LANGUAGES[found])
     dictionary = pyphen.Pyphen(lang=found, left=2, right=3)
 
     @functools.lru_cache(maxsize=1 << 16)
@@ -46,6 +50,45 @@ def hyphenator(lang: str) -> Hyphenator | None:
         return tuple(dictionary.iterate(word))
 
     return pairs
+
+
+def _load_patterns(pyphen: Any, path: Path) -> None:
+    """Put the patterns of dictionary `path` into pyphen's own cache from the writer's disk
+    cache, or parse them (pyphen takes a tenth of a second) and store them there.
+
+    The cache entry is a marshal of plain values (pattern -> (offset, values)), checked
+    before use; a dictionary with non-standard hyphenation (values that are not plain
+    ints) is not cached.
+    """
+    if path in pyphen.hdcache:
+        return
+    root = cache_root()
+    try:
+        stat = path.stat()
+    except OSError:
+        return
+    entry = None if root is None else \
+        root / f"hyph-{path.stem}-{stat.st_size}-{int(stat.st_mtime)}.marshal"
+    if entry is not None:
+        try:
+            patterns = marshal.loads(entry.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            patterns = None
+        if isinstance(patterns, dict) and patterns and all(
+                type(key) is str and type(value) is tuple and len(value) == 2 and
+                type(value[0]) is int and type(value[1]) is tuple and
+                all(type(v) is int for v in value[1]) for key, value in patterns.items()):
+            hyph = pyphen.HyphDict.__new__(pyphen.HyphDict)
+            hyph.patterns, hyph.cache = patterns, {}
+            hyph.maxlen = max(len(key) for key in patterns)
+            pyphen.hdcache[path] = hyph
+            return
+    hyph = pyphen.hdcache[path] = pyphen.HyphDict(path)
+    plain = {key: (int(start), tuple(int(v) for v in values))
+             for key, (start, values) in hyph.patterns.items()
+             if all(type(v) is int for v in values)}
+    if entry is not None and len(plain) == len(hyph.patterns):
+        write_atomic(entry, marshal.dumps(plain))
 
 
 @dataclass(frozen=True)
