@@ -114,3 +114,32 @@ def test_build_into_a_binary_file_object(tmp_path):
     with pytest.raises(UsageError):
         build(SEED, ["pdf"], 42)  # type: ignore[arg-type]
     assert not list(Path.cwd().glob(".paperkit-*"))
+
+
+def test_writers_started_before_the_paper_is_read_give_the_same_bytes(tmp_path, monkeypatch):
+    from paperkit.writers import processes as procs
+
+    serial = build(SEED, out=tmp_path / "serial", processes=1)
+    monkeypatch.setattr(procs, "_BUILDS", [0])          # a cold process, as the CLI is
+    early = procs.start_early(("pdf", "docx", "tex"), source=SEED)
+    assert early is not None and len(early.children) == 3
+    result = build(SEED, out=tmp_path / "early", early=early)
+    assert early.children == [] and early.jobs == []    # all reaped
+    assert _files(tmp_path / "serial" / SEED.name) == _files(tmp_path / "early" / SEED.name)
+    assert [d.message for d in serial.report.diagnostics] == \
+        [d.message for d in result.report.diagnostics]
+
+
+def test_early_writers_end_when_the_build_never_comes(monkeypatch):
+    from paperkit.writers import processes as procs
+
+    monkeypatch.setattr(procs, "_BUILDS", [0])
+    early = procs.start_early(("pdf", "docx"), source=SEED)
+    assert early is not None
+    pids = [child.pid for child in early.children]
+    early.cancel()
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)                  # already reaped
+    monkeypatch.setattr(procs, "_BUILDS", [1])
+    assert procs.start_early(("pdf", "docx"), source=SEED) is None   # warm: fork later

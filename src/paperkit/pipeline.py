@@ -20,7 +20,7 @@ from .templates import Template
 from . import memo
 from .transforms import apply_transforms
 from .walk import iter_blocks, block_inlines, iter_inlines
-from .writers.processes import write_all
+from .writers.processes import EarlyWriters, start_early, write_all
 
 __all__ = ["Report", "BuildResult", "resolve", "check", "count", "build"]
 
@@ -125,7 +125,8 @@ def count(source: Paper | str | Path, options: BuildOptions | None = None) -> Wo
 
 def build(source: Paper | str | Path, formats: Iterable[str] = FORMATS,
           out: str | Path | BinaryIO = "build", *, template: str | None = None, strict: bool = False,
-          options: BuildOptions | None = None, processes: int | None = None) -> BuildResult:
+          options: BuildOptions | None = None, processes: int | None = None,
+          early: EarlyWriters | None = None) -> BuildResult:
     """Build `source` into ``<out>/<paper name>/paper.<fmt>`` for each of `formats`.
 
     Outputs are written only when the findings allow it (see the README's exit-code table):
@@ -139,9 +140,10 @@ def build(source: Paper | str | Path, formats: Iterable[str] = FORMATS,
 
     The writers run side by side once the paper is resolved, up to `processes` at a time
     (default: one a CPU; 1 writes every format in this process, as a batch worker should).
+    `early` are writer processes a caller started before it loaded the paper
+    (:func:`~paperkit.writers.processes.start_early`); they are ended either way.
     """
     base = options or BuildOptions.from_env()
-    paper = _as_paper(source, base)
     formats = tuple(formats)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -162,6 +164,19 @@ def build(source: Paper | str | Path, formats: Iterable[str] = FORMATS,
         if base.compile_tex:
             raise UsageError.because("--compile writes paper-latex.pdf beside paper.tex: "
                                      "give a folder as out")
+    if early is None and stream is None and not isinstance(source, Paper):
+        early = start_early(formats, processes, source)
+    try:
+        return _build(source, formats, folder, stream, template, strict, base, processes, early)
+    finally:
+        if early is not None:
+            early.cancel()
+
+
+def _build(source: Paper | str | Path, formats: tuple[str, ...], folder: Path,
+           stream: BinaryIO | None, template: str | None, strict: bool, base: BuildOptions,
+           processes: int | None, early: EarlyWriters | None) -> BuildResult:
+    paper = _as_paper(source, base)
     options = BuildOptions(
         formats=formats, template=template or base.template, csl=base.csl,
         strict=strict or base.strict, latex_citations=base.latex_citations,
@@ -175,7 +190,7 @@ def build(source: Paper | str | Path, formats: Iterable[str] = FORMATS,
     # outside the folder read) here, all at once, before any writer runs
     resolved = check_images(resolved, options.allow_outside)
     log = Log()
-    outputs = write_all(resolved, tmpl, options, log, processes)
+    outputs = write_all(resolved, tmpl, options, log, processes, early)
     if log.items:
         report = Report(report.paper, report.diagnostics + log.items, report.counts,
                         report.citations, report.references, report.cited)

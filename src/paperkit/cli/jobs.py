@@ -19,6 +19,7 @@ from ..model import Paper
 from ..options import FORMATS, BuildOptions
 from ..pipeline import Report, build, check
 from ..readers import load
+from ..writers.processes import start_early
 from .project import Project, ProjectError, find_project
 
 __all__ = ["Flags", "Outcome", "run_job", "settings_for", "summary_line"]
@@ -141,11 +142,16 @@ def run_job(command: str, source: str, flags: Flags) -> Outcome:
         project = find_project(Path(source))
         allow = flags.allow_outside + tuple(project.get("allow-outside") or ()
                                             if project else ())
+        # the writers' processes import their libraries while the paper is read (issue 9;
+        # None in a batch worker or when they would not pay)
+        early = start_early(flags.formats or FORMATS, source=source) \
+            if command == "build" else None
         paper = load(source, allow_outside=allow)
         name = paper.name
         options, out = settings_for(paper, flags, project)
         if command == "build":
-            result = build(paper, options.formats, out, strict=options.strict, options=options)
+            result = build(paper, options.formats, out, strict=options.strict, options=options,
+                           early=early)
             report, status = result.report, result.exit_code
             paths: tuple[str, ...] | None = tuple(str(p) for p in result.paths)
         else:

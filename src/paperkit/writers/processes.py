@@ -7,6 +7,11 @@ which inherits the resolved paper (copy-on-write, nothing pickled on the way in)
 back only its :data:`~paperkit.writers.Output` and the diagnostics it logged. Each child
 imports its own library (python-docx, Jinja2) in parallel with the parent's reportlab.
 
+A cold single build (``paperkit build paper``) can start sooner still: :func:`start_early`
+forks one child per format before the paper is even read, and each imports its writer's
+library while this process reads and resolves the paper; the resolved paper then goes to
+them pickled (cheap for a paper of a few thousand words, which is when start-up matters).
+
 A process that builds more than once (library use, ``--watch``) keeps what its writers
 load (fonts, styles, templates) only if they ran in it: so from its second build on, a
 format this process has not written itself yet is written here, serially, once; later
@@ -25,6 +30,7 @@ import os
 import pickle
 import sys
 from dataclasses import dataclass
+from typing import NoReturn
 
 from ..diagnostics import Diagnostic, Log
 from ..model import Paper
@@ -32,7 +38,7 @@ from ..options import BuildOptions
 from ..templates import Template
 from . import Output, get_writer
 
-__all__ = ["write_all", "available_processes"]
+__all__ = ["write_all", "available_processes", "start_early", "EarlyWriters"]
 
 
 def available_processes() -> int:
@@ -71,14 +77,135 @@ class _Child:
     fd: int
 
 
+@dataclass(slots=True)
+class EarlyWriters:
+    """Writer processes started before the paper was read (:func:`start_early`)."""
+
+    formats: tuple[str, ...]
+    children: list[_Child]
+    jobs: list[int]                # the write end of each child's job pipe
+
+    def __del__(self) -> None:
+        # a caller that failed before the build (an unreadable paper) still ends them
+        try:
+            self.cancel()
+        except Exception:  # noqa: BLE001 - at interpreter exit os may be half gone
+            pass
+
+    def cancel(self) -> None:
+        """End the children without work (they see their job pipe close) and reap them."""
+        for fd in self.jobs:
+            _close(fd)
+        self.jobs = []
+        for child in self.children:
+            _close(child.fd)
+            os.waitpid(child.pid, 0)
+        self.children = []
+
+    def run(self, paper: Paper, template: Template, options: BuildOptions
+            ) -> dict[str, tuple[Output, list[Diagnostic]] | None]:
+        """Send the resolved paper to every child; return what each sent back (None when
+        it failed)."""
+        data = pickle.dumps((paper, template, options), protocol=pickle.HIGHEST_PROTOCOL)
+        for fd in self.jobs:
+            try:
+                with os.fdopen(fd, "wb") as pipe:
+                    pipe.write(data)
+            except OSError:          # the child is gone: its format is written here
+                pass
+        self.jobs = []
+        received = {child.fmt: _collect(child) for child in self.children}
+        self.children = []
+        return received
+
+
+def _close(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
+#: A paper.md up to this size is read while its writers start; a longer one costs more to
+#: send them (pickled) than their imports take, so its writers are forked once it is
+#: resolved.
+EARLY_LIMIT = 96 * 1024
+
+
+def start_early(formats: tuple[str, ...], processes: int | None = None,
+                source: str | os.PathLike[str] | None = None) -> EarlyWriters | None:
+    """Return writer processes for `formats`, forked now, each importing its writer while
+    this process reads the paper `source`; None when they would not pay (one format, one
+    CPU, a batch worker, a process that has built before, a paper.md over
+    :data:`EARLY_LIMIT`). Pass them to ``build(early=...)``; unused, they end when dropped.
+    """
+    limit = available_processes() if processes is None else max(1, processes)
+    if len(formats) < 2 or limit < 2 or not hasattr(os, "fork") or _BUILDS[0] > 0 \
+            or _in_worker_pool():
+        return None
+    if source is not None:
+        from ..errors import PaperkitError
+        from ..readers import paper_file
+
+        try:
+            if paper_file(os.fspath(source)).stat().st_size > EARLY_LIMIT:
+                return None
+        except (OSError, PaperkitError):
+            return None                      # load() reports it, at its line
+    early = EarlyWriters(tuple(formats), [], [])
+    for fmt in formats:
+        job_read, job_write = os.pipe()
+        result_read, result_write = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            # a sibling's pipe ends held here would keep its job pipe from ever closing
+            for fd in [*early.jobs, *(c.fd for c in early.children), job_write, result_read]:
+                _close(fd)
+            _early_child(fmt, job_read, result_write)
+        _close(job_read)
+        _close(result_write)
+        early.children.append(_Child(fmt, pid, result_read))
+        early.jobs.append(job_write)
+    return early
+
+
+def _early_child(fmt: str, job_read: int, result_write: int) -> NoReturn:
+    status = 1
+    try:
+        get_writer(fmt)                      # import the writer and its library now
+        with os.fdopen(job_read, "rb") as pipe:
+            job = pipe.read()
+        if not job:                          # cancelled: the build stopped before writing
+            status = 0
+        else:
+            paper, template, options = pickle.loads(job)
+            log = Log()
+            produced = write_one(fmt, paper, template, options, log)
+            data = pickle.dumps((produced, log.items), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(result_write, "wb") as out:
+                out.write(data)
+            status = 0
+    except BaseException:        # reported by the parent's own run of this writer
+        status = 1
+    finally:
+        os._exit(status)
+
+
 def write_all(paper: Paper, template: Template, options: BuildOptions, log: Log,
-              processes: int | None = None) -> Output:
+              processes: int | None = None, early: EarlyWriters | None = None) -> Output:
     """Return the merged outputs of every format in ``options.formats``.
 
     `processes` caps the processes used (default: the CPUs available, one a format at most;
-    1 writes everything in this process). Diagnostics go to `log` in format order.
+    1 writes everything in this process). `early` are writer processes started before the
+    paper was read, for the same formats. Diagnostics go to `log` in format order.
     """
     formats = list(options.formats)
+    if early is not None and early.formats == tuple(formats):
+        _BUILDS[0] += 1
+        sent_back = early.run(paper, template, options)
+        return _merge(formats, sent_back, paper, template, options, log)
     limit = available_processes() if processes is None else max(1, processes)
     _BUILDS[0] += 1
     if processes is None and _BUILDS[0] > 1 and not _WRITTEN_HERE.issuperset(formats):
@@ -100,16 +227,23 @@ def write_all(paper: Paper, template: Template, options: BuildOptions, log: Log,
         results[formats[0]] = (write_one(formats[0], paper, template, options, own), own.items)
         _WRITTEN_HERE.add(formats[0])
     finally:
-        received = {child.fmt: _collect(child) for child in children}
-    for fmt in formats[1:]:
-        got = received[fmt]
-        if got is None:       # the child failed: write it here, so its error is raised here
+        received: dict[str, tuple[Output, list[Diagnostic]] | None] = {
+            child.fmt: _collect(child) for child in children}
+    return _merge(formats, {**results, **received}, paper, template, options, log)
+
+
+def _merge(formats: list[str], received: dict[str, tuple[Output, list[Diagnostic]] | None],
+           paper: Paper, template: Template, options: BuildOptions, log: Log) -> Output:
+    """Return the outputs of `formats` in order, logging their diagnostics in order; a
+    format whose process failed (None) is written here, so its error is raised here."""
+    outputs: Output = {}
+    for fmt in formats:
+        got = received.get(fmt)
+        if got is None:
             again = Log()
             got = (write_one(fmt, paper, template, options, again), again.items)
-        results[fmt] = got
-    outputs = {}
-    for fmt in formats:
-        produced, diagnostics = results[fmt]
+            _WRITTEN_HERE.add(fmt)
+        produced, diagnostics = got
         outputs.update(produced)
         log.extend(diagnostics)
     return outputs
