@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -21,10 +22,10 @@ from reportlab.platypus import Paragraph as RLParagraph
 
 from conftest import require_tool
 from paperkit.errors import InputError
-from paperkit.model import (Cite, CiteItem, Figure, Link, Math, Note, Paper, Paragraph, Ref,
-                            Section, Table, Text)
+from paperkit.model import (Block, Cite, CiteItem, Figure, Inline, Link, Math, Note, Paper,
+                            Paragraph, Ref, Section, Table, Text)
 from paperkit.options import BuildOptions
-from paperkit.templates import load_template
+from paperkit.templates import Template, load_template
 from paperkit.writers.pdf import render_pdf, write_pdf
 from paperkit.writers.pdf_fonts import cjk_fallback, register_family
 from paperkit.writers.pdf_markup import MarkupContext, inline_markup, text_markup
@@ -39,7 +40,8 @@ def filler(count: int, seed: int = 0) -> str:
     return " ".join(WORDS[(i * 7 + seed) % len(WORDS)] for i in range(count))
 
 
-def build(paper: Paper | None = None, template=None, **options) -> bytes:
+def build(paper: Paper | None = None, template: Template | None = None, **options: Any
+          ) -> bytes:
     """Return the PDF bytes of `paper` (default: the sample) in `template` (article)."""
     result = write_pdf(paper or sample_paper(), template or load_template("article"),
                        BuildOptions(**options))
@@ -84,18 +86,37 @@ def reader(sample_pdf: bytes) -> PdfReader:
 # --------------------------------------------------------------------------- metadata, outline
 
 
-def test_metadata_title_author_subject_keywords_creator_lang(reader: PdfReader) -> None:
+def meta_of(reader: PdfReader) -> Any:
+    """Return the document information of `reader` (pypdf types its values loosely)."""
     meta = reader.metadata
+    assert meta is not None
+    return meta
+
+
+def root_of(reader: PdfReader) -> Any:
+    """Return the document catalog of `reader`."""
+    return reader.trailer["/Root"]
+
+
+def page_number(reader: PdfReader, destination: Any) -> int:
+    """Return the 1-based page of `destination` (an outline item or named target)."""
+    number = reader.get_destination_page_number(destination)
+    assert number is not None
+    return number + 1
+
+
+def test_metadata_title_author_subject_keywords_creator_lang(reader: PdfReader) -> None:
+    meta = meta_of(reader)
     assert meta.title == "Japan’s Strategic Expansion in Central Asia: The First Summit"
     assert meta.author == "Ada Lovelace, Sei Shōnagon"
     assert meta.subject == "A Test Paper"
     assert meta["/Keywords"] == "Japan, Central Asia, diplomacy"
     assert meta.creator == "paperkit"
-    assert reader.trailer["/Root"]["/Lang"] == "en-US"
+    assert root_of(reader)["/Lang"] == "en-US"
 
 
 def test_dates_come_from_source_date_epoch() -> None:
-    meta = PdfReader(io.BytesIO(build(source_date_epoch=1_700_000_000))).metadata
+    meta = meta_of(PdfReader(io.BytesIO(build(source_date_epoch=1_700_000_000))))
     assert meta["/CreationDate"].startswith("D:20231114221320")
     assert meta["/ModDate"].startswith("D:20231114221320")
 
@@ -104,12 +125,12 @@ def outline_titles(reader: PdfReader) -> list[tuple[int, str, int]]:
     """Return (depth, title, 1-based page) for every outline entry in order."""
     found: list[tuple[int, str, int]] = []
 
-    def walk(items: list, depth: int) -> None:
+    def walk(items: list[Any], depth: int) -> None:
         for item in items:
             if isinstance(item, list):
                 walk(item, depth + 1)
             else:
-                found.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+                found.append((depth, item.title, page_number(reader, item)))
     walk(reader.outline, 0)
     return found
 
@@ -141,8 +162,8 @@ def test_outline_follows_the_numbering_scheme() -> None:
 # --------------------------------------------------------------------------- links
 
 
-def links(reader: PdfReader) -> list[tuple[int, dict]]:
-    found = []
+def links(reader: PdfReader) -> list[tuple[int, Any]]:
+    found: list[tuple[int, Any]] = []
     for number, page in enumerate(reader.pages, 1):
         for annot in page.get("/Annots") or []:
             annot = annot.get_object()
@@ -166,7 +187,7 @@ def test_internal_links_resolve_to_their_targets(reader: PdfReader, sample_pdf: 
         if "/Dest" in annot:
             name = str(annot["/Dest"])                  # links use named destinations
             assert name in named, name
-            targets.append((name, reader.get_destination_page_number(named[name]) + 1))
+            targets.append((name, page_number(reader, named[name])))
     # buzan (text and footnote), takahashi, Section 2, Figure 1, Table 1; a link broken
     # over two lines has one annotation a line: count runs of one target once
     runs = [t for i, t in enumerate(targets) if i == 0 or targets[i - 1][0] != t[0]]
@@ -182,7 +203,7 @@ def test_targets_are_named_destinations_and_pages_are_labelled(reader: PdfReader
     assert sorted(reader.named_destinations) == [
         "fig:map", "ref-buzan2022", "ref-takahashi2023", "sec:ack", "sec:background",
         "sec:detail", "sec:intro", "sec:method", "tbl:trade"]
-    assert "/PageLabels" in reader.trailer["/Root"]
+    assert "/PageLabels" in root_of(reader)
     assert reader.page_labels == [str(n) for n in range(1, len(reader.pages) + 1)]
 
 
@@ -234,7 +255,7 @@ def test_markup_like_source_text_shows_literally() -> None:
     text = squash(" ".join(pages_text(data)))
     assert squash(tricky) in text
     assert "A & B <i>not italic</i>" in text
-    assert PdfReader(io.BytesIO(data)).metadata.title == "A & B <i>not italic</i>"
+    assert meta_of(PdfReader(io.BytesIO(data))).title == "A & B <i>not italic</i>"
     assert not [a for _, a in links(PdfReader(io.BytesIO(data)))]
 
 
@@ -286,12 +307,14 @@ def test_any_inline_math_sets_or_falls_back(tex: str) -> None:
 def test_display_math_stacks_limits_and_fractions() -> None:
     from paperkit.writers.pdf_mathtext import layout_math
     box = layout_math(r"\sum_{i=1}^{n} \frac{a_i}{b}", 11, display=True)
+    assert box is not None
     glyphs = {char: (size, x, y) for _, size, char, x, y in box.glyphs}
     assert glyphs["∑"][0] == pytest.approx(11 * 1.4)      # display-size operator
     assert glyphs["n"][2] > 5 and glyphs["="][2] < -5      # limits above and below it
     assert glyphs["a"][2] > 2 and glyphs["b"][2] < -2      # numerator over denominator
     assert len(box.rules) == 1                             # the fraction bar
     inline = layout_math(r"\sum_{i=1}^{n} \frac{a_i}{b}", 11)
+    assert inline is not None
     assert inline.height < box.height
     assert layout_math(r"\unknowncommand{x}", 11) is None
 
@@ -342,9 +365,9 @@ def test_a_character_no_font_has_is_a_warning_naming_it_and_its_line() -> None:
 def notes_paper(notes: list[tuple[int, str]], paragraphs: int = 40) -> Paper:
     """Return a paper of filler paragraphs; paragraph i gets a note when listed in `notes`."""
     by_index = dict(notes)
-    blocks = []
+    blocks: list[Block] = []
     for i in range(paragraphs):
-        content: list = [Text(f"P{i}START " + filler(70, i) + f" MARK{i}")]
+        content: list[Inline] = [Text(f"P{i}START " + filler(70, i) + f" MARK{i}")]
         if i in by_index:
             content.append(Note([Paragraph([Text(by_index[i])])]))
         content.append(Text(" " + filler(20, i + 1) + "."))
@@ -420,7 +443,7 @@ def test_table_columns_align_as_declared(reader: PdfReader) -> None:
     from reportlab.pdfbase.pdfmetrics import stringWidth
     spans: dict[str, tuple[float, float]] = {}
 
-    def visit(text, cm, tm, font, size):
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         word = text.strip()
         if word in ("Kazakhstan", "Uzbekistan", "1,200", "800", "40%", "27%"):
             x = tm[4] + cm[4]
@@ -446,7 +469,8 @@ def test_figures_png_and_jpeg_are_embedded_at_text_width(reader: PdfReader) -> N
     filters = set()
     for source in (reader, jpeg):
         for page in source.pages:
-            for obj in (page["/Resources"].get("/XObject") or {}).values():
+            resources: Any = page["/Resources"]
+            for obj in (resources.get("/XObject") or {}).values():
                 obj = obj.get_object()
                 if obj.get("/Subtype") == "/Image":
                     filters.add(str(obj.get("/Filter")))
@@ -499,7 +523,7 @@ def test_title_page_layout_puts_the_body_on_page_two() -> None:
 def font_sizes_of(data: bytes, word: str) -> set[float]:
     sizes: set[float] = set()
 
-    def visit(text, cm, tm, font, size):
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         if word in text:
             sizes.add(round(size * tm[0], 2))
     PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
@@ -516,7 +540,8 @@ def test_body_size_follows_the_template() -> None:
 def base_fonts(data: bytes) -> set[str]:
     names = set()
     for page in PdfReader(io.BytesIO(data)).pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
+        resources: Any = page["/Resources"]
+        for font in (resources.get("/Font") or {}).values():
             names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
     return names
 
@@ -567,8 +592,8 @@ def test_two_builds_are_byte_identical() -> None:
 
 
 def test_a_heading_before_a_long_paragraph_does_not_leave_the_page_half_empty() -> None:
-    before = [Paragraph(f"P{i} " + filler(60, i)) for i in range(5)] + \
-        [Paragraph(filler(40) + " ENDPREV")]
+    before: list[Block] = [*(Paragraph(f"P{i} " + filler(60, i)) for i in range(5)),
+                           Paragraph(filler(40) + " ENDPREV")]
     long = Paragraph("LONGSTART " + filler(1000, 4) + " LONGEND")
     paper = Paper(sections=[
         Section([Text("First")], number="1", label="sec:a", blocks=before),
@@ -580,8 +605,8 @@ def test_a_heading_before_a_long_paragraph_does_not_leave_the_page_half_empty() 
 def test_a_heading_never_ends_a_page() -> None:
     ends = set()
     for extra in range(250, 420, 12):  # move the heading down past the first page's end
-        blocks = [Paragraph(f"P{i} " + filler(55, i)) for i in range(8)] + \
-            [Paragraph(filler(20 + extra, 5))]
+        blocks: list[Block] = [*(Paragraph(f"P{i} " + filler(55, i)) for i in range(8)),
+                               Paragraph(filler(20 + extra, 5))]
         paper = Paper(sections=[
             Section([Text("First")], number="1", label="sec:a", blocks=blocks),
             Section([Text("Second")], number="2", label="sec:b",
