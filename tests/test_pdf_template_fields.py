@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -44,7 +45,7 @@ class Page:
     images: list[float] = field(default_factory=list)     # y of each image's bottom
 
 
-def build(**changes: object) -> bytes:
+def build(**changes: Any) -> bytes:
     """Return the sample paper's PDF in the article template with `changes`."""
     template = replace(load_template("article"), **changes)
     return write_pdf(sample_paper(), template, BuildOptions())["paper.pdf"]
@@ -55,10 +56,11 @@ def read(data: bytes) -> list[Page]:
     pages = []
     for pdf_page in PdfReader(io.BytesIO(data)).pages:
         page = Page()
-        state = {"fill": (0.0, 0.0, 0.0), "stroke": (0.0, 0.0, 0.0)}
+        state: dict[str, tuple[float, ...]] = {"fill": (0.0, 0.0, 0.0),
+                                               "stroke": (0.0, 0.0, 0.0)}
 
-        def before(op: bytes, args: list, cm: list, tm: list, page: Page = page,
-                   state: dict = state) -> None:
+        def before(op: bytes, args: list[Any], cm: list[float], tm: list[float],
+                   page: Page = page, state: dict[str, tuple[float, ...]] = state) -> None:
             if op == b"rg":
                 state["fill"] = tuple(round(float(a), 3) for a in args)
             elif op == b"g":
@@ -72,8 +74,9 @@ def read(data: bytes) -> list[Page]:
             elif op == b"Do" and "pkpage" not in str(args[0]):
                 page.images.append(float(cm[5]))
 
-        def text(value: str, cm: list, tm: list, font: dict | None, size: float,
-                 page: Page = page, state: dict = state) -> None:
+        def text(value: str, cm: list[float], tm: list[float], font: dict[str, Any] | None,
+                 size: float, page: Page = page,
+                 state: dict[str, tuple[float, ...]] = state) -> None:
             if value.strip():
                 x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
                 y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
@@ -241,7 +244,8 @@ def test_references_on_a_new_page(article: list[Page]) -> None:
     assert find(article, "References")[0] == find(article, "Thanks.")[0]
 
 
-def test_trailer_id_ignores_source_date_epoch_environment(monkeypatch) -> None:
+def test_trailer_id_ignores_source_date_epoch_environment(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     plain = build()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "123456789")
