@@ -14,18 +14,20 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
 import paperkit
 from conftest import ROOT, require_tool
-from paperkit.model import (BlockQuote, BulletList, Cite, Code, CodeBlock, Emph, Figure,
-                            LineBreak, Link, Math, MathBlock, Note, OrderedList, Paper,
+from paperkit.model import (Block, BlockQuote, BulletList, Cite, Code, CodeBlock, Emph, Figure,
+                            Inline, LineBreak, Link, Math, MathBlock, Note, OrderedList, Paper,
                             Paragraph, Ref, Section, SmallCaps, Strong, Subscript, Superscript,
                             Table, Text, ThematicBreak)
 from paperkit.options import BuildOptions
 from paperkit.pipeline import resolve
+from paperkit.templates import Template
 from paperkit.writers import layout
 from paperkit.writers.pdf import render_pdf
 
@@ -37,7 +39,7 @@ class Built:
     """One example paper: the resolved model, its template and the PDF read back."""
 
     paper: Paper
-    template: object
+    template: Template
     data: bytes
     path: Path
     reader: PdfReader
@@ -87,7 +89,7 @@ def tokens(text: str) -> list[str]:
     return re.findall(r"\w+", text)
 
 
-def inline_text(inlines: list, template: object, words: Words) -> str:
+def inline_text(inlines: list[Inline], template: Template, words: Words) -> str:
     parts: list[str] = []
     for node in inlines:
         match node:
@@ -115,7 +117,7 @@ def inline_text(inlines: list, template: object, words: Words) -> str:
     return "".join(parts)
 
 
-def blocks_text(blocks: list, template: object, words: Words) -> None:
+def blocks_text(blocks: list[Block], template: Template, words: Words) -> None:
     for block in blocks:
         match block:
             case Paragraph(content=content):
@@ -144,7 +146,7 @@ def blocks_text(blocks: list, template: object, words: Words) -> None:
                 raise TypeError(block)
 
 
-def model_words(paper: Paper, template: object) -> Words:
+def model_words(paper: Paper, template: Template) -> Words:
     words = Words()
     words.flow += tokens(inline_text(paper.title, template, words))
     words.flow += tokens(inline_text(paper.subtitle, template, words))
@@ -266,12 +268,14 @@ def test_cyrillic_and_japanese_strings_are_extracted(built: Built) -> None:
 def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
     found: list[tuple[int, str, int]] = []
 
-    def walk(items: list, depth: int) -> None:
+    def walk(items: list[Any], depth: int) -> None:
         for item in items:
             if isinstance(item, list):
                 walk(item, depth + 1)
             else:
-                found.append((depth, item.title, reader.get_destination_page_number(item)))
+                page = reader.get_destination_page_number(item)
+                assert page is not None
+                found.append((depth, item.title, page))
     walk(reader.outline, 0)
     return found
 
@@ -307,7 +311,7 @@ def test_every_link_reaches_its_target(built: Built) -> None:
                 name = str(annot["/Dest"])
                 assert name in named, name
                 target = built.reader.get_destination_page_number(named[name])
-                assert 0 <= target < len(built.reader.pages)
+                assert target is not None and 0 <= target < len(built.reader.pages)
                 internal += 1
             else:
                 assert annot["/A"]["/URI"].startswith(("http", "mailto:"))
@@ -317,9 +321,10 @@ def test_every_link_reaches_its_target(built: Built) -> None:
     assert internal >= len([n for n in named if n.startswith("ref-")]) - 1
     # each reference entry's destination is on the page that prints the entry
     for entry in built.paper.bibliography or []:
-        page = built.reader.get_destination_page_number(named[f"ref-{entry.key}"])
+        entry_page = built.reader.get_destination_page_number(named[f"ref-{entry.key}"])
+        assert entry_page is not None
         first = tokens(inline_text(entry.content, built.template, Words()))[:2]
-        assert " ".join(first) in " ".join(tokens(built.pages[page])), entry.key
+        assert " ".join(first) in " ".join(tokens(built.pages[entry_page])), entry.key
     wanted = internal_targets(built.paper)
     assert internal >= len(wanted)          # a link broken over two lines is two annotations
     assert {name for name in wanted} <= set(named)
@@ -343,14 +348,16 @@ def internal_targets(node: object) -> list[str]:
 
 
 def test_metadata_is_the_papers(built: Built) -> None:
-    meta = built.reader.metadata
+    meta: Any = built.reader.metadata
+    assert meta is not None
     paper = built.paper
     assert meta.title == " ".join(inline_text(paper.title, built.template, Words()).split())
     assert meta.author == ", ".join(a.name for a in paper.authors)
     assert meta.subject == " ".join(inline_text(paper.subtitle, built.template, Words()).split())
     assert meta["/Keywords"] == ", ".join(paper.keywords)
     assert meta.creator == "paperkit"
-    assert built.reader.trailer["/Root"]["/Lang"] == paper.lang
+    root: Any = built.reader.trailer["/Root"]
+    assert root["/Lang"] == paper.lang
     assert built.reader.page_labels == [str(n) for n in range(1, len(built.reader.pages) + 1)]
 
 
@@ -378,7 +385,7 @@ def test_a_generated_long_paper_builds_with_every_word_and_note_in_place(
     """A 15,000-word generated paper: long tables, long notes, figures (PNG and SVG)."""
     import sys
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from generate import generate
+    from generate import generate  # type: ignore[import-not-found]  # benchmarks/, not a package
     counts = generate(tmp_path / "long", words=15_000, refs=60, seed=3)
     assert counts["tables"] >= 1 and counts["notes"] >= 8 and counts["figures"] >= 1
     result = paperkit.build(paperkit.load(tmp_path / "long"), formats=("pdf",),
