@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[1]
 
 SEED = ROOT / "sources" / "japan-central-asia"
 TOUR = ROOT / "sources" / "feature-tour"
@@ -24,7 +24,7 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def project(tmp_path):
+def project(tmp_path: Path) -> Path:
     """Return a folder holding a copy of sources/ (so no test writes into the repo)."""
     shutil.copytree(ROOT / "sources", tmp_path / "sources")
     return tmp_path
@@ -42,7 +42,7 @@ def paper_dir(tmp_path: Path, body: str, bib: str | None = None, name: str = "p"
 BIB = "@book{a, author={Buzan, B.}, title={T}, publisher={R}, year={2022}}\n"
 
 
-def test_build_with_no_source_builds_every_paper_under_sources(project):
+def test_build_with_no_source_builds_every_paper_under_sources(project: Path) -> None:
     result = run("build", "--to", "tex", cwd=project)
     assert result.returncode == 0, result.stderr
     assert (project / "build" / "japan-central-asia" / "paper.tex").is_file()
@@ -57,7 +57,7 @@ def test_build_with_no_source_builds_every_paper_under_sources(project):
     assert lines[4].startswith("2 papers: 2 ok, 0 failing;")
 
 
-def test_seed_paper_reports_the_truth(project):
+def test_seed_paper_reports_the_truth(project: Path) -> None:
     result = run("check", "sources/japan-central-asia", cwd=project)
     assert result.returncode == 1  # the word target is missed: check fails
     errors = result.stderr.splitlines()
@@ -70,13 +70,13 @@ def test_seed_paper_reports_the_truth(project):
     assert "0 citations of 0/4 references" in result.stdout
 
 
-def test_feature_tour_passes_every_check_even_strict(project):
+def test_feature_tour_passes_every_check_even_strict(project: Path) -> None:
     result = run("check", "--strict", "sources/feature-tour", cwd=project)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
 
 
-def test_count_json_is_an_object_per_paper(project):
+def test_count_json_is_an_object_per_paper(project: Path) -> None:
     result = run("count", "--format", "json", cwd=project)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -88,14 +88,14 @@ def test_count_json_is_an_object_per_paper(project):
     assert seed["limits"]["main_text"] == {"min": 1350, "max": 1650}
 
 
-def test_count_text_table(project):
+def test_count_text_table(project: Path) -> None:
     result = run("count", "sources/japan-central-asia", cwd=project)
     assert result.returncode == 0
     assert "2.1 Regional Dynamics and Global Power Plays" in result.stdout
     assert "limit main text:" in result.stdout and "words short" in result.stdout
 
 
-def test_check_json_is_one_document_of_diagnostics_and_papers(project):
+def test_check_json_is_one_document_of_diagnostics_and_papers(project: Path) -> None:
     result = run("check", "--format", "json", "sources/japan-central-asia", cwd=project)
     data = json.loads(result.stdout)
     assert result.stderr == ""
@@ -110,7 +110,7 @@ def test_check_json_is_one_document_of_diagnostics_and_papers(project):
     assert paper["warnings"] == len(diags) and paper["errors"] == 0
 
 
-def test_unresolved_citation_builds_with_marker_and_exits_1(tmp_path):
+def test_unresolved_citation_builds_with_marker_and_exits_1(tmp_path: Path) -> None:
     folder = paper_dir(tmp_path, "---\ntitle: T\n---\nAs argued [@nosuch].\n\nCited [@a].\n",
                        BIB)
     result = run("build", "--to", "tex", str(folder), cwd=tmp_path)
@@ -120,7 +120,7 @@ def test_unresolved_citation_builds_with_marker_and_exits_1(tmp_path):
     assert "[?nosuch]" in tex
 
 
-def test_strict_build_writes_nothing_and_keeps_old_outputs(tmp_path):
+def test_strict_build_writes_nothing_and_keeps_old_outputs(tmp_path: Path) -> None:
     folder = paper_dir(tmp_path, "---\ntitle: T\n---\nText without citations.\n", BIB)
     first = run("build", "--to", "tex", str(folder), cwd=tmp_path)
     assert first.returncode == 0  # the uncited reference is only a warning
@@ -135,7 +135,7 @@ def test_strict_build_writes_nothing_and_keeps_old_outputs(tmp_path):
         p.name for p in out.parent.iterdir() if not p.name.startswith(".paperkit"))
 
 
-def test_invalid_input_is_one_line_exit_2_nothing_written(tmp_path):
+def test_invalid_input_is_one_line_exit_2_nothing_written(tmp_path: Path) -> None:
     folder = paper_dir(tmp_path, "---\ntitle: T\nwrods: 5\n---\nText.\n")
     result = run("build", str(folder), cwd=tmp_path)
     assert result.returncode == 2
@@ -156,7 +156,7 @@ def test_invalid_input_is_one_line_exit_2_nothing_written(tmp_path):
     ({"paper.md": b"x [@a]\n", "references.bib": b"@book{a, title={T}\n\n@book{b, title={U}}\n"},
      "p/references.bib:", "PK110"),
 ])
-def test_bad_inputs_name_file_and_code(tmp_path, files, where, code):
+def test_bad_inputs_name_file_and_code(tmp_path: Path, files: dict[str, bytes], where: str, code: str) -> None:
     folder = tmp_path / "p"
     folder.mkdir()
     for name, data in files.items():
@@ -168,7 +168,7 @@ def test_bad_inputs_name_file_and_code(tmp_path, files, where, code):
     assert line.startswith(where) and f"error {code}:" in line, line
 
 
-def test_missing_source_and_usage_errors(tmp_path):
+def test_missing_source_and_usage_errors(tmp_path: Path) -> None:
     result = run("check", "nowhere", cwd=tmp_path)
     assert result.returncode == 2 and "PK104" in result.stderr
     result = run("build", cwd=tmp_path)
@@ -177,13 +177,13 @@ def test_missing_source_and_usage_errors(tmp_path):
     assert result.returncode == 2 and "unknown format 'html'" in result.stderr
 
 
-def test_build_never_writes_into_the_source_folder(project):
+def test_build_never_writes_into_the_source_folder(project: Path) -> None:
     before = sorted(p.relative_to(project) for p in (project / "sources").rglob("*"))
     result = run("build", "--to", "tex", cwd=project)
     assert result.returncode == 0
     assert sorted(p.relative_to(project) for p in (project / "sources").rglob("*")) == before
 
 
-def test_templates_lists_article(tmp_path):
+def test_templates_lists_article(tmp_path: Path) -> None:
     result = run("templates", cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.startswith("article ")

@@ -10,14 +10,14 @@ import pytest
 
 from cli_run import paper, run, run_tty
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[1]
 
 BIB = "@book{a, author={Buzan, B.}, title={T}, publisher={R}, year={2022}}\n"
 TIME = re.compile(r"\d+\.\ds")
 
 
 @pytest.fixture
-def shelf(tmp_path) -> Path:
+def shelf(tmp_path: Path) -> Path:
     """Return a folder of five papers: fine, unresolved citation, invalid, two seed copies."""
     root = tmp_path / "shelf"
     paper(root / "a-fine", "---\ntitle: A\n---\nCited [@a].\n", BIB)
@@ -28,7 +28,7 @@ def shelf(tmp_path) -> Path:
     return root
 
 
-def test_folder_of_papers_builds_in_order_with_worst_status(shelf, tmp_path):
+def test_folder_of_papers_builds_in_order_with_worst_status(shelf: Path, tmp_path: Path) -> None:
     result = run("build", "--to", "tex", "-j", "2", "shelf", cwd=tmp_path)
     assert result.returncode == 2          # the invalid paper wins over the unresolved one
     lines = result.stdout.splitlines()
@@ -51,7 +51,7 @@ def test_folder_of_papers_builds_in_order_with_worst_status(shelf, tmp_path):
     assert not (tmp_path / "build" / "c-invalid").exists()
 
 
-def test_one_job_and_two_jobs_print_the_same(shelf, tmp_path):
+def test_one_job_and_two_jobs_print_the_same(shelf: Path, tmp_path: Path) -> None:
     one = run("build", "--to", "tex", "-j", "1", "--out", "o1", "shelf", cwd=tmp_path)
     two = run("build", "--to", "tex", "-j", "2", "--out", "o2", "shelf", cwd=tmp_path)
     assert one.returncode == two.returncode == 2
@@ -66,7 +66,7 @@ def test_one_job_and_two_jobs_print_the_same(shelf, tmp_path):
             (tmp_path / "o2" / name / "paper.tex").read_bytes()
 
 
-def test_several_folders_and_check(shelf, tmp_path):
+def test_several_folders_and_check(shelf: Path, tmp_path: Path) -> None:
     result = run("check", "-j", "2", "shelf/e-seed", "shelf/a-fine", cwd=tmp_path)
     assert result.returncode == 1           # the seed misses its word target
     rows = result.stdout.splitlines()[2:-1]
@@ -75,7 +75,7 @@ def test_several_folders_and_check(shelf, tmp_path):
     assert not (tmp_path / "build").exists()
 
 
-def test_progress_bar_only_on_a_terminal(shelf, tmp_path):
+def test_progress_bar_only_on_a_terminal(shelf: Path, tmp_path: Path) -> None:
     status, text = run_tty("build", "--to", "tex", "-j", "2", "shelf", cwd=tmp_path,
                            columns=120)
     assert status == 2
@@ -87,12 +87,12 @@ def test_progress_bar_only_on_a_terminal(shelf, tmp_path):
     assert "\x1b" not in piped.stdout + piped.stderr
 
 
-def test_bad_jobs_is_a_usage_error(shelf, tmp_path):
+def test_bad_jobs_is_a_usage_error(shelf: Path, tmp_path: Path) -> None:
     result = run("build", "-j", "0", "shelf", cwd=tmp_path)
     assert result.returncode == 2 and "-j/--jobs takes a positive number" in result.stderr
 
 
-def test_ctrl_c_during_a_batch_stops_cleanly(tmp_path):
+def test_ctrl_c_during_a_batch_stops_cleanly(tmp_path: Path) -> None:
     import os
     import pty
     import select

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import shutil
 
 import pytest
 
 from cli_run import paper, run
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[1]
 
 TEMPLATES = sorted(p.name for p in (ROOT / "templates").iterdir()
                    if (p / "template.yaml").is_file())
 
 
 @pytest.mark.parametrize("template", [None, *TEMPLATES])
-def test_new_paper_passes_check_strict_and_builds(tmp_path, template):
+def test_new_paper_passes_check_strict_and_builds(tmp_path: Path, template: str | None) -> None:
     args = ["new", "my_new-paper"] + (["--template", template] if template else [])
     made = run(*args, cwd=tmp_path)
     assert made.returncode == 0, made.stderr
@@ -39,7 +41,7 @@ def test_new_paper_passes_check_strict_and_builds(tmp_path, template):
     assert "My New Paper" in words and "Ostrom" in words and "develops the argument" in words
 
 
-def test_new_refuses_an_existing_path_and_touches_nothing(tmp_path):
+def test_new_refuses_an_existing_path_and_touches_nothing(tmp_path: Path) -> None:
     existing = paper(tmp_path / "taken", "---\ntitle: Mine\n---\nKeep me.\n")
     result = run("new", "taken", cwd=tmp_path)
     assert result.returncode == 2
@@ -52,14 +54,14 @@ def test_new_refuses_an_existing_path_and_touches_nothing(tmp_path):
     assert list((tmp_path / "empty").iterdir()) == []
 
 
-def test_new_with_an_unknown_template_says_so(tmp_path):
+def test_new_with_an_unknown_template_says_so(tmp_path: Path) -> None:
     result = run("new", "p", "--template", "artcle", cwd=tmp_path)
     assert result.returncode == 2
     assert "unknown template 'artcle' (did you mean 'article'?)" in result.stderr
     assert not (tmp_path / "p").exists()
 
 
-def test_count_table_is_aligned_with_limits_and_how_far_off(tmp_path):
+def test_count_table_is_aligned_with_limits_and_how_far_off(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "sources" / "feature-tour", tmp_path / "tour")
     result = run("count", "tour", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -79,7 +81,7 @@ def test_count_table_is_aligned_with_limits_and_how_far_off(tmp_path):
                for line in lines)
 
 
-def test_count_shows_how_far_short_a_paper_is(tmp_path):
+def test_count_shows_how_far_short_a_paper_is(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "sources" / "japan-central-asia", tmp_path / "seed")
     result = run("count", "seed", cwd=tmp_path)
     main = next(line for line in result.stdout.splitlines()
@@ -89,14 +91,14 @@ def test_count_shows_how_far_short_a_paper_is(tmp_path):
     assert int(short[1:].replace(",", "")) == 1350 - int(words.replace(",", ""))
 
 
-def test_templates_lists_every_shipped_template_with_its_description(tmp_path):
+def test_templates_lists_every_shipped_template_with_its_description(tmp_path: Path) -> None:
     result = run("templates", cwd=tmp_path)
     names = [line.split()[0] for line in result.stdout.splitlines()]
     assert names[0] == "article" and sorted(names) == TEMPLATES
     assert all(len(line.split(None, 1)) == 2 for line in result.stdout.splitlines())
 
 
-def test_styles_search_filters_by_name_or_title(tmp_path):
+def test_styles_search_filters_by_name_or_title(tmp_path: Path) -> None:
     result = run("styles", "chicago-notes", cwd=tmp_path)
     assert result.returncode == 0
     rows = dict(line.split(None, 1) for line in result.stdout.splitlines())
@@ -113,7 +115,7 @@ def test_styles_search_filters_by_name_or_title(tmp_path):
     assert missing.returncode == 2 and "no citation style matches" in missing.stderr
 
 
-def test_doctor_names_each_tool_what_it_enables_and_exits_0(tmp_path):
+def test_doctor_names_each_tool_what_it_enables_and_exits_0(tmp_path: Path) -> None:
     result = run("doctor", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     for tool in ("pdflatex", "xelatex", "lualatex", "biber", "latexmk", "soffice",

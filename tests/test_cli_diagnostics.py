@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 import re
 
@@ -16,18 +18,18 @@ FIRST = "p/paper.md:4:11: error PK201: citation key 'nosuch' not found in refere
 
 
 @pytest.fixture
-def folder(tmp_path):
+def folder(tmp_path: Path) -> Path:
     return paper(tmp_path / "p", BODY, BIB)
 
 
-def test_piped_stderr_is_one_plain_line_per_finding(folder, tmp_path):
+def test_piped_stderr_is_one_plain_line_per_finding(folder: Path, tmp_path: Path) -> None:
     result = run("check", "p", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr == FIRST + "\n"
     assert "\x1b" not in result.stderr + result.stdout
 
 
-def test_show_source_always_prints_the_line_and_a_caret_under_the_column(folder, tmp_path):
+def test_show_source_always_prints_the_line_and_a_caret_under_the_column(folder: Path, tmp_path: Path) -> None:
     result = run("check", "--show-source", "always", "p", cwd=tmp_path)
     lines = result.stderr.splitlines()
     assert lines[0] == FIRST
@@ -37,7 +39,7 @@ def test_show_source_always_prints_the_line_and_a_caret_under_the_column(folder,
     assert lines[2].index("^") == lines[1].index("[@nosuch")
 
 
-def test_caret_counts_wide_characters_and_tabs(tmp_path):
+def test_caret_counts_wide_characters_and_tabs(tmp_path: Path) -> None:
     paper(tmp_path / "p", "---\ntitle: T\n---\n日本語\tで [@nosuch] と。\n")
     result = run("check", "--show-source", "always", "p", cwd=tmp_path)
     first, source, caret = result.stderr.splitlines()[:3]
@@ -47,7 +49,7 @@ def test_caret_counts_wide_characters_and_tabs(tmp_path):
     assert caret == "      | " + " " * 6 + "\t" + "   " + "^"
 
 
-def test_terminal_gets_colour_and_source_lines(folder, tmp_path):
+def test_terminal_gets_colour_and_source_lines(folder: Path, tmp_path: Path) -> None:
     status, text = run_tty("check", "p", cwd=tmp_path, columns=100)
     assert status == 1
     assert ESC.search(text), text
@@ -59,29 +61,28 @@ def test_terminal_gets_colour_and_source_lines(folder, tmp_path):
     assert re.search(r"\x1b\[[0-9;]*31[0-9;]*merror", text)
 
 
-def test_narrow_terminal_does_not_break_the_location_line(folder, tmp_path):
+def test_narrow_terminal_does_not_break_the_location_line(folder: Path, tmp_path: Path) -> None:
     status, text = run_tty("check", "p", cwd=tmp_path, columns=40)
     assert FIRST in ESC.sub("", text).splitlines()
 
 
-@pytest.mark.parametrize("how", [{"NO_COLOR": "1"}, {"args": "--color=never"}])
-def test_no_color_and_color_never_keep_a_terminal_plain(folder, tmp_path, how):
-    args = [how["args"]] if "args" in how else []
-    extra = {k: v for k, v in how.items() if k != "args"}
-    status, text = run_tty("check", *args, "p", cwd=tmp_path, **extra)
+@pytest.mark.parametrize("args, no_color", [([], "1"), (["--color=never"], "")])
+def test_no_color_and_color_never_keep_a_terminal_plain(folder: Path, tmp_path: Path,
+                                                        args: list[str], no_color: str) -> None:
+    status, text = run_tty("check", *args, "p", cwd=tmp_path, NO_COLOR=no_color)
     assert status == 1
     assert "\x1b[" not in text
     assert FIRST in text.splitlines()
     assert "      |           ^" in text.splitlines()
 
 
-def test_color_always_colours_a_pipe_and_wins_over_no_color(folder, tmp_path):
+def test_color_always_colours_a_pipe_and_wins_over_no_color(folder: Path, tmp_path: Path) -> None:
     result = run("check", "--color=always", "p", cwd=tmp_path, NO_COLOR="1")
     assert ESC.search(result.stderr)
     assert ESC.sub("", result.stderr) == FIRST + "\n"
 
 
-def test_build_json_is_one_document_with_paper_summaries(folder, tmp_path):
+def test_build_json_is_one_document_with_paper_summaries(folder: Path, tmp_path: Path) -> None:
     result = run("build", "--to", "tex", "--format", "json", "p", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr == ""
@@ -98,7 +99,7 @@ def test_build_json_is_one_document_with_paper_summaries(folder, tmp_path):
     assert (tmp_path / "build" / "p" / "paper.tex").is_file()
 
 
-def test_json_for_invalid_input_names_the_paper_and_status_2(tmp_path):
+def test_json_for_invalid_input_names_the_paper_and_status_2(tmp_path: Path) -> None:
     paper(tmp_path / "p", "---\ntitle: T\nwrods: 5\n---\nText.\n")
     result = run("check", "--format", "json", "p", cwd=tmp_path)
     assert result.returncode == 2 and result.stderr == ""

@@ -17,7 +17,7 @@ def project(root: Path, toml: str, front: str = "") -> Path:
     return root / "papers" / "one"
 
 
-def test_project_sets_out_formats_and_csl_for_a_paper_below_it(tmp_path):
+def test_project_sets_out_formats_and_csl_for_a_paper_below_it(tmp_path: Path) -> None:
     project(tmp_path, 'out = "site"\nformats = ["tex"]\ncsl = "ieee"\n')
     # run from inside the paper folder: the file is found by walking up
     result = run("build", ".", cwd=tmp_path / "papers" / "one")
@@ -27,7 +27,7 @@ def test_project_sets_out_formats_and_csl_for_a_paper_below_it(tmp_path):
     assert "As argued \\hyperref[ref-a]{[1]}." in (out / "paper.tex").read_text()  # IEEE
 
 
-def test_front_matter_overrides_the_project_and_flags_override_both(tmp_path):
+def test_front_matter_overrides_the_project_and_flags_override_both(tmp_path: Path) -> None:
     folder = project(tmp_path, 'formats = "tex"\ncsl = "ieee"\n', front="csl: apa\n")
     run("build", str(folder), cwd=tmp_path)
     tex = (tmp_path / "build" / "one" / "paper.tex").read_text()
@@ -37,7 +37,7 @@ def test_front_matter_overrides_the_project_and_flags_override_both(tmp_path):
     assert sorted(p.name for p in (tmp_path / "o2" / "one").iterdir()) == ["paper.docx"]
 
 
-def test_strict_from_the_project_and_no_strict_flag(tmp_path):
+def test_strict_from_the_project_and_no_strict_flag(tmp_path: Path) -> None:
     folder = project(tmp_path, "strict = true\n")
     (folder / "references.bib").write_text(BIB + "@book{b, author={X, Y.}, title={U}, "
                                                  "publisher={R}, year={2020}}\n")
@@ -47,7 +47,7 @@ def test_strict_from_the_project_and_no_strict_flag(tmp_path):
     assert relaxed.returncode == 0
 
 
-def test_project_template_path_is_relative_to_the_project(tmp_path):
+def test_project_template_path_is_relative_to_the_project(tmp_path: Path) -> None:
     mine = tmp_path / "looks" / "mine"
     mine.mkdir(parents=True)
     (mine / "template.yaml").write_text("description: mine\n"
@@ -58,7 +58,7 @@ def test_project_template_path_is_relative_to_the_project(tmp_path):
     assert "Works Cited Here" in (folder / "build" / "one" / "paper.tex").read_text()
 
 
-def test_unknown_key_is_one_line_with_file_line_and_did_you_mean(tmp_path):
+def test_unknown_key_is_one_line_with_file_line_and_did_you_mean(tmp_path: Path) -> None:
     folder = project(tmp_path, 'out = "site"\n\ntemplte = "article"\n')
     result = run("build", str(folder), cwd=tmp_path)
     assert result.returncode == 2
@@ -76,7 +76,7 @@ def test_unknown_key_is_one_line_with_file_line_and_did_you_mean(tmp_path):
      "paperkit.toml:1: error: unknown key 'latex_citations' in paperkit.toml (did you mean "
      "'latex-citations'?)"),
 ])
-def test_bad_values_say_where_and_what(tmp_path, toml, expected):
+def test_bad_values_say_where_and_what(tmp_path: Path, toml: str, expected: str) -> None:
     folder = project(tmp_path, toml)
     result = run("check", str(folder), cwd=tmp_path)
     assert result.returncode == 2
@@ -84,7 +84,7 @@ def test_bad_values_say_where_and_what(tmp_path, toml, expected):
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
-def test_no_source_builds_every_paper_of_the_project(tmp_path):
+def test_no_source_builds_every_paper_of_the_project(tmp_path: Path) -> None:
     project(tmp_path, 'formats = ["tex"]\nout = "site"\njobs = 1\n')
     paper(tmp_path / "papers" / "two", "---\ntitle: Two\n---\nText [@a].\n", BIB)
     result = run("build", cwd=tmp_path / "papers")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+from collections.abc import Callable, Iterator
 import signal
 import struct
 import subprocess
@@ -11,6 +12,7 @@ import threading
 import time
 import zlib
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -41,13 +43,14 @@ class Watcher:
             env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.out: queue.Queue[str] = queue.Queue()
         self.err: list[str] = []
+        assert self.proc.stdout is not None and self.proc.stderr is not None
         threading.Thread(target=self._pump, args=(self.proc.stdout, self.out.put),
                          daemon=True).start()
         threading.Thread(target=self._pump, args=(self.proc.stderr, self.err.append),
                          daemon=True).start()
 
     @staticmethod
-    def _pump(stream, put) -> None:
+    def _pump(stream: IO[str], put: Callable[[str], None]) -> None:
         for line in stream:
             put(line.rstrip("\n"))
 
@@ -85,7 +88,7 @@ class Watcher:
 
 
 @pytest.fixture
-def watcher(tmp_path):
+def watcher(tmp_path: Path) -> Iterator[Callable[..., Watcher]]:
     made: list[Watcher] = []
 
     def start(*args: str) -> Watcher:
@@ -99,7 +102,7 @@ def watcher(tmp_path):
             w.proc.wait()
 
 
-def test_watch_rebuilds_on_paper_bib_image_and_template_changes(tmp_path, watcher):
+def test_watch_rebuilds_on_paper_bib_image_and_template_changes(tmp_path: Path, watcher: Callable[..., Watcher]) -> None:
     folder = paper(tmp_path / "p", "---\ntitle: T\n---\nFirst [@a].\n\n![A dot](dot.png)\n",
                    BIB)
     (folder / "dot.png").write_bytes(PNG)
@@ -144,7 +147,7 @@ def test_watch_rebuilds_on_paper_bib_image_and_template_changes(tmp_path, watche
     assert err.rstrip().endswith("paperkit: stopped watching")
 
 
-def test_watch_survives_invalid_input_and_ignores_its_own_output(tmp_path, watcher):
+def test_watch_survives_invalid_input_and_ignores_its_own_output(tmp_path: Path, watcher: Callable[..., Watcher]) -> None:
     folder = paper(tmp_path / "p", "---\ntitle: T\n---\nText.\n")
     # the output folder inside the watched folder must not trigger rebuilds
     w = watcher("--to", "tex", "--out", "p/out", "p")

@@ -144,8 +144,8 @@ def run_job(command: str, source: str, flags: Flags) -> Outcome:
                                             if project else ())
         # the writers' processes import their libraries while the paper is read (issue 9;
         # None in a batch worker or when they would not pay)
-        early = start_early(flags.formats or FORMATS, source=source) \
-            if command == "build" else None
+        formats = flags.formats or (project.get("formats") if project else None) or FORMATS
+        early = start_early(formats, source=source) if command == "build" else None
         paper = load(source, allow_outside=allow)
         name = paper.name
         options, out = settings_for(paper, flags, project)
