@@ -150,8 +150,21 @@ class _Counter:
         return total
 
 
+# The last paper counted and its counts: a build counts the same resolved paper for the
+# word-limit check and for its report (a frozen Paper cannot change in between).
+_LAST: list[tuple[Paper, WordCounts]] = []
+
+
 def count_paper(paper: Paper) -> WordCounts:
     """Return the word counts of `paper` (best after numbering and citations are resolved)."""
+    if _LAST and _LAST[0][0] is paper:
+        return _LAST[0][1]
+    counts = _count_paper(paper)
+    _LAST[:] = [(paper, counts)]
+    return counts
+
+
+def _count_paper(paper: Paper) -> WordCounts:
     counter = _Counter()
     counter.inlines("title", paper.title)
     counter.inlines("title", paper.subtitle)
