@@ -444,3 +444,52 @@ def test_speed_100k_words_2000_citations() -> None:
         assert lines[line - 1][column - 1:].startswith(cite.source)
     print(f"\nread_body: {len(text.split())} words, {len(cites)} citations, "
           f"best of 3: {min(timings):.3f} s")
+
+
+def _deep(depth: int) -> str:
+    """Return lists and quotes nested `depth` levels: quote, list, quote, list..."""
+    lines, prefix = [], ""
+    for level in range(depth):
+        if level % 2 == 0:
+            prefix += "> "
+            lines += [f"{prefix}level{level + 1}", prefix.rstrip()]
+        else:
+            lines.append(f"{prefix}- level{level + 1}")
+            prefix += "  "
+    return "\n".join(lines) + "\n"
+
+
+def test_nine_levels_of_lists_and_quotes_are_all_read() -> None:
+    """issue6-bugs.md #3: markdown-it's commonmark maxNesting (20 tokens, ~9 list levels)
+    dropped deeper text silently; now every level up to the maximum is read."""
+    from paperkit.walk import plain_text
+    blocks = read_blocks(_deep(9) + "\n" + "- " * 9 + "bullets\n", file="p.md",
+                         first_line=1, log=Log())
+
+    def words(items: list) -> list[str]:
+        out: list[str] = []
+        for block in items:
+            if isinstance(block, (BulletList, OrderedList)):
+                for item in block.items:
+                    out += words(item)
+            elif isinstance(block, BlockQuote):
+                out += words(block.blocks)
+            else:
+                out += plain_text(block.content).split()
+        return out
+
+    assert words(blocks) == [f"level{d + 1}" for d in range(9)] + ["bullets"]
+
+
+@pytest.mark.parametrize("source, where", [
+    (_deep(10), "p.md:17:19"),
+    ("> " * 12 + "deep\n", "p.md:3:19"),
+    ("\n".join("  " * d + f"- l{d}" for d in range(30)) + "\n", "p.md:12:19"),
+])
+def test_nesting_beyond_nine_levels_is_refused_at_its_marker(source, where) -> None:
+    from paperkit.errors import InputError
+    with pytest.raises(InputError) as caught:
+        read_body(source, file="p.md", first_line=3, log=Log())
+    shown = str(caught.value.diagnostic)
+    assert shown.startswith(f"{where}: error PK109: lists and block quotes nest 10 levels "
+                            "deep here; paperkit supports at most 9"), shown

@@ -47,7 +47,8 @@ from ..walk import plain_text
 from .markdown_attrs import Attributes, inline_attributes, prefixed_label, prepare_attributes
 from .markdown_inlines import (Anchor, column_of, convert_inlines, track_offsets,
                                unescaped_pipes)
-from .markdown_structure import Caption, Heading, Item, attach_captions, build_sections
+from .markdown_structure import (PARSER_NESTING, Caption, Heading, Item, attach_captions,
+                                 build_sections, check_nesting)
 from .mdit_citations import citations_plugin
 
 __all__ = ["read_body", "read_blocks", "read_inlines"]
@@ -83,7 +84,7 @@ def _smart_dashes(state: StateCore) -> None:
 def _parser() -> MarkdownIt:
     """Return the one configured markdown-it parser (built on first use)."""
     # Pandoc's `smart` extension: curly quotes, and dashes and ellipses from --- -- ...
-    md = MarkdownIt("commonmark", {"typographer": True})
+    md = MarkdownIt("commonmark", {"typographer": True, "maxNesting": PARSER_NESTING})
     md.enable(["table", "smartquotes"])
     md.core.ruler.after("smartquotes", "paperkit_dashes", _smart_dashes)
     md.use(footnote_plugin, inline=True, move_to_end=False, always_match_refs=True)
@@ -173,6 +174,7 @@ class _Reader:
         self.env: dict[str, Any] = env if env is not None else {}
         self.tokens = tokens if tokens is not None else _parser().parse(text, self.env)
         self.lines = _source_lines(text)
+        check_nesting(self.tokens, self.lines, file, first_line)
         self._defs: dict[str, tuple[int, Pos]] = {}
         self._def_ends: dict[int, int] = {}
         self._notes: dict[str, list[Block]] = {}
@@ -292,9 +294,9 @@ class _Reader:
                     out.append(ThematicBreak(pos=self._pos(token)))
                     i += 1
                 case "html_block":
-                    block = self._html(token)
-                    if block is not None:
-                        out.append(block)
+                    html = self._html(token)
+                    if html is not None:
+                        out.append(html)
                     i += 1
                 case "footnote_reference_open":
                     i = self._def_ends.get(i, i + 1)
@@ -486,7 +488,7 @@ def _merge_texts(nodes: list[Inline]) -> list[Inline]:
     out: list[Inline] = []
     for node in nodes:
         if isinstance(node, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(out[-1].text + node.text, pos=out[-1].pos)  # type: ignore[union-attr]
+            out[-1] = Text(out[-1].text + node.text, pos=out[-1].pos)
         elif not (isinstance(node, Text) and not node.text):
             out.append(node)
     return out

@@ -3,7 +3,8 @@
 The reader turns tokens into a flat list of items: blocks, :class:`Heading` s (not yet
 sections) and :class:`Caption` s (``Table:`` paragraphs not yet given to a table). This module
 gives captions to tables (:func:`attach_captions`) and nests sections by heading level
-(:func:`build_sections`).
+(:func:`build_sections`). :func:`check_nesting` refuses lists and quotes nested deeper than
+the writers can set (:data:`MAX_NESTING`).
 """
 
 from __future__ import annotations
@@ -11,10 +12,68 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from markdown_it.token import Token
+
 from ..diagnostics import Log
+from ..errors import InputError
 from ..model import Block, Inline, Paragraph, Pos, Section, Table
 
-__all__ = ["Heading", "Caption", "Item", "attach_captions", "build_sections"]
+__all__ = ["Heading", "Caption", "Item", "attach_captions", "build_sections", "check_nesting",
+           "MAX_NESTING", "PARSER_NESTING"]
+
+#: The deepest nesting of lists and block quotes (together) a paper may use: Word's list
+#: numbering has 9 levels, and the LaTeX template sets enumitem's list depth to 9 (a quote
+#: is a list there too).
+MAX_NESTING = 9
+#: markdown-it's own limit (its ``maxNesting`` counts tokens: a list level is two, a list
+#: and its item). Beyond it markdown-it drops the rest of the block without a word, so it
+#: stays far above what :func:`check_nesting` lets through.
+PARSER_NESTING = 100
+
+_OPENERS = {"bullet_list_open": "-*+", "ordered_list_open": "0123456789",
+            "blockquote_open": ">"}
+_CLOSERS = {"bullet_list_close", "ordered_list_close", "blockquote_close"}
+
+
+def check_nesting(tokens: list[Token], lines: list[str], file: str, first_line: int) -> None:
+    """Raise :class:`InputError` PK109 at the first list or quote nested deeper than
+    :data:`MAX_NESTING` levels (lists and quotes together)."""
+    depth = 0
+    seen_on_line: dict[tuple[int, str], int] = {}
+    for token in tokens:
+        if token.type in _CLOSERS:
+            depth -= 1
+            continue
+        markers = _OPENERS.get(token.type)
+        if markers is None:
+            continue
+        depth += 1
+        line = token.map[0] if token.map else 0
+        # the n-th marker of this kind on its line: "> > > text" opens three quotes there
+        nth = seen_on_line[line, token.type] = seen_on_line.get((line, token.type), 0) + 1
+        if depth <= MAX_NESTING:
+            continue
+        source = lines[line] if line < len(lines) else ""
+        column = _marker_column(source, markers, nth)
+        raise InputError.make(
+            "PK109", Pos(file, first_line + line, column),
+            detail=f"lists and block quotes nest {depth} levels deep here; paperkit supports "
+                   f"at most {MAX_NESTING} (as Word and LaTeX do): flatten the inner levels or "
+                   "make them paragraphs")
+
+
+def _marker_column(source: str, markers: str, nth: int) -> int:
+    """Return the 1-based column of the `nth` list or quote marker on `source` (its first
+    non-blank character when there are fewer)."""
+    found = 0
+    for i, char in enumerate(source):
+        if char in markers and (i == 0 or not source[i - 1].isdigit()):
+            found += 1
+            if found == nth:
+                return i + 1
+        elif not char.isspace() and char not in ">" and markers != ">":
+            break
+    return len(source) - len(source.lstrip()) + 1
 
 
 @dataclass(slots=True)
@@ -41,7 +100,7 @@ class Caption:
 Item = Block | Heading | Caption
 
 
-def attach_captions(items: list[Item]) -> list[Item]:
+def attach_captions(items: list[Item]) -> list[Block | Heading]:
     """Return `items` with each table given the free caption before it, else the one after."""
     for index, item in enumerate(items):
         if not isinstance(item, Table) or item.caption or item.label:
