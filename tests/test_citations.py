@@ -543,3 +543,34 @@ def plain_rich(rich: list[Any]) -> str:
     from paperkit.csl.richtext import plain
 
     return plain(rich)
+
+
+def test_a_type_list_holds_for_any_of_its_types_even_under_match_all() -> None:
+    from paperkit.csl import CitationInput, CiteInput, Processor, Style
+
+    style = _MINIMAL_STYLE.replace(
+        '<if type="speech"><text value="speech"/></if>',
+        '<if type="thesis manuscript" variable="title"><text value="thesis-or-manuscript"/></if>')
+    items = [{"id": "t", "type": "thesis", "title": "T"}, {"id": "b", "type": "book", "title": "B"}]
+    result = Processor(Style(style, "en-US"), items).process(
+        [CitationInput([CiteInput("t")]), CitationInput([CiteInput("b")])], bibliography=False)
+    assert [plain_rich(c.rich) for c in result.citations] == ["(thesis-or-manuscript)", "(B)"]
+
+
+def test_an_implicit_year_suffix_follows_a_year_range() -> None:
+    from paperkit.csl import CitationInput, CiteInput, Processor, Style
+
+    style = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>t</title><id>t</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  <citation disambiguate-add-year-suffix="true"><layout prefix="(" suffix=")">
+    <group delimiter=" "><names variable="author"><name form="short"/></names>
+    <date variable="issued"><date-part name="year"/></date></group>
+  </layout></citation>
+</style>"""
+    items = [{"id": k, "type": "book", "title": k, "author": [{"family": "Churchill"}],
+              "issued": {"date-parts": [[1948], [1953]]}} for k in ("a", "b")]
+    result = Processor(Style(style, "en-US"), items).process(
+        [CitationInput([CiteInput("a")]), CitationInput([CiteInput("b")])], bibliography=False)
+    assert [plain_rich(c.rich) for c in result.citations] == [
+        "(Churchill 1948–1953a)", "(Churchill 1948–1953b)"]

@@ -38,7 +38,8 @@ def compile_test(test: str, value: str) -> Test:
             return found is not None and found != "" and found != []
         return has
     if test == "type":
-        return lambda ctx: ctx.ref.type == value
+        types = frozenset(value.split())
+        return lambda ctx: ctx.ref.type in types
     if test == "position":
         position = _POSITIONS.get(value)
         return lambda ctx: position in ctx.position
@@ -149,7 +150,7 @@ def _choose(node: Choose, kind: str, memo: dict[int, object]) -> Choose:
         if not tests:
             branches.append((match, tests, children))
             break
-        constants = [(test == "type", value == kind) for test, value, _ in tests]
+        constants = [(test == "type", kind in value.split()) for test, value, _ in tests]
         dynamic = [t for t in tests if t[0] != "type"]
         known = [result for is_type, result in constants if is_type]
         if match == "any":

@@ -95,7 +95,15 @@ def _render(date: Date, parts: list[DatePart], ctx: Ctx, delimiter: Formatting) 
     while index < len(rest) and rest[index].name not in same:
         index += 1
     diffs, last_same = rest[:index], rest[index:]
+    # an implicit year suffix follows the whole range ("1948–1953a", as citeproc and
+    # pandoc print it), not its first year
+    years_differ = any(p.name == "year" for p in diffs)
+    used = ctx.used_year_suffix
+    if years_differ:
+        ctx.used_year_suffix = True
     left = [p for p in (_part(part, start, ctx) for part in diffs) if p is not None]
+    if years_differ:
+        ctx.used_year_suffix = used
     right = [p for p in (_part(part, end, ctx) for part in diffs) if p is not None]
     largest = min(diffs, key=lambda p: _ORDER[p.name])
     range_delimiter = largest.range_delimiter if largest.range_delimiter is not None \

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .dates import DateNode, DatePart
 from .locale import Locale, build_locale, parse_locale_element
 from .names import NameOpts, Names
-from .choose import Choose, compile_test, specialize
+from .choose import Choose, Test, compile_test, specialize
 from .nodes import Group, Label, Number, TextTerm, TextValue, TextVariable
 from .output import EMPTY, Formatting
 
@@ -193,12 +193,18 @@ class Style:
             tag = branch.tag.replace(NS, "")
             if tag not in ("if", "else-if", "else"):
                 continue
-            conditions = []
+            conditions: list[tuple[str, str, Test]] = []
             if tag != "else":
                 for test in ("type", "variable", "position", "is-numeric", "locator",
                              "is-uncertain-date", "disambiguate"):
                     value = branch.get(test)
-                    if value is not None:
+                    if value is None:
+                        continue
+                    if test == "type":
+                        # the types listed are one test, whatever `match` says (citeproc-js
+                        # and pandoc: type="thesis manuscript" holds for a thesis)
+                        conditions.append((test, value, compile_test(test, value)))
+                    else:
                         conditions += [(test, v, compile_test(test, v))
                                        for v in value.split()]
                 if not conditions:  # an if that tests nothing never holds
