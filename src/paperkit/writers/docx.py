@@ -37,7 +37,7 @@ from ..templates import Template
 from ..walk import block_inlines, plain_text
 from . import layout
 from .docx_elements import (Bookmarks, RunSink, add_styled_paragraph, set_alt_text,
-                            set_paragraph_style, set_row_cant_split, set_table_header_row,
+                            set_cell_paragraph, set_row_cant_split, set_table_header_row,
                             xml_safe)
 from .docx_front import REFERENCES_ANCHOR, add_toc, collect_anchors, set_properties, \
     set_statistics
@@ -315,11 +315,9 @@ class _Builder:
             for index, cell in enumerate(docx_row.cells):
                 cell.width = widths[index]
                 paragraph = cell.paragraphs[0]
-                set_paragraph_style(paragraph, STYLE.table_text)
-                paragraph.alignment = aligns[index]
-                if keep and row_index < len(rows) - 1:
-                    # Pagination, not look: a short table stays on one page, as in LaTeX.
-                    paragraph.paragraph_format.keep_with_next = True
+                # Pagination, not look: a short table stays on one page, as in LaTeX.
+                set_cell_paragraph(paragraph, STYLE.table_text, aligns[index],
+                                   keep and row_index < len(rows) - 1)
                 if index < len(row):
                     self._inlines(RunSink(paragraph), row[index], _Fmt(), ctx)
         set_table_header_row(docx_table, docx_rows[0] if table.header else None)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Protocol, cast
+from typing import AbstractSet, Iterable, Protocol, cast
 from weakref import WeakKeyDictionary
 
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
 from docx.parts.document import DocumentPart
@@ -27,6 +28,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 __all__ = ["xml_safe", "Bookmarks", "RunSink", "style_id", "set_paragraph_style",
+           "set_cell_paragraph",
            "add_styled_paragraph", "external_rel", "w_element", "w_rstyle", "reset_style",
            "set_style_font", "set_outline_level", "set_contextual_spacing", "set_paragraph_border",
            "set_paragraph_frame", "set_style_tab", "drop_style_numbering",
@@ -91,9 +93,9 @@ class Bookmarks:
         for anchor in anchors:
             self.name(anchor)
 
-    def targets(self) -> set[str]:
-        """Return the anchors registered as targets."""
-        return set(self._names)
+    def targets(self) -> AbstractSet[str]:
+        """Return the anchors registered as targets (a live view: no copy per link)."""
+        return self._names.keys()
 
     def start(self, sink: RunSink, anchor: str) -> int | None:
         """Open the bookmark of `anchor` in `sink`; return its id (``None`` if already placed)."""
@@ -173,7 +175,48 @@ def style_id(part: Part, name: str, kind: WD_STYLE_TYPE) -> str | None:
 
 def set_paragraph_style(paragraph: Paragraph, name: str) -> None:
     """Give `paragraph` the paragraph style `name` (``paragraph.style = name``, cached)."""
-    paragraph._p.style = style_id(paragraph.part, name, WD_STYLE_TYPE.PARAGRAPH)
+    found = style_id(paragraph.part, name, WD_STYLE_TYPE.PARAGRAPH)
+    p = paragraph._p
+    if len(p) and p[0].tag == _PPR:
+        p.style = found
+    else:
+        # what ``p.style = found`` makes of a paragraph without properties, built directly:
+        # python-docx places pPr and pStyle by testing for each of their ~40 possible
+        # successors (most of the writer's time on a long paper)
+        p.insert(0, _properties("w:pPr", "w:pStyle", found))
+
+
+_PPR, _RPR = qn("w:pPr"), qn("w:rPr")
+
+
+def set_cell_paragraph(paragraph: Paragraph, name: str, align: WD_PARAGRAPH_ALIGNMENT,
+                       keep_with_next: bool) -> None:
+    """Give a table cell's `paragraph` style `name`, alignment `align` and, when asked,
+    keep-with-next: ``set_paragraph_style``, ``paragraph.alignment = align`` and
+    ``paragraph_format.keep_with_next = True`` in one step for a paragraph without
+    properties (as python-docx orders them: pStyle, keepNext, jc)."""
+    p = paragraph._p
+    if len(p) and p[0].tag == _PPR:
+        set_paragraph_style(paragraph, name)
+        paragraph.alignment = align
+        if keep_with_next:
+            paragraph.paragraph_format.keep_with_next = True
+        return
+    ppr = _properties("w:pPr", "w:pStyle", style_id(paragraph.part, name,
+                                                     WD_STYLE_TYPE.PARAGRAPH))
+    if keep_with_next:
+        ppr.append(OxmlElement("w:keepNext"))
+    ppr.append(w_element("w:jc", val=str(WD_PARAGRAPH_ALIGNMENT.to_xml(align))))
+    p.insert(0, ppr)
+
+
+def _properties(tag: str, style_tag: str, found: str | None) -> BaseOxmlElement:
+    """Return ``<tag><style_tag w:val=found/></tag>`` (empty for the default style, as
+    python-docx leaves it)."""
+    element = OxmlElement(tag)
+    if found is not None:
+        element.append(w_element(style_tag, val=found))
+    return element
 
 
 def add_styled_paragraph(out: _ParagraphTarget, name: str) -> Paragraph:
@@ -232,7 +275,10 @@ class RunSink:
         else:
             run.text = text
         if style is not None:
-            run._r.style = style_id(self.paragraph.part, style, WD_STYLE_TYPE.CHARACTER)
+            # a new run has no rPr yet: ``run._r.style = id`` built directly (see
+            # set_paragraph_style); rPr is always a run's first child
+            found = style_id(self.paragraph.part, style, WD_STYLE_TYPE.CHARACTER)
+            run._r.insert(0, _properties("w:rPr", "w:rStyle", found))
         return run
 
     def hyperlink(self, *, url: str | None = None, anchor: str | None = None) -> RunSink:
