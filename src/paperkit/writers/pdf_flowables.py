@@ -388,11 +388,13 @@ class FootnoteFrame(Frame):  # type: ignore[misc]  # reportlab is untyped
         if self._notes:
             x = self._x1 + self._leftPadding
             top = self._y1p + self._notes_height(self._notes)
-            rule_y = top - self.rule_space * 0.5
+            # LaTeX's \footnoterule: 0.4 of the text width, close above the notes (the
+            # superscript mark of the first note reaches about its line's top)
+            rule_y = top - self.rule_space + min(self.rule_space * 0.5, 3.0)
             canv.saveState()
             canv.setStrokeColor(black)
             canv.setLineWidth(0.4)
-            canv.line(x, rule_y, x + min(self._aW * 0.3, 144), rule_y)
+            canv.line(x, rule_y, x + self._aW * 0.4, rule_y)
             canv.restoreState()
             y = top - self.rule_space
             for note in self._notes:

@@ -461,13 +461,23 @@ class StoryBuilder(TitleBlock):
         self.store.notes[label] = []      # reserve the number before any nested content
         box = _Box(self.styles.note, in_note=True)
         blocks = list(note.blocks)
-        mark = f"<super>{label}</super>\u2002"
+        # LaTeX sets the mark right-aligned in a box 1.8 em wide and the text right after it
+        style = self.styles.note
+        mark_size = style.fontSize - min(2, 0.2 * style.fontSize)     # reportlab's <super>
+        indent = round(max(1.8 * style.fontSize
+                           - stringWidth(label, style.fontName, mark_size), 0), 2)
+        key = ("note-first", indent)
+        first_style = self._derived.get(key)
+        if first_style is None:
+            first_style = self._derived[key] = ParagraphStyle(
+                f"note-{indent}", parent=style, firstLineIndent=indent)
+        mark = f"<super>{label}</super>\u2009"
         head = ""
         first = blocks[0] if blocks else None
         if isinstance(first, ParagraphNode):
             blocks.pop(0)
             head = inline_markup(first.content, self.note_ctx)
-        flowables: list[Flowable] = [Paragraph(mark + head, self.styles.note)]
+        flowables: list[Flowable] = [Paragraph(mark + head, first_style)]
         flowables.extend(self._blocks(blocks, box))
         self.store.notes[label] = flowables
         return label
