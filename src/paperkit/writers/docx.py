@@ -49,7 +49,7 @@ from .docx_page import setup_page
 from .docx_styles import STYLE, number_headings, set_language
 from .docx_title import Blocks as _Blocks
 from .docx_title import write_title_block
-from .docx_styles import define_styles as _define_styles
+from .docx_styles import define_styles_reusing as _define_styles
 
 __all__ = ["write_docx"]
 

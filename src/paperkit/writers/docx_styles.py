@@ -14,6 +14,8 @@ from weakref import WeakKeyDictionary
 from typing import Callable, cast
 
 from docx.document import Document as DocxDocument
+from docx.oxml.parser import parse_xml
+from lxml import etree
 from docx.oxml.styles import styleId_from_name
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
@@ -34,7 +36,8 @@ from .docx_geometry import CELL_MARGIN
 from .docx_parts import (ListLevel, Numbering, set_doc_defaults, set_document_settings,
                          set_style_numbering)
 
-__all__ = ["STYLE", "TIGHT", "define_styles", "number_headings", "set_language"]
+__all__ = ["STYLE", "TIGHT", "define_styles", "define_styles_reusing", "number_headings",
+           "set_language"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +200,32 @@ def _adopt_reference_names(doc: DocxDocument) -> None:
             match = element.get_by_id(known)
         if match is not None:
             match.name_val = internal
+
+
+# The styles part as define_styles left it, per template (a process that builds again,
+# --watch or library use): (template, merge, reference.docx's stat) -> serialized styles.
+_STYLED: dict[tuple[int, bool, tuple[int, int] | None], tuple[Template, bytes]] = {}
+
+
+def define_styles_reusing(doc: DocxDocument, template: Template, *, merge: bool = False
+                          ) -> None:
+    """Do :func:`define_styles`, or put in place a copy of the styles part it made for the
+    same `template` (and reference.docx) before: the same XML, ~50 ms sooner."""
+    reference = template.files.get("reference.docx")
+    try:
+        stat = reference.stat() if reference is not None else None
+    except OSError:
+        stat = None
+    key = (id(template), merge, (stat.st_mtime_ns, stat.st_size) if stat else None)
+    part = doc.part._styles_part
+    found = _STYLED.get(key)
+    if found is not None and found[0] is template:
+        part._element = parse_xml(found[1])
+        return
+    define_styles(doc, template, merge=merge)
+    if len(_STYLED) >= 4:
+        _STYLED.pop(next(iter(_STYLED)))
+    _STYLED[key] = (template, etree.tostring(part._element))
 
 
 def define_styles(doc: DocxDocument, template: Template, *, merge: bool = False) -> None:
