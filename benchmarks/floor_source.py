@@ -49,7 +49,8 @@ def _cite(inner: str, keys: set[str]) -> list[Span]:
             parts.append(("Table 1", ""))
             continue
         name = re.sub(r"\d+$", "", key.group(1)).capitalize()
-        year = (re.search(r"\d{4}", key.group(1)) or re.search(r"$", "")).group(0) or "n.d."
+        found_year = re.search(r"\d{4}", key.group(1))
+        year = found_year.group(0) if found_year else "n.d."
         locator = piece[key.end():].strip(" ,}")
         shown = f"{name}, {year}" + (f", {locator}" if locator else "")
         if parts:

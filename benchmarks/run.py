@@ -104,7 +104,7 @@ def timed(args: list[str], runs: int, cwd: Path | None = None,
 def pandoc() -> str | None:
     """Return the pandoc executable: pypandoc-binary's (the bench extra), else the system's."""
     try:
-        import pypandoc
+        import pypandoc  # type: ignore[import-untyped]
 
         return str(pypandoc.get_pandoc_path())
     except (ImportError, OSError):
@@ -275,8 +275,12 @@ def report(rows: list[dict[str, object]], extra: dict[str, object], about: str) 
               "| paper | words | " + " | ".join(columns) + " | peak MB (all) |",
               "|---|---:|" + "---|" * len(columns) + "---:|"]
     for row in rows:
-        cells = [row[c].cell() if isinstance(row.get(c), Timing) else "-" for c in columns]
-        peak = row["paperkit all"].rss_mb if isinstance(row["paperkit all"], Timing) else 0
+        cells = []
+        for column in columns:
+            value = row.get(column)
+            cells.append(value.cell() if isinstance(value, Timing) else "-")
+        every = row["paperkit all"]
+        peak = every.rss_mb if isinstance(every, Timing) else 0
         lines.append(f"| {row['paper']} | {row['words']:,} | " + " | ".join(cells) +
                      f" | {peak:.0f} |")
     lines += ["", "## Ratios (wall, then CPU)", "",

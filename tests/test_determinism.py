@@ -25,7 +25,8 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("source", PAPERS, ids=lambda p: p.name)
-def test_every_way_of_building_gives_the_same_bytes(source, tmp_path, monkeypatch):
+def test_every_way_of_building_gives_the_same_bytes(source: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     memo.clear()
     runs: dict[str, dict[str, bytes]] = {}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ BIB = """@book{one,
 
 
 @pytest.fixture
-def paper(tmp_path):
+def paper(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "cachepaper"
     folder.mkdir()
     (folder / "paper.md").write_text(PAPER, encoding="utf-8")
@@ -69,7 +70,7 @@ def _tex(out: Path, folder: Path) -> str:
     return (out / folder.name / "paper.tex").read_text(encoding="utf-8").lower()
 
 
-def test_an_edited_bib_is_read_again(paper, tmp_path):
+def test_an_edited_bib_is_read_again(paper: Path, tmp_path: Path) -> None:
     first = build(paper, ["tex"], tmp_path / "a")
     assert "first title" in _tex(tmp_path / "a", paper)
     _touch_later(paper / "references.bib", BIB.replace("First Title", "Second Title"))
@@ -79,7 +80,7 @@ def test_an_edited_bib_is_read_again(paper, tmp_path):
     assert first.report.references == 1
 
 
-def test_same_size_same_mtime_edit_is_caught_by_the_hash(paper, tmp_path):
+def test_same_size_same_mtime_edit_is_caught_by_the_hash(paper: Path, tmp_path: Path) -> None:
     bib = paper / "references.bib"
     build(paper, ["tex"], tmp_path / "a")
     stat = bib.stat()
@@ -89,7 +90,7 @@ def test_same_size_same_mtime_edit_is_caught_by_the_hash(paper, tmp_path):
     assert "fifth title" in _tex(tmp_path / "b", paper)
 
 
-def test_bib_diagnostics_are_reported_again_on_reuse(paper):
+def test_bib_diagnostics_are_reported_again_on_reuse(paper: Path) -> None:
     (paper / "references.bib").write_text(BIB + BIB, encoding="utf-8")   # duplicate key
     first = check(paper)
     second = check(paper)
@@ -99,7 +100,7 @@ def test_bib_diagnostics_are_reported_again_on_reuse(paper):
         [(d.code, d.pos, d.message) for d in first.diagnostics]
 
 
-def test_an_edited_template_is_loaded_again(paper, tmp_path):
+def test_an_edited_template_is_loaded_again(paper: Path, tmp_path: Path) -> None:
     build(paper, ["tex"], tmp_path / "a")
     assert "worksxyz" in _tex(tmp_path / "a", paper)
     _touch_later(paper / "tpl" / "template.yaml",
@@ -109,7 +110,7 @@ def test_an_edited_template_is_loaded_again(paper, tmp_path):
     assert "sourcesxyz" in tex and "worksxyz" not in tex
 
 
-def test_a_file_added_to_the_template_folder_is_used(paper, tmp_path):
+def test_a_file_added_to_the_template_folder_is_used(paper: Path, tmp_path: Path) -> None:
     build(paper, ["tex"], tmp_path / "a")
     shipped = ROOT / "templates" / "article" / "latex.tex.j2"
     own = shipped.read_text(encoding="utf-8").replace("\\begin{document}",
@@ -122,7 +123,7 @@ def test_a_file_added_to_the_template_folder_is_used(paper, tmp_path):
     assert "% own template file" in _tex(tmp_path / "b", paper)
 
 
-def test_an_unchanged_rebuild_gives_the_same_bytes(tmp_path):
+def test_an_unchanged_rebuild_gives_the_same_bytes(tmp_path: Path) -> None:
     memo.clear()
     results = []
     for run in range(3):        # cold, warm-up (serial), warm (forked from a warm parent)
@@ -135,7 +136,7 @@ def test_an_unchanged_rebuild_gives_the_same_bytes(tmp_path):
     assert {"pdf", "docx", "tex"} <= processes._WRITTEN_HERE
 
 
-def test_the_template_cache_keeps_one_object_while_nothing_changes(paper):
+def test_the_template_cache_keeps_one_object_while_nothing_changes(paper: Path) -> None:
     first = memo.template("./tpl", base_dir=paper)
     assert memo.template("./tpl", base_dir=paper) is first
     time.sleep(0.01)

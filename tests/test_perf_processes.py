@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 import paperkit
-from paperkit.diagnostics import Log
+from paperkit.diagnostics import Diagnostic, Log
+from paperkit.model import Paper
+from paperkit.templates import Template
 from paperkit.errors import WriterError
 from paperkit.model import Pos
 from paperkit.options import BuildOptions
@@ -28,7 +30,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-def test_forked_writers_give_the_bytes_of_a_serial_build(tmp_path):
+def test_forked_writers_give_the_bytes_of_a_serial_build(tmp_path: Path) -> None:
     serial = build(SEED, out=tmp_path / "serial", processes=1)
     forked = build(SEED, out=tmp_path / "forked", processes=3)
     assert serial.written and forked.written
@@ -40,39 +42,39 @@ def test_forked_writers_give_the_bytes_of_a_serial_build(tmp_path):
 
 
 @pytest.fixture
-def fake_writers(monkeypatch):
+def fake_writers(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
     """Register a fake module with writers that log, fail, or die, in child and parent."""
     module = types.ModuleType("paperkit_fake_writers")
     parent = os.getpid()
 
-    def logs(paper, template, options, *, log):
+    def logs(paper: Paper, template: Template, options: BuildOptions, *,
+             log: Log) -> dict[str, bytes]:
         log.items.append(_diag(f"from {options.formats.index('logs')}"))
         return {"logs.txt": b"logs"}
 
-    def fails(paper, template, options):
+    def fails(paper: Paper, template: Template, options: BuildOptions) -> dict[str, bytes]:
         raise WriterError.make("PK104", Pos("out", 0), what="fake", path="out", hint="")
 
-    def dies_in_child(paper, template, options):
+    def dies_in_child(paper: Paper, template: Template,
+                      options: BuildOptions) -> dict[str, bytes]:
         if os.getpid() != parent:
             os._exit(9)          # a crash: the parent writes this format itself
         return {"survivor.txt": b"parent"}
 
-    module.logs = logs
-    module.fails = fails
-    module.dies_in_child = dies_in_child
+    for function in (logs, fails, dies_in_child):
+        setattr(module, function.__name__, function)
     monkeypatch.setitem(sys.modules, "paperkit_fake_writers", module)
     for name in ("logs", "fails", "dies_in_child"):
         monkeypatch.setitem(WRITERS, name, f"paperkit_fake_writers:{name}")
     return module
 
 
-def _diag(text):
-    from paperkit.diagnostics import Diagnostic
-
+def _diag(text: str) -> Diagnostic:
     return Diagnostic.make("PK109", Pos("x.md", 1, 1), detail=text)
 
 
-def test_child_diagnostics_merge_in_format_order(fake_writers, sample):
+def test_child_diagnostics_merge_in_format_order(fake_writers: types.ModuleType,
+                                                 sample: Paper) -> None:
     template = paperkit.load_template("article")
     options = BuildOptions(formats=("tex", "logs", "dies_in_child"))
     log = Log()
@@ -84,7 +86,8 @@ def test_child_diagnostics_merge_in_format_order(fake_writers, sample):
         m for m in (d.message for d in log.items) if "from 1" in m]
 
 
-def test_an_error_in_a_child_is_raised_as_in_a_serial_run(fake_writers, sample):
+def test_an_error_in_a_child_is_raised_as_in_a_serial_run(fake_writers: types.ModuleType,
+                                                          sample: Paper) -> None:
     template = paperkit.load_template("article")
     options = BuildOptions(formats=("tex", "fails"))
     with pytest.raises(WriterError) as forked:
@@ -94,7 +97,7 @@ def test_an_error_in_a_child_is_raised_as_in_a_serial_run(fake_writers, sample):
     assert str(forked.value) == str(serial.value)
 
 
-def test_build_into_a_binary_file_object(tmp_path):
+def test_build_into_a_binary_file_object(tmp_path: Path) -> None:
     import io
 
     from paperkit.errors import UsageError
@@ -116,7 +119,8 @@ def test_build_into_a_binary_file_object(tmp_path):
     assert not list(Path.cwd().glob(".paperkit-*"))
 
 
-def test_writers_started_before_the_paper_is_read_give_the_same_bytes(tmp_path, monkeypatch):
+def test_writers_started_before_the_paper_is_read_give_the_same_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from paperkit.writers import processes as procs
 
     serial = build(SEED, out=tmp_path / "serial", processes=1)
@@ -130,7 +134,7 @@ def test_writers_started_before_the_paper_is_read_give_the_same_bytes(tmp_path, 
         [d.message for d in result.report.diagnostics]
 
 
-def test_early_writers_end_when_the_build_never_comes(monkeypatch):
+def test_early_writers_end_when_the_build_never_comes(monkeypatch: pytest.MonkeyPatch) -> None:
     from paperkit.writers import processes as procs
 
     monkeypatch.setattr(procs, "_BUILDS", [0])
