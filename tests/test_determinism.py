@@ -50,4 +50,5 @@ def test_every_way_of_building_gives_the_same_bytes(source: Path, tmp_path: Path
     first = runs["serial"]
     assert {"paper.pdf", "paper.docx", "paper.tex"} <= set(first)
     for name, files in runs.items():
-        assert files == first, f"{name} differs in {[n for n in first if files.get(n) != first[n]]}"
+        differing = [n for n in first if files.get(n) != first[n]]
+        assert files == first, f"{name} differs in {differing}"

@@ -124,7 +124,8 @@ def count(source: Paper | str | Path, options: BuildOptions | None = None) -> Wo
 
 
 def build(source: Paper | str | Path, formats: Iterable[str] = FORMATS,
-          out: str | Path | BinaryIO = "build", *, template: str | None = None, strict: bool = False,
+          out: str | Path | BinaryIO = "build", *, template: str | None = None,
+          strict: bool = False,
           options: BuildOptions | None = None, processes: int | None = None,
           early: EarlyWriters | None = None) -> BuildResult:
     """Build `source` into ``<out>/<paper name>/paper.<fmt>`` for each of `formats`.

@@ -116,7 +116,8 @@ class _Counter:
         return words
 
     def blocks(self, blocks: list[Block], category: str = "body") -> int:
-        """Count `blocks` into `category` (captions and cells into their own); return body words."""
+        """Count `blocks` into `category` (captions and cells into their own); return body
+        words."""
         words = 0
         for block in blocks:
             match block:
