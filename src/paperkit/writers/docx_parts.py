@@ -13,8 +13,8 @@ Analysis (what Word needs, what python-docx gives, what this module adds):
   per note, so notes are written with the same code as the body.
 - **Hyperlinks and bookmarks** (in :mod:`.docx_elements`). python-docx reads ``w:hyperlink``
   but cannot write one. ``RunSink`` appends runs to a paragraph or to a hyperlink inside it
-  and writes bookmarks, fields (``SEQ``, ``PAGE``), footnote references and Office Math. Bookmark names
-  must be at most 40 characters of letters, digits and ``_`` starting with a letter;
+  and writes bookmarks, fields (``SEQ``, ``PAGE``), footnote references and Office Math.
+  Bookmark names must be at most 40 characters of letters, digits and ``_`` starting with a letter;
   ``Bookmarks`` maps paperkit's anchor ids (``sec:intro``, ``ref-buzan2022``) to such
   names in one place, so links and targets always agree.
 - **Numbering.** python-docx can only point a paragraph at an existing ``w:num``. Heading
