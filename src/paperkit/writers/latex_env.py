@@ -16,7 +16,9 @@ Python and hands the template finished pieces.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -51,14 +53,13 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
     search folders: a template from a stranger can hold ``leak.tex -> ~/.ssh/id_rsa``."""
 
     def get_source(self, environment: jinja2.Environment, template: str
-                   ) -> tuple[str, str | None, Callable[[], bool]]:
+                   ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
-        if filename is not None:
-            real = Path(filename).resolve()
-            roots = [Path(folder).resolve() for folder in self.searchpath]
-            if not any(real == root or root in real.parents for root in roots):
-                raise jinja2.TemplateNotFound(
-                    f"{template} (it lies outside the template folder, through a link)")
+        real = Path(filename).resolve()
+        roots = [Path(folder).resolve() for folder in self.searchpath]
+        if not any(real == root or root in real.parents for root in roots):
+            raise jinja2.TemplateNotFound(
+                f"{template} (it lies outside the template folder, through a link)")
         return source, filename, uptodate
 
 
@@ -67,9 +68,35 @@ def make_environment(folders: Sequence[Path]) -> SandboxedEnvironment:
 
     `folders` are searched in order, so a template folder without its own ``latex.tex.j2``
     (or partial) uses the one of the template it extends.
+
+    One environment per list of folders and their files is kept for the process: compiling
+    ``latex.tex.j2`` costs ~80 ms, more than writing a short paper's .tex. The key holds
+    each folder's file names, sizes and times, so a file added, removed or edited gives a
+    new environment (a template added to the first folder overrides the next folder's).
     """
+    names = tuple(str(f) for f in folders)
+    return _environment(names, tuple(_listing(f) for f in names))
+
+
+def _listing(folder: str) -> tuple[tuple[str, int, int], ...]:
+    """Return the (name, size, modification time) of each file in `folder`."""
+    try:
+        with os.scandir(folder) as entries:
+            found = []
+            for entry in entries:
+                if entry.is_file():
+                    info = entry.stat()
+                    found.append((entry.name, info.st_size, info.st_mtime_ns))
+    except OSError:
+        return ()
+    return tuple(sorted(found))
+
+
+@lru_cache(maxsize=32)
+def _environment(folders: tuple[str, ...], listing: object) -> SandboxedEnvironment:
+    """Return a new environment for `folders` (`listing` only keys the cache)."""
     return SandboxedEnvironment(
-        loader=_ConfinedLoader([str(f) for f in folders], encoding="utf-8"),
+        loader=_ConfinedLoader(list(folders), encoding="utf-8"),
         undefined=jinja2.StrictUndefined,
         finalize=finalize,
         autoescape=False,
@@ -82,7 +109,7 @@ def make_environment(folders: Sequence[Path]) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,
+        auto_reload=True,
     )
 
 
