@@ -16,6 +16,7 @@ from paperkit.model import (BibEntry, Block, BlockQuote, BulletList, Cite, CiteI
                             Strong, Superscript, Table, Text)
 from paperkit.transforms.citations import resolve_citations
 from paperkit.transforms.cite_traversal import iter_cites
+from paperkit.csl import CiteInput
 from paperkit.csl.richtext import Span
 from paperkit.transforms.csl_richtext import link_urls, rich_to_inlines
 from paperkit.transforms.csl_styles import load_style
@@ -574,3 +575,45 @@ def test_an_implicit_year_suffix_follows_a_year_range() -> None:
         [CitationInput([CiteInput("a")]), CitationInput([CiteInput("b")])], bibliography=False)
     assert [plain_rich(c.rich) for c in result.citations] == [
         "(Churchill 1948–1953a)", "(Churchill 1948–1953b)"]
+
+
+_NOTE_STYLE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">
+  <info><title>t</title><id>t</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  <citation><layout suffix="." delimiter="; ">
+    <choose>
+      <if position="ibid"><text term="ibid" text-case="capitalize-first"/></if>
+      <else><group delimiter=", ">
+        <names variable="author"><name form="short"/></names>
+        <choose><if disambiguate="true"><text variable="title"/></if></choose>
+      </group></else>
+    </choose>
+  </layout></citation>
+</style>"""
+
+
+def _notes(items: list[dict[str, Any]], cites: list[CiteInput]) -> list[str]:
+    from paperkit.csl import CitationInput, Processor, Style
+
+    result = Processor(Style(_NOTE_STYLE, "en-US"), items).process(
+        [CitationInput([c], note=n) for n, c in enumerate(cites, 1)], bibliography=False)
+    return [(plain_rich(c.author) + " | " if c.author else "") + plain_rich(c.rich)
+            for c in result.citations]
+
+
+def test_a_narrative_ibid_keeps_its_author_in_the_text() -> None:
+    from paperkit.csl import CiteInput
+
+    items = [{"id": "a", "type": "book", "title": "A", "author": [{"family": "Buzan"}]}]
+    assert _notes(items, [CiteInput("a"), CiteInput("a", mode="author-in-text")]) == [
+        "Buzan.", "Buzan | Ibid."]
+
+
+def test_two_works_in_ibid_position_are_not_ambiguous() -> None:
+    from paperkit.csl import CiteInput
+
+    items = [{"id": "a", "type": "book", "title": "A", "author": [{"family": "Buzan"}]},
+             {"id": "b", "type": "book", "title": "B", "author": [{"family": "Wæver"}]}]
+    # both print "Ibid." once; neither needs its title to be told apart
+    assert _notes(items, [CiteInput("a"), CiteInput("a"), CiteInput("b"), CiteInput("b")]) == [
+        "Buzan.", "Ibid.", "Wæver.", "Ibid."]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .context import IBID, IBID_WITH_LOCATOR
 from .output import EMPTY, Fmt, Lit, Tag, formatted, render
 from .richtext import Span
 from .markup import parse_markup
@@ -47,6 +48,12 @@ def assemble(proc: Processor, citation: CitationInput, cites: list[Any]) -> Cita
             node = _prerendered(proc, node, alone=len(cites) == 1)
         if mode == "author-in-text" and index == 0:
             found = names_only(node)
+            if found is None and IBID in cite.position:
+                # "Ibid." prints no names, but the sentence still needs its subject: the
+                # names as a later cite prints them (pandoc: "Buzan and Wæver" + note)
+                found = names_only(proc.render_item(
+                    item.id, layout, locator=item.locator, label=item.label,
+                    position=cite.position - {IBID, IBID_WITH_LOCATOR}))
             author = render(found, marks=True) if found is not None else None
             if author is not None:
                 author = [_item_span(item.id, author)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .context import FIRST
+from .context import FIRST, IBID
 from .person import initialize
 from .output import Fmt, Tag, render
 from .references import Name
@@ -46,6 +46,11 @@ def disambiguate(proc: Processor, cites: list[Any], ids: list[str],
     cited = set()
     for cite in cites:
         if cite.item.id not in proc.refs or cite.item.mode == "author-only":
+            continue
+        if IBID in cite.position:
+            # "Ibid." points at the cite just before it: two works' "Ibid." are no
+            # ambiguity to resolve (pandoc alike)
+            cited.add(cite.item.id)
             continue
         pair = (cite.item.id, cite.position - {"near-note"})
         cited.add(cite.item.id)

@@ -246,6 +246,8 @@ class Processor:
                 cite = _Cite(item, number - 1, index - 1)
                 group.append(cite)
                 if item.id not in self.refs:
+                    # an unresolved cite still stands between two cites of one work
+                    chain_last.pop(chain, None)
                     continue
                 position: set[str] = set()
                 if item.id not in first_note:
