@@ -150,7 +150,13 @@ class StoryBuilder(TitleBlock):
                                              section.level)]
         out.extend(self._blocks(section.blocks, _Box(self.styles.body), after_heading=True))
         for sub in section.subsections:
-            out.extend(self._section(sub))
+            nested = self._section(sub)
+            if len(out) == 1 and isinstance(nested[0], CondPageBreak):
+                # a heading right under its parent's: the space between them is the larger
+                # of the two (as LaTeX's \addvspace), not their sum; the conditional break
+                # between them would otherwise stop platypus from merging the two
+                nested[0]._SPACETRANSFER = True
+            out.extend(nested)
         return self._keep_heading(out)
 
     def _keep_heading(self, out: list[Flowable]) -> list[Flowable]:

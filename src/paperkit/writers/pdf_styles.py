@@ -154,9 +154,10 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
         spaceAfter=template.paragraph_space_after, textColor=colors.black,
         bulletFontName=body_family, allowWidows=0, allowOrphans=0, splitLongWords=1,
         embeddedHyphenation=1, uriWasteReduce=0.3, hyphenationLang=hyphenator(lang) or "",
-        # spaces may shrink by 15% to fit a word (TeX lets them shrink by a third): fewer
-        # loose lines in justified text than reportlab's 5%
-        spaceShrinkage=0.15,
+        # spaces may shrink by a quarter to fit a word (TeX Gyre Termes lets TeX shrink
+        # them by a third; reportlab fills lines first-fit, so a little less): fewer loose
+        # lines than reportlab's 5%, and most lines break where LaTeX breaks them
+        spaceShrinkage=0.25,
         wordWrap="CJK" if lang.split("-")[0].lower() in ("ja", "zh", "ko") else None)
 
     def derived(name: str, parent: ParagraphStyle = body, **values: object) -> ParagraphStyle:
