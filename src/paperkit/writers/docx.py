@@ -22,6 +22,7 @@ from typing import assert_never
 
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.image.image import Image
 from docx.enum.text import WD_BREAK, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Twips
@@ -43,6 +44,7 @@ from .docx_front import REFERENCES_ANCHOR, add_toc, collect_anchors, set_propert
     set_statistics
 from .docx_geometry import column_widths, fit_image, word_image
 from .docx_math import tex_to_omml
+from .docx_svg import attach_svg, fallback_png, is_svg
 from .docx_parts import LIST_STEP, Footnotes, Numbering, normalize_zip, set_paragraph_numbering
 from .docx_reference import open_base
 from .docx_page import setup_page
@@ -327,7 +329,13 @@ class _Builder:
     def _figure(self, out: _Blocks, figure: Figure) -> None:
         from ..resources import read_image
 
-        data, image = word_image(read_image(self.paper, figure), figure)
+        data = read_image(self.paper, figure)
+        svg = data if is_svg(figure.src, data) else None
+        if svg is not None:
+            data = fallback_png(svg, figure)
+            image = Image.from_blob(data)
+        else:
+            data, image = word_image(data, figure)
         width, height = fit_image(image, self.template)
         above = self.template.figure_caption_position == "above"
         if above:
@@ -335,6 +343,8 @@ class _Builder:
         paragraph = add_styled_paragraph(out, STYLE.figure)
         run = RunSink(paragraph).add_run()
         run.add_picture(io.BytesIO(data), width=width, height=height)
+        if svg is not None:
+            attach_svg(run, svg)
         set_alt_text(run, xml_safe(figure.alt or plain_text(figure.caption)))
         if not above:
             self._caption(out, "fig", figure.label, figure.number, figure.caption)
