@@ -367,7 +367,9 @@ def main(argv: list[str] | None = None) -> int:
     for size in (int(s) for s in args.sizes.split(",") if s):
         folder = work / f"gen-{size}"
         if not (folder / "paper.md").is_file():
-            generate(folder, words=size, refs=500)
+            # PNG figures only: pandoc's LaTeX route cannot include an SVG without
+            # rsvg-convert (not installed), and every route should set the same paper
+            generate(folder, words=size, refs=500, svg=False)
         papers.append((f"{size // 1000}k", folder))
     rows = []
     for name, folder in papers:
