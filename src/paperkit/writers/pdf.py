@@ -167,9 +167,14 @@ def _render(paper: Paper, template: Template, options: BuildOptions) -> PdfResul
 def _page_templates(paper: Paper, template: Template, store: NoteStore) -> list[PageTemplate]:
     """Return the one page template: a footnote-aware frame inside the margins."""
     page = template.page
+    # TeX's text block ends at the last line's baseline (descenders hang below it); a
+    # reportlab frame must hold the whole line, whose baseline sits (leading - size) above
+    # the line's bottom: the frame reaches that much lower so pages hold as many lines
+    fonts = template.fonts
+    hang = fonts.size * fonts.line_spacing - fonts.size
     frame = FootnoteFrame(
-        store, page.left * mm, page.bottom * mm, page.text_width * mm,
-        (page.height - page.top - page.bottom) * mm,
+        store, page.left * mm, page.bottom * mm - hang, page.text_width * mm,
+        (page.height - page.top - page.bottom) * mm + hang,
         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
         rule_space=template.fonts.size * 1.2)
     return [PageTemplate("page", [frame], onPage=_stamp_page,

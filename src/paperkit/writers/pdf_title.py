@@ -74,7 +74,10 @@ class TitleBlock:
         else:
             out.extend(summary)
         if out and not cover:
-            out.append(Spacer(0, s.body.fontSize))
+            # before a first heading only a little: the heading brings its own space (LaTeX
+            # sets about 40 pt from the abstract's last line to the first section's)
+            starts_with_heading = bool(self.paper.sections) and not self.paper.blocks
+            out.append(Spacer(0, 2 if starts_with_heading else s.body.fontSize))
         if t.title_layout == "page" and out:
             out.append(PageBreak())
         return out
