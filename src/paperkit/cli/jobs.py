@@ -11,16 +11,16 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic
 from ..errors import PaperkitError
-from ..model import Paper
 from ..options import FORMATS, BuildOptions
-from ..pipeline import Report, build, check
-from ..readers import load
-from ..writers.processes import start_early
 from .project import Project, ProjectError, find_project
+
+if TYPE_CHECKING:
+    from ..model import Paper
+    from ..pipeline import Report
 
 __all__ = ["Flags", "Outcome", "run_job", "settings_for", "summary_line"]
 
@@ -138,6 +138,10 @@ def run_job(command: str, source: str, flags: Flags) -> Outcome:
     """
     start = time.perf_counter()
     name = Path(source).stem if Path(source).suffix == ".md" else Path(source).name
+    # imported here, not at the top: `paperkit --help` (and any command that reads no
+    # paper) then skips the reader, the citation engine and the checks, and a build's
+    # early writer processes fork before this process loads them (issue 9)
+    from ..writers.processes import start_early
     try:
         project = find_project(Path(source))
         allow = flags.allow_outside + tuple(project.get("allow-outside") or ()
@@ -146,6 +150,9 @@ def run_job(command: str, source: str, flags: Flags) -> Outcome:
         # None in a batch worker or when they would not pay)
         formats = flags.formats or (project.get("formats") if project else None) or FORMATS
         early = start_early(formats, source=source) if command == "build" else None
+        from ..pipeline import build, check
+        from ..readers import load
+
         paper = load(source, allow_outside=allow)
         name = paper.name
         options, out = settings_for(paper, flags, project)
