@@ -8,6 +8,7 @@ Settings come from flags, then a paper's front matter, then the ``paperkit.toml`
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -199,6 +200,10 @@ def _cmd_build_or_check(args: argparse.Namespace, console: Console) -> int:
             console.print(summary_line(outcome))
 
     jobs = _jobs(args, sources)
+    if args.jobs is not None:
+        # `-j N` caps the CPUs used: a paper built in this process forks at most N writers
+        # (in a pool of workers each builds serially: the pool already fills the CPUs)
+        flags = dataclasses.replace(flags, processes=jobs)
     start = time.perf_counter()
     progress = text and batch and is_terminal(console.err)
     outcomes = run_many(args.command, sources, flags, jobs, console, emit, progress)

@@ -9,6 +9,7 @@ drawn on stderr only when stderr is a terminal.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 from collections.abc import Callable, Sequence
@@ -66,9 +67,10 @@ def run_many(command: str, sources: Sequence[str], flags: Flags, jobs: int,
             # no `with`: its exit calls shutdown() again, which would undo cancel_futures
             # and let Ctrl-C wait for every paper still queued
             pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+            serial = dataclasses.replace(flags, processes=None)   # workers write serially
             try:
                 futures: dict[Future[Outcome], int] = {
-                    pool.submit(run_job, command, source, flags): index
+                    pool.submit(run_job, command, source, serial): index
                     for index, source in enumerate(sources)}
                 for future in as_completed(futures):
                     settle(futures[future], future.result())

@@ -41,6 +41,9 @@ class Flags:
     compile_tex: bool | None = None
     engine: str | None = None
     allow_outside: tuple[str, ...] = ()
+    #: at most this many processes for one paper built in this process (``-j N``: the
+    #: writers of its formats run side by side up to N); None: as many as there are CPUs
+    processes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +152,8 @@ def run_job(command: str, source: str, flags: Flags) -> Outcome:
         # the writers' processes import their libraries while the paper is read (issue 9;
         # None in a batch worker or when they would not pay)
         formats = flags.formats or (project.get("formats") if project else None) or FORMATS
-        early = start_early(formats, source=source) if command == "build" else None
+        early = start_early(formats, flags.processes, source=source) \
+            if command == "build" else None
         from ..pipeline import build, check
         from ..readers import load
 
@@ -158,6 +162,7 @@ def run_job(command: str, source: str, flags: Flags) -> Outcome:
         options, out = settings_for(paper, flags, project)
         if command == "build":
             result = build(paper, options.formats, out, strict=options.strict, options=options,
+                           processes=flags.processes,
                            early=early)
             report, status = result.report, result.exit_code
             paths: tuple[str, ...] | None = tuple(str(p) for p in result.paths)
