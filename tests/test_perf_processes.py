@@ -147,3 +147,26 @@ def test_early_writers_end_when_the_build_never_comes(monkeypatch: pytest.Monkey
             os.waitpid(pid, os.WNOHANG)                  # already reaped
     monkeypatch.setattr(procs, "_BUILDS", [1])
     assert procs.start_early(("pdf", "docx"), source=SEED) is None   # warm: fork later
+
+
+def test_no_fork_while_another_thread_runs(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from paperkit.writers import processes as procs
+
+    def no_fork(*args: object) -> None:
+        raise AssertionError("forked with another thread running")
+
+    monkeypatch.setattr(procs, "_fork", no_fork)
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        assert not procs._forking_is_safe()
+        assert procs.start_early(("pdf", "docx"), source=SEED) is None
+        assert build(SEED, ["docx", "tex"], tmp_path / "threaded", processes=2).written
+    finally:
+        stop.set()
+        worker.join()
+    assert procs._forking_is_safe()

@@ -49,6 +49,16 @@ def available_processes() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _forking_is_safe() -> bool:
+    """Return whether this process may fork writers: it can, and no other thread runs (a
+    thread holding a lock at the fork, logging's or stdout's, would hang the child; the
+    watcher and the progress bar run threads)."""
+    if not hasattr(os, "fork"):
+        return False
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() <= 1
+
+
 def _in_worker_pool() -> bool:
     """Return whether this process is a multiprocessing worker (``paperkit build -j N``)."""
     multiprocessing = sys.modules.get("multiprocessing")   # never imported just to ask
@@ -140,8 +150,8 @@ def start_early(formats: tuple[str, ...], processes: int | None = None,
     :data:`EARLY_LIMIT`). Pass them to ``build(early=...)``; unused, they end when dropped.
     """
     limit = available_processes() if processes is None else max(1, processes)
-    if len(formats) < 2 or limit < 2 or not hasattr(os, "fork") or _BUILDS[0] > 0 \
-            or _in_worker_pool():
+    if len(formats) < 2 or limit < 2 or _BUILDS[0] > 0 or _in_worker_pool() \
+            or not _forking_is_safe():
         return None
     if source is not None:
         from ..errors import PaperkitError
@@ -212,7 +222,7 @@ def write_all(paper: Paper, template: Template, options: BuildOptions, log: Log,
         limit = 1                  # a repeat build: warm this process up once
     if processes is None and _in_worker_pool():
         limit = 1                  # a batch (-j N) already keeps every CPU busy
-    if len(formats) < 2 or limit < 2 or not hasattr(os, "fork"):
+    if len(formats) < 2 or limit < 2 or not _forking_is_safe():
         outputs: Output = {}
         for fmt in formats:
             outputs.update(write_one(fmt, paper, template, options, log))
