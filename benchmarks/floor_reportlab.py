@@ -30,6 +30,7 @@ no route that shows the paper's italics, links and notes can reach.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from pathlib import Path
@@ -60,6 +61,12 @@ def register() -> None:
     for bold, italic, name in ((0, 0, "Serif"), (1, 0, "Serif-Bold"), (0, 1, "Serif-Italic"),
                                (1, 1, "Serif-BoldItalic")):
         addMapping("Serif", bold, italic, name)
+
+
+@functools.cache
+def register_mono() -> None:
+    """Register the mono face, once, when code is set."""
+    pdfmetrics.registerFont(TTFont("Mono", str(FONTS / "LiberationMono-Regular.ttf")))
 
 
 def escape(text: str) -> str:
@@ -115,6 +122,8 @@ def inline(text: str) -> str:
         return f"\x03{len(cites) - 1}\x04"
 
     text = escape(CITE.sub(keep, text))
+    if "`" in text:
+        register_mono()
     text = re.sub(r"`([^`]*)`", r'<font face="Mono">\1</font>', text)
     text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
     text = re.sub(r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])", r"<i>\1</i>", text)
@@ -223,8 +232,6 @@ def table(block: str, cell: ParagraphStyle) -> Table:
 
 def tune() -> None:
     """Swap in a Python sameFrag (rl_accel's C one is slower) and memoise hyphenation."""
-    import functools
-
     import pyphen
     from reportlab.platypus import paragraph
 
@@ -252,8 +259,6 @@ def main(argv: list[str]) -> None:
         tune()
     source, target = (Path(a) for a in argv if not a.startswith("--"))
     register()
-    if "`" in (source / "paper.md").read_text(encoding="utf-8") and not plain_only:
-        pdfmetrics.registerFont(TTFont("Mono", str(FONTS / "LiberationMono-Regular.ttf")))
     flowables = story(source, plain_only)
     doc = SimpleDocTemplate(str(target), pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm,
                             topMargin=25 * mm, bottomMargin=25 * mm, invariant=1)
