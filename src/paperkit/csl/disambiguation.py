@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .context import FIRST, IBID
+from .context import FIRST, IBID, SUBSEQUENT
 from .person import initialize
 from .output import Fmt, Tag, render
 from .references import Name
@@ -62,9 +62,12 @@ def disambiguate(proc: Processor, cites: list[Any], ids: list[str],
             pair = (ident, frozenset({FIRST}))
             seen.add(pair)
             pairs.append(pair)
-    if any(k in opts or k in style.root.attrib for k in ("et-al-subsequent-min",
-                                                         "et-al-subsequent-use-first")):
-        # cites may later print in their subsequent form: that form must differ too
+    later = any(SUBSEQUENT in position for _, position in pairs) and \
+        SUBSEQUENT in proc.position_tokens
+    if later or any(k in opts or k in style.root.attrib for k in ("et-al-subsequent-min",
+                                                                  "et-al-subsequent-use-first")):
+        # cites may later print in their subsequent form: that form must differ too, from
+        # every other work's ("Doe, supra note 1" for two books of one note: citeproc-js)
         for ident in list(dict.fromkeys(p[0] for p in pairs)):
             pair = (ident, frozenset({"subsequent"}))
             if pair not in seen:
