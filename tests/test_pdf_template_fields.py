@@ -133,6 +133,9 @@ def test_cover_band_holds_the_title_block_in_white() -> None:
     assert number == 1 and title.color == (1.0, 1.0, 1.0)
     _, author = find(pages, "Ada Lovelace")
     assert author.color == (1.0, 1.0, 1.0)
+    # the e-mail too: a link, but not in the link colour on the band
+    assert find(pages, "ada@example.org")[1].color == (1.0, 1.0, 1.0)
+    assert find(read(build()), "ada@example.org")[1].color != (1.0, 1.0, 1.0)
     assert rgb(BLUE_RGB) in pages[0].fills
     # the band's padding: the title starts 6 mm right of the left margin
     template = load_template("article")

@@ -110,8 +110,10 @@ class TitleBlock:
             out.append(Paragraph(prefix + text_markup(affiliation, self.ctx),
                                  look(s.affiliation)))
         if block.emails:
-            # coloured as every other link, and as the LaTeX title block shows them
-            links = [f'<a href="mailto:{text_markup(e, self.ctx)}" color="{LINK_COLOR}">'
+            # coloured as every other link, and as the LaTeX title block shows them (white
+            # on a cover band, as its other text)
+            color = "white" if white else LINK_COLOR
+            links = [f'<a href="mailto:{text_markup(e, self.ctx)}" color="{color}">'
                      f"{text_markup(e, self.ctx)}</a>" for e in block.emails]
             out.append(Paragraph(", ".join(links), look(s.affiliation)))
         if paper.date:
