@@ -74,15 +74,21 @@ def load_average() -> float:
 def run_once(args: list[str], cwd: Path | None = None,
              env: dict[str, str] | None = None) -> tuple[float, float, float, bool]:
     """Return (wall, cpu of the process and its children, peak MB, ok) of one run."""
-    start = time.perf_counter()
-    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors,
+                                   env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        ok = process.returncode in (0, 1)
+        if not ok:
+            errors.seek(0)
+            tail = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:]
+            print(f"  failed ({process.returncode}): {' '.join(args[:6])}... "
+                  f"{tail[0] if tail else ''}", file=sys.stderr)
     # ru_maxrss (KiB on Linux) of a waited child covers its own waited-for children
-    return (wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-            process.returncode in (0, 1))
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, ok
 
 
 def timed(args: list[str], runs: int, cwd: Path | None = None,
@@ -391,7 +397,8 @@ def main(argv: list[str] | None = None) -> int:
     checks.append(f"warm rebuild of the seed's PDF in one process: {wall_ms:.0f} ms wall, "
                   f"{cpu_ms:.0f} ms CPU (load {load:.1f}; target <= {TARGETS['warm_pdf_ms']} "
                   "ms)")
-    generated = [r for r in rows[1:] if isinstance(r["paperkit all"], Timing)]
+    generated = [r for r in rows[1:] if isinstance(r["paperkit all"], Timing)
+                 and r["paperkit all"].ok]
     if len(generated) >= 2:
         per = [(r["paper"], r["paperkit all"].wall / r["words"] * 10_000,   # type: ignore
                 r["paperkit all"].cpu / r["words"] * 10_000) for r in generated]  # type: ignore
@@ -404,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
                       f"{TARGETS['linearity']:.0%})")
     biggest = rows[-1]
     big_all = biggest["paperkit all"]
-    if isinstance(big_all, Timing) and biggest is not seed:
+    if isinstance(big_all, Timing) and big_all.ok and biggest is not seed:
         checks.append(f"{biggest['paper']}, all three formats: {big_all.cell()} (target <= "
                       f"{TARGETS['big_all']} s); peak memory {big_all.rss_mb:.0f} MB (target "
                       f"<= {TARGETS['memory_mb']} MB)")
