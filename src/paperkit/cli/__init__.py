@@ -57,12 +57,16 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--csl", metavar="STYLE", help="citation style name or .csl file")
         p.add_argument("--format", choices=("text", "json"), default="text",
                        help="text, or one JSON document on stdout (default: text)")
+
+    def jobs(p: argparse.ArgumentParser) -> None:
         p.add_argument("-j", "--jobs", type=int, metavar="N",
-                       help="papers at once, in worker processes (default: paperkit.toml's "
+                       help="at most N processes: N papers at once in worker processes, or "
+                            "one paper's formats side by side (default: paperkit.toml's "
                             "jobs, else the number of cores)")
 
     b = sub.add_parser("build", help="build papers into pdf, docx and tex", parents=[shown])
     sources(b)
+    jobs(b)
     b.add_argument("--to", metavar="FORMATS",
                    help="comma-separated formats: pdf,docx,tex (default: paperkit.toml's "
                         "formats, else all three)")
@@ -87,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="run every check; write nothing", parents=[shown])
     sources(c)
+    jobs(c)
     c.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None,
                    help="warnings fail too")
 
