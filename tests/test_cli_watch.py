@@ -163,3 +163,20 @@ def test_watch_survives_invalid_input_and_ignores_its_own_output(tmp_path: Path,
     assert "Fixed text." in (folder / "out" / "p" / "paper.tex").read_text()
     status, err = w.stop()
     assert status == 0 and "Traceback" not in err
+
+
+def test_watch_follows_the_project_file(tmp_path: Path,
+                                        watcher: Callable[..., Watcher]) -> None:
+    (tmp_path / "paperkit.toml").write_text('formats = ["tex"]\n')
+    paper(tmp_path / "p", "---\ntitle: T\n---\nText [@a].\n", BIB)
+    w = watcher("p")
+    assert "p: built tex in " in w.status()
+    w.watching(1)
+    line = w.edit_and_wait(tmp_path / "paperkit.toml", 'formats = ["tex", "docx"]\n')
+    assert "p: built tex,docx in " in line
+    assert (tmp_path / "build" / "p" / "paper.docx").is_file()
+    assert not (tmp_path / "build" / "p" / "paper.pdf").exists()
+    line = w.edit_and_wait(tmp_path / "paperkit.toml", 'formats = ["tex"]\nfromats = 1\n')
+    assert "failed: paperkit.toml:2: error: unknown key 'fromats'" in line
+    status, err = w.stop()
+    assert status == 0 and "Traceback" not in err
