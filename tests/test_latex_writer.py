@@ -717,3 +717,21 @@ def test_a_long_url_stays_inside_the_margins(tmp_path):
     assert not [w for w in widths if w > 2], widths
     text = "".join(pdf_text(folder / "paper.pdf").split())
     assert text.count("secret.tex}\\input{/etc/passwd}") >= 2
+
+
+@pytest.mark.slow
+def test_a_list_item_that_starts_with_code_compiles(tmp_path):
+    """Found by the fuzzed batch compile: framed's box right after \\item stopped pdflatex
+    ("Something's wrong--perhaps a missing \\item")."""
+    import paperkit
+    source = tmp_path / "p"
+    source.mkdir()
+    (source / "paper.md").write_text(
+        "---\ntitle: T\n---\n- ```\n  codeone\n  ```\n\n- text\n\n  ```\n  codetwo\n  ```\n\n"
+        "- ```\n  ```\n\n1. - ```\n     codethree\n     ```\n", encoding="utf-8")
+    result = paperkit.build(paperkit.load(source), ("tex",), out=tmp_path / "out",
+                            options=BuildOptions())
+    folder = result.paths[0].parent
+    compile_tex({}, folder, "pdflatex")
+    text = pdf_text(folder / "paper.pdf")
+    assert all(word in text for word in ("codeone", "codetwo", "codethree"))

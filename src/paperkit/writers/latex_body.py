@@ -271,7 +271,12 @@ def _list(env: str, start: int | None, items: list[list[Block]], state: BodyStat
     try:
         for item in items:
             # "\item{}" so that an item starting with "[" is not read as \item's label.
-            lines.append("\\item{} " + render_blocks(item, state).strip())
+            text = render_blocks(item, state).strip()
+            if text.startswith("\\begin{pkcode}"):
+                # framed's shaded box right after \item is "perhaps a missing \item" (found
+                # by the fuzzed compile): start the item's line, then pull the box up to it
+                text = "\\leavevmode\\vspace*{-\\baselineskip}" + text
+            lines.append("\\item{} " + text)
     finally:
         state.bullet_depth, state.number_depth = saved
     lines.append(f"\\end{{{env}}}")
