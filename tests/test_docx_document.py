@@ -36,6 +36,8 @@ from test_docx_libreoffice import all_blocks, count_notes
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}
+#: a resolved paper and its .docx parts by name
+PaperParts = tuple[Paper, dict[str, etree._Element]]
 EXAMPLES = ("japan-central-asia", "feature-tour")
 
 
@@ -47,7 +49,7 @@ def parts(data: bytes) -> dict[str, etree._Element]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[str, tuple[Paper, bytes]]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Paper, bytes]]:
     """Return {name: (resolved paper, .docx bytes)} for both examples and the sample paper."""
     out = tmp_path_factory.mktemp("docx-doc")
     result = {}
@@ -63,7 +65,8 @@ def built(tmp_path_factory) -> dict[str, tuple[Paper, bytes]]:
 
 
 @pytest.fixture(params=[*EXAMPLES, "sample"])
-def paper_docx(request, built) -> tuple[Paper, dict[str, etree._Element]]:
+def paper_docx(request: pytest.FixtureRequest,
+               built: dict[str, tuple[Paper, bytes]]) -> PaperParts:
     paper, data = built[request.param]
     return paper, parts(data)
 
@@ -76,7 +79,7 @@ def paper_docx(request, built) -> tuple[Paper, dict[str, etree._Element]]:
 ALLOWED_RUN_PROPERTIES = {"rStyle", "b", "bCs", "i", "iCs", "smallCaps", "vertAlign"}
 
 
-def test_runs_carry_styles_not_direct_formatting(paper_docx):
+def test_runs_carry_styles_not_direct_formatting(paper_docx: PaperParts) -> None:
     paper, xml = paper_docx
     runs = 0
     for name in ("word/document.xml", "word/footnotes.xml"):
@@ -107,7 +110,7 @@ def test_runs_carry_styles_not_direct_formatting(paper_docx):
                 assert not found, (name, tag)
 
 
-def test_footnotes_part_holds_every_note_of_the_model(paper_docx):
+def test_footnotes_part_holds_every_note_of_the_model(paper_docx: PaperParts) -> None:
     paper, xml = paper_docx
     expected = count_notes(paper)
     if not expected:
@@ -128,7 +131,7 @@ def test_footnotes_part_holds_every_note_of_the_model(paper_docx):
         assert any(text in t for t in texts), text
 
 
-def test_every_internal_hyperlink_and_ref_field_has_its_bookmark(paper_docx):
+def test_every_internal_hyperlink_and_ref_field_has_its_bookmark(paper_docx: PaperParts) -> None:
     paper, xml = paper_docx
     bookmarks = [b.get(f"{W}name") for part in xml.values()
                  for b in part.iter(f"{W}bookmarkStart")]
@@ -183,7 +186,7 @@ def with_reference(path: Path):
     return replace(load_template("article"), files={"reference.docx": path})
 
 
-def test_reference_docx_gives_styles_header_and_page_setup_the_yaml_wins(tmp_path):
+def test_reference_docx_gives_styles_header_and_page_setup_the_yaml_wins(tmp_path: Path) -> None:
     template = with_reference(make_reference(tmp_path / "reference.docx"))
     data = write_docx(sample_paper(), template, BuildOptions())["paper.docx"]
     document = docx.Document(io.BytesIO(data))
@@ -218,7 +221,7 @@ def test_reference_docx_gives_styles_header_and_page_setup_the_yaml_wins(tmp_pat
     assert write_docx(sample_paper(), template, BuildOptions())["paper.docx"] == data
 
 
-def test_reference_docx_first_page_header_and_paperkit_output_as_reference(tmp_path):
+def test_reference_docx_first_page_header_and_paperkit_output_as_reference(tmp_path: Path) -> None:
     template = with_reference(make_reference(tmp_path / "ref.docx", first_page=True))
     data = write_docx(sample_paper(), template, BuildOptions())["paper.docx"]
     section = docx.Document(io.BytesIO(data)).sections[0]
@@ -237,7 +240,7 @@ def test_reference_docx_first_page_header_and_paperkit_output_as_reference(tmp_p
     assert "".join(headings[0].itertext()) == "Introduction"
 
 
-def test_reference_that_is_not_a_word_document_is_a_template_error(tmp_path):
+def test_reference_that_is_not_a_word_document_is_a_template_error(tmp_path: Path) -> None:
     bad = tmp_path / "reference.docx"
     bad.write_text("not a zip")
     with pytest.raises(TemplateError) as caught:
@@ -249,7 +252,7 @@ def test_reference_that_is_not_a_word_document_is_a_template_error(tmp_path):
 # ---------------------------------------------------------------------- contents, properties
 
 
-def test_toc_is_a_word_toc_field_prefilled_with_the_headings():
+def test_toc_is_a_word_toc_field_prefilled_with_the_headings() -> None:
     paper = replace(sample_paper(), toc=True)
     template = load_template("article")
     xml = parts(write_docx(paper, template, BuildOptions())["paper.docx"])
@@ -290,7 +293,7 @@ def test_toc_is_a_word_toc_field_prefilled_with_the_headings():
     assert plain["word/settings.xml"].find("w:updateFields", NS) is None
 
 
-def test_core_and_app_properties(built):
+def test_core_and_app_properties(built: dict[str, tuple[Paper, bytes]]) -> None:
     paper, data = built["feature-tour"]
     document = docx.Document(io.BytesIO(data))
     core = document.core_properties
@@ -315,7 +318,7 @@ def test_core_and_app_properties(built):
     assert lang.get(f"{W}val") == "en-US"
 
 
-def test_toc_in_a_paper_without_headings_is_an_empty_field():
+def test_toc_in_a_paper_without_headings_is_an_empty_field() -> None:
     paper = Paper(title="T", toc=True, blocks=[Paragraph("Only text.")])
     xml = parts(write_docx(paper, load_template("article"), BuildOptions())["paper.docx"])
     sdt = xml["word/document.xml"].find(".//w:sdt", NS)
@@ -325,7 +328,7 @@ def test_toc_in_a_paper_without_headings_is_an_empty_field():
         "Contents", ""))
 
 
-def test_reference_with_libreoffice_style_names_merges_without_duplicates(tmp_path):
+def test_reference_with_libreoffice_style_names_merges_without_duplicates(tmp_path: Path) -> None:
     """LibreOffice writes built-in style names capitalised ("Heading 1", "Footnote Text");
     they are the same styles as Word's "heading 1" and "footnote text"."""
     import warnings

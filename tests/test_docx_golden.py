@@ -146,7 +146,7 @@ def normalize(docx: bytes) -> str:
 
 
 @pytest.mark.parametrize("element", sorted(ELEMENTS))
-def test_docx_golden(element: str, request) -> None:
+def test_docx_golden(element: str, request: pytest.FixtureRequest) -> None:
     output = normalize(write_docx(ELEMENTS[element](), load_template("article"),
                                   BuildOptions())["paper.docx"])
     path = GOLDEN / f"{element}.xml"

@@ -82,7 +82,7 @@ def pdf_pages(pdf: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def examples(tmp_path_factory) -> dict[str, Converted]:
+def examples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Converted]:
     """Build both example papers and convert each .docx with LibreOffice (once per module)."""
     require_tool("soffice")
     root = tmp_path_factory.mktemp("docx-lo")
@@ -103,7 +103,7 @@ def examples(tmp_path_factory) -> dict[str, Converted]:
 
 
 @pytest.fixture(params=EXAMPLES)
-def example(request, examples) -> Converted:
+def example(request: pytest.FixtureRequest, examples: dict[str, Converted]) -> Converted:
     return examples[request.param]
 
 
@@ -178,14 +178,14 @@ def count_notes(paper: Paper) -> int:
 # ---------------------------------------------------------------------- structure
 
 
-def test_libreoffice_converts_within_a_page_of_paperkits_pdf(example):
+def test_libreoffice_converts_within_a_page_of_paperkits_pdf(example: Converted) -> None:
     lo_pages, own_pages = pdf_pages(example.lo_pdf), pdf_pages(example.pdf)
     assert abs(lo_pages - own_pages) <= 1, (lo_pages, own_pages)
     text = " ".join(pdf_text(example.lo_pdf).split())
     assert " ".join(plain_text(example.resolved.title).split()) in text
 
 
-def test_libreoffice_sees_every_footnote(example):
+def test_libreoffice_sees_every_footnote(example: Converted) -> None:
     content = example.odt_xml("content.xml")
     notes = content.findall(".//text:note", ODF)
     assert len(notes) == count_notes(example.resolved)
@@ -199,7 +199,7 @@ def test_libreoffice_sees_every_footnote(example):
         assert body and body in " ".join("".join(source.itertext()).split())
 
 
-def test_libreoffice_sees_numbered_headings(example):
+def test_libreoffice_sees_numbered_headings(example: Converted) -> None:
     content = example.odt_xml("content.xml")
     headings = [(int(h.get(f"{{{ODF['text']}}}outline-level")),
                  " ".join("".join(h.itertext()).split()))
@@ -229,7 +229,7 @@ def test_libreoffice_sees_numbered_headings(example):
         assert example.template.references_title in lines        # unnumbered
 
 
-def test_libreoffice_sees_tables_and_pictures(example):
+def test_libreoffice_sees_tables_and_pictures(example: Converted) -> None:
     content = example.odt_xml("content.xml")
     tables = [b for b in all_blocks(example.resolved) if isinstance(b, Table)]
     odt_tables = content.findall(".//table:table", ODF)
@@ -255,7 +255,8 @@ def test_libreoffice_sees_tables_and_pictures(example):
                 assert f"{label}: {' '.join(plain_text(item.caption).split())}" in text
 
 
-def test_libreoffice_renders_math_as_formulas(examples, tmp_path):
+def test_libreoffice_renders_math_as_formulas(examples: dict[str, Converted],
+                                             tmp_path: Path) -> None:
     """Office Math becomes LibreOffice formula objects that print (libreoffice-math)."""
     example = examples["feature-tour"]
     content = example.odt_xml("content.xml")
@@ -278,7 +279,8 @@ def test_libreoffice_renders_math_as_formulas(examples, tmp_path):
     assert re.search(r"E ?= ?mc", " ".join(text.split()))     # the superscript 2 moves
 
 
-def test_table_of_contents_lists_the_headings(examples, tmp_path):
+def test_table_of_contents_lists_the_headings(examples: dict[str, Converted],
+                                             tmp_path: Path) -> None:
     """With ``toc: true`` LibreOffice shows a table of contents after the abstract."""
     from paperkit.options import BuildOptions
     from paperkit.writers.docx import write_docx
@@ -342,7 +344,7 @@ def docx_paragraph_texts(docx: Path) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def test_libreoffice_word_count_matches_paperkit_count(example):
+def test_libreoffice_word_count_matches_paperkit_count(example: Converted) -> None:
     """LibreOffice's word count (ODT ``meta:word-count``) equals ``paperkit.count`` once the
     two are made to count the same text by the same rules.
 

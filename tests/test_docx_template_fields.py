@@ -81,7 +81,7 @@ def text_of(element: etree._Element) -> str:
 # ---------------------------------------------------------------------- headings
 
 
-def test_heading_color_colours_headings_title_and_subtitle():
+def test_heading_color_colours_headings_title_and_subtitle() -> None:
     built = Built(article(heading_color="#1F4E79"))
     for style_id in ("Heading1", "Heading2", "Heading3", "Heading9", "Title", "Subtitle",
                      "TOCHeading"):
@@ -93,13 +93,13 @@ def test_heading_color_colours_headings_title_and_subtitle():
     assert references and references[0].style.name == "Heading 1"
 
 
-def test_default_black_headings_stay_automatic():
+def test_default_black_headings_stay_automatic() -> None:
     built = Built(load_template("article"))
     for style_id in ("Heading1", "Title", "Subtitle"):
         assert built.style_value(style_id, "w:rPr/w:color") is None
 
 
-def test_heading_align_centres_that_level_only():
+def test_heading_align_centres_that_level_only() -> None:
     base = load_template("article")
     headings = dict(base.headings)
     headings[1] = replace(headings[1], align="center")
@@ -115,7 +115,7 @@ def test_heading_align_centres_that_level_only():
 # ---------------------------------------------------------------------- title block
 
 
-def test_cover_puts_the_title_block_in_an_accent_band_as_wide_as_the_text():
+def test_cover_puts_the_title_block_in_an_accent_band_as_wide_as_the_text() -> None:
     paper = replace(sample_paper(), subtitle=[Text("See "), Link("the site", "https://x.org")])
     template = article(title_layout="cover", accent_color="#1F4E79",
                        heading_color="#123456")
@@ -151,7 +151,7 @@ def test_cover_puts_the_title_block_in_an_accent_band_as_wide_as_the_text():
     assert instructions(built.story("footer", "first")) == ["PAGE"]
 
 
-def test_cover_without_a_title_block_draws_no_band():
+def test_cover_without_a_title_block_draws_no_band() -> None:
     paper = replace(sample_paper(), title=[], subtitle=[], authors=[], date="")
     built = Built(article(title_layout="cover"), paper)
     body = built.xml("word/document.xml").find("w:body", NS)
@@ -159,7 +159,7 @@ def test_cover_without_a_title_block_draws_no_band():
     assert body.find(".//w:tcPr/w:shd", NS) is None
 
 
-def test_title_page_starts_three_body_lines_down_then_breaks():
+def test_title_page_starts_three_body_lines_down_then_breaks() -> None:
     template = load_template("apa-student")
     built = Built(template)
     gap = 3 * template.fonts.size * template.fonts.line_spacing
@@ -171,7 +171,7 @@ def test_title_page_starts_three_body_lines_down_then_breaks():
 # ---------------------------------------------------------------------- abstract
 
 
-def test_abstract_box_shades_label_text_and_keywords_with_an_accent_rule():
+def test_abstract_box_shades_label_text_and_keywords_with_an_accent_rule() -> None:
     template = article(abstract_style="box", box_color="#E8EEF5", accent_color="#1F4E79",
                        heading_color="#1F4E79", abstract_indent=10)
     built = Built(template)
@@ -199,13 +199,13 @@ def test_abstract_box_shades_label_text_and_keywords_with_an_accent_rule():
     assert label.font.size == Pt(template.abstract_size)
 
 
-def test_plain_abstract_has_no_box():
+def test_plain_abstract_has_no_box() -> None:
     built = Built(load_template("article"))
     assert built.style("Abstract").find("w:pPr/w:shd", NS) is None
     assert abs(built.doc.styles["Abstract"].paragraph_format.left_indent.mm - 10) < 0.01
 
 
-def test_abstract_page_breaks_before_the_abstract_and_before_the_body():
+def test_abstract_page_breaks_before_the_abstract_and_before_the_body() -> None:
     built = Built(article(abstract_style="page"))
     paragraphs = built.doc.paragraphs
     breaking = [(p.style.name, p.text) for p in paragraphs
@@ -219,7 +219,7 @@ def test_abstract_page_breaks_before_the_abstract_and_before_the_body():
         WD_PARAGRAPH_ALIGNMENT.CENTER
 
 
-def test_apa_gives_title_page_abstract_page_then_body():
+def test_apa_gives_title_page_abstract_page_then_body() -> None:
     built = Built(load_template("apa-student"))
     paragraphs = built.doc.paragraphs
     breaking = [(p.style.name, p.text) for p in paragraphs
@@ -229,7 +229,7 @@ def test_apa_gives_title_page_abstract_page_then_body():
     assert breaking[2:] == [("Heading 1", "References")]
 
 
-def test_keywords_alone_on_the_abstract_page():
+def test_keywords_alone_on_the_abstract_page() -> None:
     built = Built(article(abstract_style="page"), replace(sample_paper(), abstract=[]))
     keywords = next(p for p in built.doc.paragraphs if p.style.name == "Keywords")
     assert keywords.paragraph_format.page_break_before
@@ -238,7 +238,7 @@ def test_keywords_alone_on_the_abstract_page():
 # ---------------------------------------------------------------------- page numbers
 
 
-def test_page_number_bottom_right_is_right_aligned_in_the_footer():
+def test_page_number_bottom_right_is_right_aligned_in_the_footer() -> None:
     built = Built(article(page_number_position="bottom-right"))
     assert built.doc.styles["Footer"].paragraph_format.alignment == \
         WD_PARAGRAPH_ALIGNMENT.RIGHT
@@ -248,7 +248,7 @@ def test_page_number_bottom_right_is_right_aligned_in_the_footer():
         .alignment == WD_PARAGRAPH_ALIGNMENT.CENTER
 
 
-def test_page_number_top_right_sits_at_the_right_of_the_running_title():
+def test_page_number_top_right_sits_at_the_right_of_the_running_title() -> None:
     template = article(page_number_position="top-right", footer="page-of")
     built = Built(template)
     header = built.story("header", "default")
@@ -275,7 +275,7 @@ def test_page_number_top_right_sits_at_the_right_of_the_running_title():
         assert instructions(built.story("footer", which)) == []
 
 
-def test_page_number_top_right_shows_on_the_title_page_apa():
+def test_page_number_top_right_shows_on_the_title_page_apa() -> None:
     built = Built(load_template("apa-student"))
     for which in ("default", "first"):
         header = built.story("header", which).find("w:p", NS)
@@ -284,7 +284,7 @@ def test_page_number_top_right_shows_on_the_title_page_apa():
         assert not text_of(header).strip("1")                # no running title
 
 
-def test_footer_number_still_skips_a_separate_title_page():
+def test_footer_number_still_skips_a_separate_title_page() -> None:
     built = Built(article(title_layout="page", page_number_position="bottom-right"))
     assert instructions(built.story("footer", "first")) == []
     assert instructions(built.story("footer", "default")) == ["PAGE"]
@@ -297,7 +297,7 @@ def _caption(built: Built, style: str):
     return next(p for p in built.doc.paragraphs if p.style.name == style)
 
 
-def test_stacked_caption_bold_label_line_then_italic_text():
+def test_stacked_caption_bold_label_line_then_italic_text() -> None:
     built = Built(article(caption_layout="stacked"))
     for style, label in (("Table Caption", "Table 1"), ("Image Caption", "Figure 1")):
         paragraph = _caption(built, style)._p
@@ -316,12 +316,12 @@ def test_stacked_caption_bold_label_line_then_italic_text():
                                                        "A map of the region")
 
 
-def test_inline_caption_keeps_label_colon_text():
+def test_inline_caption_keeps_label_colon_text() -> None:
     built = Built(load_template("article"))
     assert _caption(built, "Table Caption").text == "Table 1: Trade with Japan"
 
 
-def test_caption_align_left():
+def test_caption_align_left() -> None:
     built = Built(article(caption_align="left"))
     assert built.doc.styles["Caption"].paragraph_format.alignment == \
         WD_PARAGRAPH_ALIGNMENT.LEFT
@@ -331,7 +331,7 @@ def test_caption_align_left():
     assert built.doc.tables[0].alignment == 1                           # CENTER
 
 
-def test_figure_caption_above_its_picture():
+def test_figure_caption_above_its_picture() -> None:
     built = Built(article(figure_caption_position="above"))
     names = [p.style.name for p in built.doc.paragraphs]
     caption = names.index("Image Caption")
@@ -349,7 +349,7 @@ def test_figure_caption_above_its_picture():
 # ---------------------------------------------------------------------- references
 
 
-def test_references_on_a_new_page():
+def test_references_on_a_new_page() -> None:
     built = Built(article(references_new_page=True))
     heading = next(p for p in built.doc.paragraphs if p.text == "References")
     assert heading.paragraph_format.page_break_before
@@ -361,7 +361,7 @@ def test_references_on_a_new_page():
 # ---------------------------------------------------------------------- shipped templates
 
 
-def test_policy_brief_reads_every_field():
+def test_policy_brief_reads_every_field() -> None:
     template = load_template("policy-brief")
     built = Built(template)
     assert built.doc.tables[0].cell(0, 0).paragraphs[0].style.name == "Title"
@@ -419,7 +419,7 @@ def _images(pdf: Path, page: int) -> list[tuple[float, float]]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["policy-brief", "apa-student", "article"])
-def test_libreoffice_pdf_shows_each_template_design(name: str, tmp_path: Path):
+def test_libreoffice_pdf_shows_each_template_design(name: str, tmp_path: Path) -> None:
     """Build the feature tour in `name` (docx and pdf), let LibreOffice convert the .docx,
     and find the template's design in its PDF: band, box, page numbers, page breaks,
     caption places."""

@@ -138,7 +138,7 @@ def displayed_heading_numbers(doc: Docx) -> list[tuple[str, str]]:
     return out
 
 
-def test_headings_use_word_heading_styles_with_numbering_on_the_style(sample_docx):
+def test_headings_use_word_heading_styles_with_numbering_on_the_style(sample_docx: Docx) -> None:
     headings = [(p.style.name, p.text) for p in sample_docx.document.paragraphs
                 if p.style.name.startswith("Heading")]
     assert headings[:4] == [("Heading 1", "Introduction"), ("Heading 2", "Background"),
@@ -168,7 +168,7 @@ def _expected_numbers(paper: Paper, template) -> list[tuple[str, str]]:
     return expected + [("", template.references_title)]
 
 
-def test_displayed_heading_numbers_equal_the_layout_numbers(sample_docx):
+def test_displayed_heading_numbers_equal_the_layout_numbers(sample_docx: Docx) -> None:
     template = load_template("article")
     shown = displayed_heading_numbers(sample_docx)
     assert shown == _expected_numbers(sample_paper(), template)
@@ -176,13 +176,13 @@ def test_displayed_heading_numbers_equal_the_layout_numbers(sample_docx):
                          ("2", "Method")]
 
 
-def test_unnumbered_sections_get_num_id_zero(sample_docx):
+def test_unnumbered_sections_get_num_id_zero(sample_docx: Docx) -> None:
     for paragraph in sample_docx.body.iter(W + "p"):
         if text_of(paragraph) in ("Acknowledgements", "References"):
             assert paragraph.find("w:pPr/w:numPr/w:numId", NS).get(W + "val") == "0"
 
 
-def test_roman_letter_numbering_scheme():
+def test_roman_letter_numbering_scheme() -> None:
     template = replace(load_template("article"), numbering="I.A")
     doc = Docx(build(template=template))
     shown = displayed_heading_numbers(doc)
@@ -190,7 +190,7 @@ def test_roman_letter_numbering_scheme():
     assert [n for n, _ in shown[:4]] == ["I", "I.A", "I.A.1", "II"]
 
 
-def test_no_numbering_scheme_attaches_no_numbers():
+def test_no_numbering_scheme_attaches_no_numbers() -> None:
     template = replace(load_template("article"), numbering="none")
     doc = Docx(build(template=template))
     styles = doc.xml("word/styles.xml")
@@ -198,7 +198,7 @@ def test_no_numbering_scheme_attaches_no_numbers():
     assert all(number == "" for number, _ in displayed_heading_numbers(doc))
 
 
-def test_heading_numbers_word_cannot_count_are_typed_not_lost():
+def test_heading_numbers_word_cannot_count_are_typed_not_lost() -> None:
     # A level-2 section with no level-1 parent: the model says "1" ... Word would show "0.1".
     paper = Paper(title="T", sections=[
         Section([Text("Orphan")], 2, number="1.1", label="sec:orphan"),
@@ -216,7 +216,7 @@ def test_heading_numbers_word_cannot_count_are_typed_not_lost():
 # ---------------------------------------------------------------------- footnotes
 
 
-def test_footnotes_are_native_word_footnotes(sample_docx):
+def test_footnotes_are_native_word_footnotes(sample_docx: Docx) -> None:
     notes = sample_docx.xml("word/footnotes.xml")
     ids = [n.get(W + "id") for n in notes.findall("w:footnote", NS)]
     assert ids[:2] == ["-1", "0"]
@@ -243,7 +243,7 @@ def test_footnotes_are_native_word_footnotes(sample_docx):
     assert styles["FootnoteText"].font.size == Pt(9)
 
 
-def test_footnote_with_several_paragraphs_a_list_and_a_link():
+def test_footnote_with_several_paragraphs_a_list_and_a_link() -> None:
     note = Note([Paragraph("First note paragraph."),
                  Paragraph([Text("Second with a "), Link("link", "https://example.com/n")]),
                  BulletList([[Paragraph("listed in a note")]])])
@@ -265,7 +265,7 @@ def test_footnote_with_several_paragraphs_a_list_and_a_link():
     assert refs == ["1", "2"]
 
 
-def test_paper_without_notes_has_no_footnotes_part():
+def test_paper_without_notes_has_no_footnotes_part() -> None:
     doc = Docx(build(Paper(title="T", blocks=[Paragraph("No notes.")])))
     assert "word/footnotes.xml" not in doc.zip.namelist()
 
@@ -273,7 +273,7 @@ def test_paper_without_notes_has_no_footnotes_part():
 # ---------------------------------------------------------------------- tables, figures
 
 
-def test_table_style_header_row_alignment_and_caption(sample_docx):
+def test_table_style_header_row_alignment_and_caption(sample_docx: Docx) -> None:
     table = sample_docx.document.tables[0]
     assert table.style.name == "Paper Table"
     assert [c.text for c in table.rows[0].cells] == ["Country", "Trade", "Share"]
@@ -293,7 +293,7 @@ def test_table_style_header_row_alignment_and_caption(sample_docx):
     assert caption.find("w:bookmarkStart", NS).get(W + "name") == "tbl_trade"
 
 
-def test_figure_fits_the_text_width_with_caption_below(sample_docx):
+def test_figure_fits_the_text_width_with_caption_below(sample_docx: Docx) -> None:
     shapes = sample_docx.document.inline_shapes
     assert len(shapes) == 1
     template = load_template("article")
@@ -333,7 +333,7 @@ def _png(width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
-def test_tall_figure_is_capped_and_jpeg_is_kept():
+def test_tall_figure_is_capped_and_jpeg_is_kept() -> None:
     from PIL import Image
 
     jpeg = io.BytesIO()
@@ -353,7 +353,7 @@ def test_tall_figure_is_capped_and_jpeg_is_kept():
     assert any(n.endswith(".jpg") or n.endswith(".jpeg") for n in names if "media" in n)
 
 
-def test_unreadable_image_is_an_input_error():
+def test_unreadable_image_is_an_input_error() -> None:
     from paperkit.errors import InputError
 
     paper = Paper(title="T", blocks=[Figure("x.png", "X", number=1, data=b"not an image")])
@@ -366,7 +366,7 @@ def test_unreadable_image_is_an_input_error():
 # ---------------------------------------------------------------------- links and references
 
 
-def test_every_internal_link_has_a_bookmark_and_names_are_word_legal(sample_docx):
+def test_every_internal_link_has_a_bookmark_and_names_are_word_legal(sample_docx: Docx) -> None:
     parts = [sample_docx.body, sample_docx.xml("word/footnotes.xml")]
     anchors = [h.get(W + "anchor") for part in parts for h in part.iter(W + "hyperlink")
                if h.get(W + "anchor")]
@@ -379,7 +379,7 @@ def test_every_internal_link_has_a_bookmark_and_names_are_word_legal(sample_docx
     assert len(ids) == len(set(ids))
 
 
-def test_cross_references_and_citations_link_with_their_text(sample_docx):
+def test_cross_references_and_citations_link_with_their_text(sample_docx: Docx) -> None:
     links = {text_of(h): h.get(W + "anchor") for h in sample_docx.body.iter(W + "hyperlink")
              if h.get(W + "anchor")}
     assert links["Section 2"] == "sec_method"
@@ -401,7 +401,7 @@ def test_cross_references_and_citations_link_with_their_text(sample_docx):
         assert styles == {"Hyperlink"}, text_of(hyperlink)
 
 
-def test_external_link_is_a_real_hyperlink(sample_docx):
+def test_external_link_is_a_real_hyperlink(sample_docx: Docx) -> None:
     link = next(h for h in sample_docx.body.iter(W + "hyperlink") if text_of(h) == "link")
     r_id = link.get("{%s}id" % NS["r"])
     assert sample_docx.document.part.rels[r_id].target_ref == "https://example.org/?a=1&b=2"
@@ -409,7 +409,7 @@ def test_external_link_is_a_real_hyperlink(sample_docx):
     assert link.find(".//w:rStyle", NS).get(W + "val") == "Hyperlink"
 
 
-def test_bibliography_entries_are_bookmarked_with_a_hanging_indent(sample_docx):
+def test_bibliography_entries_are_bookmarked_with_a_hanging_indent(sample_docx: Docx) -> None:
     entries = [p for p in sample_docx.body.iter(W + "p")
                if sample_docx.style_id(p) == "Bibliography"]
     assert [e.find("w:bookmarkStart", NS).get(W + "name") for e in entries] == \
@@ -423,7 +423,7 @@ def test_bibliography_entries_are_bookmarked_with_a_hanging_indent(sample_docx):
     assert abs(style.first_line_indent + Mm(12.7)) < Mm(0.05)
 
 
-def test_links_to_missing_anchors_are_plain_text_and_unresolved_cites_are_visible():
+def test_links_to_missing_anchors_are_plain_text_and_unresolved_cites_are_visible() -> None:
     paper = Paper(title="T", blocks=[Paragraph([
         Link("nowhere", "#no-such-anchor"), Text(" "),
         Cite([CiteItem("ghost")], "[@ghost]", rendered=None)])])
@@ -432,7 +432,7 @@ def test_links_to_missing_anchors_are_plain_text_and_unresolved_cites_are_visibl
     assert "nowhere [?ghost]" in text_of(doc.body)
 
 
-def test_bookmark_names_are_legal_unique_and_stable():
+def test_bookmark_names_are_legal_unique_and_stable() -> None:
     marks = Bookmarks()
     names = [marks.name(a) for a in ["ref-a-b", "ref-a_b", "1st", "ref-Müller2020",
                                      "x" * 60, "x" * 61, "sec:日本"]]
@@ -445,7 +445,7 @@ def test_bookmark_names_are_legal_unique_and_stable():
 # ---------------------------------------------------------------------- lists, blocks, math
 
 
-def test_lists_use_numbering_definitions_and_ordered_lists_restart():
+def test_lists_use_numbering_definitions_and_ordered_lists_restart() -> None:
     paper = Paper(title="T", blocks=[
         OrderedList([[Paragraph("one")], [Paragraph("two"),
                      BulletList([[Paragraph("deep"), OrderedList([[Paragraph("deeper")]])]])]]),
@@ -474,7 +474,7 @@ def test_lists_use_numbering_definitions_and_ordered_lists_restart():
     assert start(items["deeper"][0], 2) == "1"
 
 
-def test_code_quote_rule_and_math_blocks(sample_docx):
+def test_code_quote_rule_and_math_blocks(sample_docx: Docx) -> None:
     by_style = {}
     for paragraph in sample_docx.body.iter(W + "p"):
         by_style.setdefault(sample_docx.style_id(paragraph), []).append(paragraph)
@@ -494,14 +494,14 @@ def test_code_quote_rule_and_math_blocks(sample_docx):
     assert "E=m" in text_of(inline)
 
 
-def test_math_that_cannot_be_converted_shows_its_source():
+def test_math_that_cannot_be_converted_shows_its_source() -> None:
     paper = Paper(title="T", blocks=[Paragraph([Text("x "), Math(r"\frac{1")])])
     doc = Docx(build(paper))
     assert doc.body.find(".//m:oMath", NS) is None
     assert "\\frac{1" in text_of(doc.body)
 
 
-def test_characters_xml_cannot_hold_are_dropped_and_unicode_survives():
+def test_characters_xml_cannot_hold_are_dropped_and_unicode_survives() -> None:
     text = "ok\x00\x01\x0b\x1f\ufffe Ünïcödé 日本語 \U0001F600 broken\ud800 end"
     paper = Paper(title="T\x07itle", blocks=[Paragraph(text), CodeBlock("a\x0cb")],
                   keywords=["k\x02w"])
@@ -515,7 +515,7 @@ def test_characters_xml_cannot_hold_are_dropped_and_unicode_survives():
 # ---------------------------------------------------------------------- document level
 
 
-def test_core_properties_and_language(sample_docx):
+def test_core_properties_and_language(sample_docx: Docx) -> None:
     props = sample_docx.document.core_properties
     assert props.title == "Japan’s Strategic Expansion in Central Asia: The First Summit"
     assert props.author == "Ada Lovelace, Sei Shōnagon"
@@ -531,7 +531,7 @@ def test_core_properties_and_language(sample_docx):
     assert german.document.core_properties.created == datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)
 
 
-def test_same_input_gives_identical_bytes(sample_docx):
+def test_same_input_gives_identical_bytes(sample_docx: Docx) -> None:
     again = build()
     assert again == sample_docx.data
     names = sample_docx.zip.namelist()
@@ -541,7 +541,7 @@ def test_same_input_gives_identical_bytes(sample_docx):
     assert not any("stylesWithEffects" in n for n in names)
 
 
-def test_page_setup_follows_the_template():
+def test_page_setup_follows_the_template() -> None:
     article = load_template("article")
     template = replace(article, page=replace(article.page, width=216, height=279, left=30,
                                              right=20, top=15, bottom=35))
@@ -554,7 +554,7 @@ def test_page_setup_follows_the_template():
     assert abs(default.left_margin - Mm(article.page.left)) < Mm(0.05)
 
 
-def test_styles_come_from_the_template():
+def test_styles_come_from_the_template() -> None:
     article = load_template("article")
     template = replace(article, fonts=replace(article.fonts, size=12, headings=article.fonts.sans),
                        headings={**article.headings,
@@ -580,7 +580,7 @@ def test_styles_come_from_the_template():
     assert default["footnote text"].paragraph_format.line_spacing == Pt(9 * 1.2)
 
 
-def test_footer_page_field_and_running_header(sample_docx):
+def test_footer_page_field_and_running_header(sample_docx: Docx) -> None:
     section = sample_docx.document.sections[0]
     footer = section.footer.paragraphs[0]._p
     assert "PAGE" in "".join(t.text for t in footer.iter(W + "instrText"))
@@ -597,7 +597,7 @@ def test_footer_page_field_and_running_header(sample_docx):
     assert not list(none.footer.paragraphs[0]._p.iter(W + "instrText"))
 
 
-def test_title_block_styles(sample_docx):
+def test_title_block_styles(sample_docx: Docx) -> None:
     styled = [(p.style.name, p.text) for p in sample_docx.document.paragraphs[:12]]
     assert styled[0] == ("Title", "Japan’s Strategic Expansion in Central Asia: The First Summit")
     assert styled[1] == ("Subtitle", "A Test Paper")
@@ -622,7 +622,7 @@ def test_title_block_styles(sample_docx):
 
 
 @pytest.mark.slow
-def test_libreoffice_renders_text_notes_and_heading_numbers(tmp_path: Path):
+def test_libreoffice_renders_text_notes_and_heading_numbers(tmp_path: Path) -> None:
     soffice = require_tool("soffice")
     pdftotext = require_tool("pdftotext")
     source = tmp_path / "paper.docx"
@@ -644,7 +644,7 @@ def test_libreoffice_renders_text_notes_and_heading_numbers(tmp_path: Path):
     assert "Japan’s Strategic Expansion in Central Asia" in flat     # running header
 
 
-def test_table_columns_fit_their_text_and_long_tables_fill_the_width():
+def test_table_columns_fit_their_text_and_long_tables_fill_the_width() -> None:
     from paperkit.model import Table
 
     long_text = "A long description that needs several lines because it is far longer " * 3
@@ -669,7 +669,7 @@ def test_table_columns_fit_their_text_and_long_tables_fill_the_width():
     assert keeps == [True, None]
 
 
-def test_unusual_structures_build_and_read_back():
+def test_unusual_structures_build_and_read_back() -> None:
     from paperkit.model import BlockQuote, MathBlock, Table, ThematicBreak
 
     deep: list = [Paragraph("level 12")]
@@ -700,7 +700,7 @@ def test_unusual_structures_build_and_read_back():
     assert doc.document.paragraphs[0].style.name == "List Paragraph"
 
 
-def test_arbitrary_text_never_breaks_the_build():
+def test_arbitrary_text_never_breaks_the_build() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
