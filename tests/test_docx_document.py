@@ -27,7 +27,7 @@ from paperkit.errors import TemplateError
 from paperkit.model import Note, Paper, Paragraph
 from paperkit.options import BuildOptions
 from paperkit.pipeline import resolve
-from paperkit.templates import load_template
+from paperkit.templates import Template, load_template
 from paperkit.walk import block_inlines, iter_sections, plain_text
 from paperkit.writers import layout
 from paperkit.writers.docx import write_docx
@@ -182,7 +182,7 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
-def with_reference(path: Path):
+def with_reference(path: Path) -> Template:
     return replace(load_template("article"), files={"reference.docx": path})
 
 
@@ -201,6 +201,7 @@ def test_reference_docx_gives_styles_header_and_page_setup_the_yaml_wins(tmp_pat
     assert styles["Heading 1"].font.color.rgb == RGBColor(0xC0, 0x00, 0x00)
     # page setup: margins from the template, header distance from the reference
     section = document.sections[0]
+    assert section.left_margin is not None and section.header_distance is not None
     assert abs(section.left_margin - Mm(25)) < Mm(0.1)
     assert abs(section.header_distance - Mm(7)) < Mm(0.1)
     # its header on every page (the first too, as the reference has no first-page header);

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 from lxml import etree
@@ -47,7 +47,7 @@ def _png(width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
-def _table(**values) -> Table:
+def _table(**values: Any) -> Table:
     return Table([[Text("Country")], [Text("Trade")]],
                  [[[Text("Kazakhstan")], [Text("1,200")]], [[Emph("Uzbekistan")], [Text("800")]]],
                  align=["left", "right"], **values)
@@ -142,7 +142,7 @@ def normalize(docx: bytes) -> str:
             element.set(key, value)
     etree.cleanup_namespaces(root, top_nsmap=NSMAP)
     etree.indent(root, space="  ")
-    return etree.tostring(root, encoding="unicode") + "\n"
+    return str(etree.tostring(root, encoding="unicode")) + "\n"
 
 
 @pytest.mark.parametrize("element", sorted(ELEMENTS))

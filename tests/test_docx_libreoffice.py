@@ -8,6 +8,8 @@ the text, formulas and page count of its PDF, and its word count in the ODT's ``
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 import re
 import subprocess
 import zipfile
@@ -20,11 +22,12 @@ from lxml import etree
 import paperkit
 from conftest import ROOT, require_tool
 from paperkit.checks.words import count_words
-from paperkit.model import (BlockQuote, BulletList, Cite, Emph, Figure, Link, Math, Note,
+from paperkit.model import (Block, BlockQuote, BulletList, Cite, Emph, Figure, Link, Math, Note,
                             OrderedList, Paper, Ref, SmallCaps, Strong, Subscript,
                             Superscript, Table)
 from paperkit.pipeline import resolve
 from paperkit.templates import Template
+from paperkit.model import Inline
 from paperkit.walk import block_inlines, iter_sections, plain_text
 from paperkit.writers import layout
 
@@ -110,9 +113,9 @@ def example(request: pytest.FixtureRequest, examples: dict[str, Converted]) -> C
 # ---------------------------------------------------------------------- model walks
 
 
-def all_blocks(paper: Paper):
+def all_blocks(paper: Paper) -> Iterator[Block]:
     """Yield every block of `paper`: abstract, body, sections, lists, quotes and notes."""
-    def blocks(items):
+    def blocks(items: Iterable[Block]) -> Iterator[Block]:
         for block in items:
             yield block
             match block:
@@ -127,7 +130,7 @@ def all_blocks(paper: Paper):
                 for note in notes(inlines):
                     yield from blocks(note.blocks)
 
-    def notes(inlines):
+    def notes(inlines: Iterable[Inline]) -> Iterator[Note]:
         for node in inlines:
             match node:
                 case Note():
@@ -146,9 +149,9 @@ def all_blocks(paper: Paper):
         yield from blocks(section.blocks)
 
 
-def all_inlines(paper: Paper):
+def all_inlines(paper: Paper) -> Iterator[Inline]:
     """Yield every inline node paperkit's word count reads (title to notes, not references)."""
-    def walk(inlines):
+    def walk(inlines: Iterable[Inline]) -> Iterator[Inline]:
         for node in inlines:
             yield node
             match node:
@@ -195,7 +198,9 @@ def test_libreoffice_sees_every_footnote(example: Converted) -> None:
             example.resolved) else None
     for index, note in enumerate(notes, start=1):
         body = " ".join("".join(note.find("text:note-body", ODF).itertext()).split())
+        assert word is not None
         source = word.find(f"{W}footnote[@{W}id='{index}']")
+        assert source is not None
         assert body and body in " ".join("".join(source.itertext()).split())
 
 

@@ -8,6 +8,8 @@ template through the pipeline and reads LibreOffice's PDF of the .docx.
 
 from __future__ import annotations
 
+from typing import Any
+
 import io
 import subprocess
 import zipfile
@@ -31,6 +33,13 @@ from sample_paper import sample_paper
 NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 W = "{%s}" % NS["w"]
 TWIPS_PER_MM = 1440 / 25.4
+
+
+def style_name(item: Any) -> str:
+    """Return the name of `item`'s style (a paragraph's or a table's; python-docx types
+    the style as optional)."""
+    style = item.style
+    return "" if style is None else str(style.name)
 
 
 class Built:
@@ -62,11 +71,11 @@ class Built:
                          "relationships}id")
         return etree.fromstring(self.doc.part.related_parts[rel_id].blob)
 
-    def body_paragraphs(self) -> list:
+    def body_paragraphs(self) -> list[Any]:
         return self.doc.paragraphs
 
 
-def article(**values) -> Template:
+def article(**values: Any) -> Template:
     return replace(load_template("article"), **values)
 
 
@@ -90,7 +99,7 @@ def test_heading_color_colours_headings_title_and_subtitle() -> None:
         assert built.style_value(style_id, "w:rPr/w:color") is None, style_id
     # The references heading is a Heading 1 paragraph, so it takes the colour too.
     references = [p for p in built.doc.paragraphs if p.text == "References"]
-    assert references and references[0].style.name == "Heading 1"
+    assert references and style_name(references[0]) == "Heading 1"
 
 
 def test_default_black_headings_stay_automatic() -> None:
@@ -134,7 +143,7 @@ def test_cover_puts_the_title_block_in_an_accent_band_as_wide_as_the_text() -> N
     borders = band.find("w:tblPr/w:tblBorders", NS)
     assert {b.get(W + "val") for b in borders} == {"nil"}
     cell = built.doc.tables[0].cell(0, 0)
-    styles = [p.style.name for p in cell.paragraphs]
+    styles = [style_name(p) for p in cell.paragraphs]
     assert styles[:3] == ["Title", "Subtitle", "Author"] and styles[-1] == "Date"
     # All the band's text is white, its link too; the title keeps its alignment.
     for style_id in ("Title", "Subtitle", "Author", "Affiliation", "Date"):
@@ -208,12 +217,12 @@ def test_plain_abstract_has_no_box() -> None:
 def test_abstract_page_breaks_before_the_abstract_and_before_the_body() -> None:
     built = Built(article(abstract_style="page"))
     paragraphs = built.doc.paragraphs
-    breaking = [(p.style.name, p.text) for p in paragraphs
+    breaking = [(style_name(p), p.text) for p in paragraphs
                 if p.paragraph_format.page_break_before]
     # Title block on page 1, the abstract and keywords on page 2, the body from page 3.
     assert breaking == [("Abstract Title", "Abstract"), ("Heading 1", "Introduction")]
     label = [p.text for p in paragraphs].index("Abstract")
-    assert [p.style.name for p in paragraphs[label:label + 4]] == \
+    assert [style_name(p) for p in paragraphs[label:label + 4]] == \
         ["Abstract Title", "Abstract", "Keywords", "Heading 1"]
     assert built.doc.styles["Abstract Title"].paragraph_format.alignment == \
         WD_PARAGRAPH_ALIGNMENT.CENTER
@@ -222,7 +231,7 @@ def test_abstract_page_breaks_before_the_abstract_and_before_the_body() -> None:
 def test_apa_gives_title_page_abstract_page_then_body() -> None:
     built = Built(load_template("apa-student"))
     paragraphs = built.doc.paragraphs
-    breaking = [(p.style.name, p.text) for p in paragraphs
+    breaking = [(style_name(p), p.text) for p in paragraphs
                 if p.paragraph_format.page_break_before]
     assert breaking[:2] == [("Abstract Title", "Abstract"), ("Heading 1", "Introduction")]
     # The references start on a page of their own too.
@@ -231,7 +240,7 @@ def test_apa_gives_title_page_abstract_page_then_body() -> None:
 
 def test_keywords_alone_on_the_abstract_page() -> None:
     built = Built(article(abstract_style="page"), replace(sample_paper(), abstract=[]))
-    keywords = next(p for p in built.doc.paragraphs if p.style.name == "Keywords")
+    keywords = next(p for p in built.doc.paragraphs if style_name(p) == "Keywords")
     assert keywords.paragraph_format.page_break_before
 
 
@@ -293,8 +302,8 @@ def test_footer_number_still_skips_a_separate_title_page() -> None:
 # ---------------------------------------------------------------------- captions
 
 
-def _caption(built: Built, style: str):
-    return next(p for p in built.doc.paragraphs if p.style.name == style)
+def _caption(built: Built, style: str) -> Any:
+    return next(p for p in built.doc.paragraphs if style_name(p) == style)
 
 
 def test_stacked_caption_bold_label_line_then_italic_text() -> None:
@@ -333,7 +342,7 @@ def test_caption_align_left() -> None:
 
 def test_figure_caption_above_its_picture() -> None:
     built = Built(article(figure_caption_position="above"))
-    names = [p.style.name for p in built.doc.paragraphs]
+    names = [style_name(p) for p in built.doc.paragraphs]
     caption = names.index("Image Caption")
     assert names[caption + 1] == "Figure"
     assert built.doc.paragraphs[caption + 1]._p.find(".//w:drawing", NS) is not None
@@ -342,7 +351,7 @@ def test_figure_caption_above_its_picture() -> None:
     assert not styles["Figure"].paragraph_format.keep_with_next
     assert styles["Figure"].paragraph_format.space_after > Pt(4)
     below = Built(load_template("article"))
-    names = [p.style.name for p in below.doc.paragraphs]
+    names = [style_name(p) for p in below.doc.paragraphs]
     assert names[names.index("Figure") + 1] == "Image Caption"
 
 
@@ -364,7 +373,7 @@ def test_references_on_a_new_page() -> None:
 def test_policy_brief_reads_every_field() -> None:
     template = load_template("policy-brief")
     built = Built(template)
-    assert built.doc.tables[0].cell(0, 0).paragraphs[0].style.name == "Title"
+    assert style_name(built.doc.tables[0].cell(0, 0).paragraphs[0]) == "Title"
     assert built.style_value("Heading1", "w:rPr/w:color") == "1F4E79"
     assert built.style("Abstract").find("w:pPr/w:shd", NS).get(W + "fill") == "E8EEF5"
     assert built.doc.paragraphs[1].text == "Key findings"
@@ -395,7 +404,8 @@ def _images(pdf: Path, page: int) -> list[tuple[float, float]]:
     reader = PdfReader(str(pdf))
     pdf_page = reader.pages[page - 1]
     height = float(pdf_page.mediabox.height)
-    xobjects = pdf_page["/Resources"].get("/XObject", {})
+    resources: Any = pdf_page["/Resources"]
+    xobjects = resources.get("/XObject", {})
     images = {name for name, ref in xobjects.items()
               if ref.get_object().get("/Subtype") == "/Image"}
     tops, stack, ctm = [], [], [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
@@ -461,7 +471,7 @@ def test_libreoffice_pdf_shows_each_template_design(name: str, tmp_path: Path) -
         accent = (0x1F, 0x4E, 0x79)
         box = (0xE8, 0xEE, 0xF5)
 
-        def close(pixel, colour):
+        def close(pixel: Any, colour: tuple[int, int, int]) -> bool:
             return all(abs(p - c) < 12 for p, c in zip(pixel, colour))
 
         left, top = round(template.page.left * mm), round(template.page.top * mm)
@@ -515,8 +525,8 @@ def test_libreoffice_pdf_shows_each_template_design(name: str, tmp_path: Path) -
             word = number_word(page)
             assert abs((word[1] + word[3]) / 2 - width / 2) < 3
         words, picture = _figure(pdf, pages)
-        caption = next(w for w in words if w[0] == "Figure" and w[2] > picture[1] - 1)
-        assert caption[2] - picture[1] < 30
+        below = next(w for w in words if w[0] == "Figure" and w[2] > picture[1] - 1)
+        assert below[2] - picture[1] < 30
 
 
 def _figure(pdf: Path, pages: int) -> tuple[list[tuple[str, float, float, float, float]],
