@@ -176,7 +176,7 @@ def _page_templates(paper: Paper, template: Template, store: NoteStore) -> list[
         store, page.left * mm, page.bottom * mm - hang, page.text_width * mm,
         (page.height - page.top - page.bottom) * mm + hang,
         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
-        rule_space=template.fonts.size * 1.2)
+        rule_space=template.fonts.size * 0.55)
     return [PageTemplate("page", [frame], onPage=_stamp_page,
                          pagesize=(page.width * mm, page.height * mm))]
 

@@ -224,7 +224,7 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
         cell_head=derived("cell-head", cell, fontName=face_name(body_family, True, False)),
         reference=derived("reference", **sized(template.references_size), alignment=TA_LEFT,
                           leftIndent=hang, firstLineIndent=-hang, spaceAfter=3),
-        note=derived("note", **sized(note_size, 1.2), firstLineIndent=0, spaceBefore=2,
+        note=derived("note", **sized(note_size, 1.2), firstLineIndent=0, spaceBefore=0,
                      spaceAfter=0, allowOrphans=0, allowWidows=1),
         header=derived("header", fontName=face_name(body_family, False, True),
                        **sized(max(size - 2, 6), 1.2), alignment=TA_LEFT, firstLineIndent=0,
