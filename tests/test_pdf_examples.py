@@ -385,7 +385,7 @@ def test_a_generated_long_paper_builds_with_every_word_and_note_in_place(
     """A 15,000-word generated paper: long tables, long notes, figures (PNG and SVG)."""
     import sys
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from generate import generate  # type: ignore[import-not-found]  # benchmarks/, not a package
+    from generate import generate  # type: ignore[import-not-found,unused-ignore]  # benchmarks/
     counts = generate(tmp_path / "long", words=15_000, refs=60, seed=3)
     assert counts["tables"] >= 1 and counts["notes"] >= 8 and counts["figures"] >= 1
     result = paperkit.build(paperkit.load(tmp_path / "long"), formats=("pdf",),

@@ -36,11 +36,11 @@ from ..options import BuildOptions
 from ..templates import Template
 from ..walk import plain_text
 from . import Output, layout
-from .pdf_doc import PaperDoc
+from .pdf_doc import PaperDoc, anchors_of
 from .pdf_flowables import FootnoteFrame, NoteStore
 from .pdf_markup import MarkupContext, dest_name, text_markup
 from .pdf_mathtext import MathBox
-from .pdf_story import StoryBuilder, anchors_of
+from .pdf_story import StoryBuilder
 from .pdf_styles import Styles, stylesheet
 
 __all__ = ["write_pdf", "render_pdf", "PdfResult"]

@@ -2,7 +2,8 @@
 
 :class:`PaperDoc` draws each page's footnotes (:mod:`~paperkit.writers.pdf_flowables`) when
 the page ends and stamps a fixed creation date; :class:`Heading` adds an outline entry where
-it is drawn; :class:`Anchor` defines a named destination.
+it is drawn; :class:`Anchor` defines a named destination; :func:`anchors_of` lists every
+destination a paper's PDF defines.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from typing import Any
 from reportlab.platypus import Flowable
 from reportlab.platypus.doctemplate import BaseDocTemplate
 
+from ..model import Block, BlockQuote, BulletList, Figure, OrderedList, Paper, Table
+from ..walk import iter_sections
+from . import layout
 from .pdf_flowables import FootnoteFrame, NoteStore
 from .pdf_markup import NOTE_CALLBACK
 from .pdf_mathtext import MathParagraph
 
-__all__ = ["PaperDoc", "Heading", "Anchor"]
+__all__ = ["PaperDoc", "Heading", "Anchor", "anchors_of"]
 
 
 # --------------------------------------------------------------------------- document
@@ -92,6 +96,33 @@ class Heading(MathParagraph):
             title, key, level = self.outline
             self.canv.bookmarkHorizontal(key, 0, self.height)
             self.canv.addOutlineEntry(title, key, level=level, closed=False)
+
+
+def anchors_of(paper: Paper) -> frozenset[str]:
+    """Return every internal link target the PDF defines for `paper`."""
+    found: set[str] = set()
+    for section in iter_sections(paper.sections):
+        if section.label:
+            found.add(section.label)
+    blocks: list[Block] = list(paper.blocks)
+    for section in iter_sections(paper.sections):
+        blocks.extend(section.blocks)
+    while blocks:
+        block = blocks.pop()
+        match block:
+            case Table(label=label) | Figure(label=label):
+                if label:
+                    found.add(label)
+            case BulletList(items=items) | OrderedList(items=items):
+                for item in items:
+                    blocks.extend(item)
+            case BlockQuote(blocks=inner):
+                blocks.extend(inner)
+            case _:
+                pass
+    for entry in paper.bibliography or []:
+        found.add(layout.entry_anchor(entry.key))
+    return frozenset(found)
 
 
 class Anchor(Flowable):  # type: ignore[misc]  # reportlab is untyped

@@ -24,12 +24,12 @@ from ..model import (Block, BlockQuote, BulletList, CodeBlock, Figure, Inline, M
                      OrderedList, Paper, Paragraph as ParagraphNode, Section, Table as TableNode,
                      ThematicBreak)
 from ..templates import Template
-from ..walk import iter_sections, plain_text
+from ..walk import plain_text
 from . import layout
 from .layout import roman
 from .pdf_figures import figure_image
 from .pdf_fonts import register_family
-from .pdf_doc import Anchor, Heading
+from .pdf_doc import Anchor, Heading, anchors_of
 from .pdf_flowables import NoteStore, NotesFlush
 from .pdf_markup import MarkupContext, dest_name, inline_markup, text_markup
 from .pdf_math import math_markup
@@ -39,39 +39,12 @@ from .pdf_styles import Styles
 from .pdf_tables import column_widths
 from .pdf_title import TitleBlock
 
-__all__ = ["StoryBuilder", "anchors_of"]
+__all__ = ["StoryBuilder"]
 
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "default": TA_LEFT}
 BULLETS = ("•", "–", "∗", "·")
 LIST_STEP = 6 * mm           # indent of each list level
 QUOTE_INDENT = 8 * mm
-
-
-def anchors_of(paper: Paper) -> frozenset[str]:
-    """Return every internal link target the PDF defines for `paper`."""
-    found: set[str] = set()
-    for section in iter_sections(paper.sections):
-        if section.label:
-            found.add(section.label)
-    blocks: list[Block] = list(paper.blocks)
-    for section in iter_sections(paper.sections):
-        blocks.extend(section.blocks)
-    while blocks:
-        block = blocks.pop()
-        match block:
-            case TableNode(label=label) | Figure(label=label):
-                if label:
-                    found.add(label)
-            case BulletList(items=items) | OrderedList(items=items):
-                for item in items:
-                    blocks.extend(item)
-            case BlockQuote(blocks=inner):
-                blocks.extend(inner)
-            case _:
-                pass
-    for entry in paper.bibliography or []:
-        found.add(layout.entry_anchor(entry.key))
-    return frozenset(found)
 
 
 @dataclass(frozen=True)
