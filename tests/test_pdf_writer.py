@@ -708,3 +708,14 @@ def test_hyphenation_patterns_come_back_from_the_disk_cache(
             pyphen.hdcache[path] = saved
         monkeypatch.undo()
         pdf_cache.cache_root.cache_clear()
+
+
+def test_characters_beyond_the_bmp_extract_back() -> None:
+    """An emoji's ToUnicode entry is a UTF-16 pair, so pypdf (strict) and pdftotext give the
+    character back; reportlab wrote the bare code point (odd-length hex)."""
+    paper = Paper(title=[Text("E")], sections=[Section(
+        [Text("S")], number="1", blocks=[Paragraph([Text("Smile 😀 here and 𝔸 too.")])])])
+    data = build(paper)
+    strict = PdfReader(io.BytesIO(data), strict=True)
+    assert "Smile 😀 here and 𝔸 too." in strict.pages[0].extract_text()
+    assert "Smile 😀 here and 𝔸 too." in squash(pages_text(data)[0])

@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterator
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfdoc import LinkAnnotation, PDFArray, PDFDictionary, PDFString
+from reportlab.pdfbase import ttfonts as rl_ttfonts
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import PageTemplate, Paragraph
@@ -77,8 +78,36 @@ def write_pdf(paper: Paper, template: Template, options: BuildOptions,
 
 def render_pdf(paper: Paper, template: Template, options: BuildOptions) -> PdfResult:
     """Return the PDF of `paper` with its page count and footnote placement record."""
-    with _fast_same_frag(), _keep_hard_hyphens():
+    with _fast_same_frag(), _keep_hard_hyphens(), _astral_to_unicode():
         return _render(paper, template, options)
+
+
+@contextlib.contextmanager
+def _astral_to_unicode() -> Iterator[None]:
+    """Write ToUnicode entries of characters beyond U+FFFF (emoji) as UTF-16 pairs.
+
+    reportlab writes a subset's ToUnicode CMap with each code point in hex, which is
+    UTF-16BE only up to U+FFFF: U+1F600 became ``<1F600>`` (odd length, invalid), so text
+    extraction, search and copying lost the character. Entries up to U+FFFF are written as
+    before (the same bytes). The swap is undone after the build.
+    """
+    saved = rl_ttfonts.makeToUnicodeCMap
+
+    def cmap(fontname: str, subset: Any) -> str:
+        text = saved(fontname, [v if v <= 0xFFFF else 0 for v in subset])
+        if all(v <= 0xFFFF for v in subset):
+            return str(text)
+        for index, value in enumerate(subset):
+            if value > 0xFFFF:
+                pair = chr(value).encode("utf-16-be").hex().upper()
+                text = text.replace(f"<{index:02X}> <0000>", f"<{index:02X}> <{pair}>", 1)
+        return str(text)
+
+    rl_ttfonts.makeToUnicodeCMap = cmap
+    try:
+        yield
+    finally:
+        rl_ttfonts.makeToUnicodeCMap = saved
 
 
 @contextlib.contextmanager
