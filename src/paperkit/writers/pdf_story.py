@@ -438,7 +438,14 @@ class StoryBuilder(TitleBlock):
     def _add_note(self, note: Note) -> str:
         label = str(len(self.store.notes) + 1)
         self.store.notes[label] = []      # reserve the number before any nested content
-        box = _Box(self.styles.note, in_note=True)
+        # a note's later paragraphs indent their first line (LaTeX: 1 em), since notes set
+        # no space between paragraphs
+        later = self._derived.get(("note-later",))
+        if later is None:
+            later = self._derived[("note-later",)] = ParagraphStyle(
+                "note-later", parent=self.styles.note,
+                firstLineIndent=self.styles.note.fontSize)
+        box = _Box(later, in_note=True)
         blocks = list(note.blocks)
         # LaTeX sets the mark right-aligned in a box 1.8 em wide and the text right after it
         style = self.styles.note
