@@ -125,7 +125,7 @@ def test_writers_started_before_the_paper_is_read_give_the_same_bytes(
 
     serial = build(SEED, out=tmp_path / "serial", processes=1)
     monkeypatch.setattr(procs, "_BUILDS", [0])          # a cold process, as the CLI is
-    early = procs.start_early(("pdf", "docx", "tex"), source=SEED)
+    early = procs.start_early(("pdf", "docx", "tex"), 3, source=SEED)
     assert early is not None and len(early.children) == 3
     result = build(SEED, out=tmp_path / "early", early=early)
     assert early.children == [] and early.jobs == []    # all reaped
@@ -170,3 +170,28 @@ def test_no_fork_while_another_thread_runs(tmp_path: Path,
         stop.set()
         worker.join()
     assert procs._forking_is_safe()
+
+
+def test_processes_cap_the_children(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from paperkit.writers import processes as procs
+
+    forked: list[tuple[str, ...]] = []
+    real_fork = procs._fork
+
+    def counting_fork(formats: tuple[str, ...], *args: object) -> object:
+        forked.append(formats)
+        return real_fork(formats, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(procs, "_fork", counting_fork)
+    serial = build(SEED, out=tmp_path / "serial", processes=1)
+    assert forked == []
+    capped = build(SEED, out=tmp_path / "capped", processes=2)
+    assert forked == [("docx", "tex")]                   # this process writes the PDF
+    assert _files(tmp_path / "serial" / SEED.name) == _files(tmp_path / "capped" / SEED.name)
+    assert [d.message for d in serial.report.diagnostics] == \
+        [d.message for d in capped.report.diagnostics]
+    monkeypatch.setattr(procs, "_BUILDS", [0])
+    early = procs.start_early(("pdf", "docx", "tex"), 2, source=SEED)
+    assert early is not None and [c.formats for c in early.children] == \
+        [("pdf",), ("docx", "tex")]
+    early.cancel()

@@ -2,15 +2,17 @@
 
 Once the paper is resolved the writers share nothing: each reads the same frozen
 :class:`~paperkit.model.Paper` and returns bytes. On a machine with two or more CPUs the
-first format is written in this process while every other one is written in a forked child,
-which inherits the resolved paper (copy-on-write, nothing pickled on the way in) and sends
-back only its :data:`~paperkit.writers.Output` and the diagnostics it logged. Each child
-imports its own library (python-docx, Jinja2) in parallel with the parent's reportlab.
+first format is written in this process while the others are written in forked children
+(one a format, or fewer when the caller caps the processes), which inherit the resolved
+paper (copy-on-write, nothing pickled on the way in) and send back only their
+:data:`~paperkit.writers.Output` and the diagnostics they logged. A child imports its own
+library (python-docx, Jinja2) in parallel with the parent's reportlab.
 
 A cold single build (``paperkit build paper``) can start sooner still: :func:`start_early`
-forks one child per format before the paper is even read, and each imports its writer's
-library while this process reads and resolves the paper; the resolved paper then goes to
-them pickled (cheap for a paper of a few thousand words, which is when start-up matters).
+forks the writers' processes (the PDF's alone, the others shared out when the processes
+are capped) before the paper is even read, and each imports its writers' libraries while
+this process reads and resolves the paper; the resolved paper then goes to them pickled
+(cheap for a paper of a few thousand words, which is when start-up matters).
 
 A process that builds more than once (library use, ``--watch``) keeps what its writers
 load (fonts, styles, templates) only if they ran in it: so from its second build on, a
@@ -82,9 +84,38 @@ _BUILDS = [0]
 
 @dataclass(slots=True)
 class _Child:
-    fmt: str
+    formats: tuple[str, ...]           # written one after the other, in this order
     pid: int
     fd: int
+
+
+_Result = tuple[Output, list[Diagnostic]]
+
+
+def _split(formats: list[str], count: int) -> list[tuple[str, ...]]:
+    """Return `formats` in `count` groups, in order: the first format (the PDF, the longest
+    writer) alone, the others spread evenly over the other groups."""
+    if count <= 1:
+        return [tuple(formats)]
+    rest = formats[1:]
+    groups: list[tuple[str, ...]] = [(formats[0],)]
+    size, extra = divmod(len(rest), count - 1)
+    start = 0
+    for index in range(count - 1):
+        end = start + size + (1 if index < extra else 0)
+        groups.append(tuple(rest[start:end]))
+        start = end
+    return [group for group in groups if group]
+
+
+def _write_group(formats: tuple[str, ...], paper: Paper, template: Template,
+                 options: BuildOptions) -> bytes:
+    """Return the pickled {format: (output, diagnostics)} of writing `formats` (in a child)."""
+    results: dict[str, _Result] = {}
+    for fmt in formats:
+        log = Log()
+        results[fmt] = (write_one(fmt, paper, template, options, log), log.items)
+    return pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 @dataclass(slots=True)
@@ -113,7 +144,7 @@ class EarlyWriters:
         self.children = []
 
     def run(self, paper: Paper, template: Template, options: BuildOptions
-            ) -> dict[str, tuple[Output, list[Diagnostic]] | None]:
+            ) -> dict[str, _Result | None]:
         """Send the resolved paper to every child; return what each sent back (None when
         it failed)."""
         data = pickle.dumps((paper, template, options), protocol=pickle.HIGHEST_PROTOCOL)
@@ -124,7 +155,9 @@ class EarlyWriters:
             except OSError:          # the child is gone: its format is written here
                 pass
         self.jobs = []
-        received = {child.fmt: _collect(child) for child in self.children}
+        received: dict[str, _Result | None] = {}
+        for child in self.children:
+            received.update(_collect(child))
         self.children = []
         return received
 
@@ -163,7 +196,7 @@ def start_early(formats: tuple[str, ...], processes: int | None = None,
         except (OSError, PaperkitError):
             return None                      # load() reports it, at its line
     early = EarlyWriters(tuple(formats), [], [])
-    for fmt in formats:
+    for group in _split(list(formats), min(limit, len(formats))):
         job_read, job_write = os.pipe()
         result_read, result_write = os.pipe()
         sys.stdout.flush()
@@ -173,27 +206,26 @@ def start_early(formats: tuple[str, ...], processes: int | None = None,
             # a sibling's pipe ends held here would keep its job pipe from ever closing
             for fd in [*early.jobs, *(c.fd for c in early.children), job_write, result_read]:
                 _close(fd)
-            _early_child(fmt, job_read, result_write)
+            _early_child(group, job_read, result_write)
         _close(job_read)
         _close(result_write)
-        early.children.append(_Child(fmt, pid, result_read))
+        early.children.append(_Child(group, pid, result_read))
         early.jobs.append(job_write)
     return early
 
 
-def _early_child(fmt: str, job_read: int, result_write: int) -> NoReturn:
+def _early_child(formats: tuple[str, ...], job_read: int, result_write: int) -> NoReturn:
     status = 1
     try:
-        get_writer(fmt)                      # import the writer and its library now
+        for fmt in formats:
+            get_writer(fmt)                  # import the writer and its library now
         with os.fdopen(job_read, "rb") as pipe:
             job = pipe.read()
         if not job:                          # cancelled: the build stopped before writing
             status = 0
         else:
             paper, template, options = pickle.loads(job)
-            log = Log()
-            produced = write_one(fmt, paper, template, options, log)
-            data = pickle.dumps((produced, log.items), protocol=pickle.HIGHEST_PROTOCOL)
+            data = _write_group(formats, paper, template, options)
             with os.fdopen(result_write, "wb") as out:
                 out.write(data)
             status = 0
@@ -207,9 +239,10 @@ def write_all(paper: Paper, template: Template, options: BuildOptions, log: Log,
               processes: int | None = None, early: EarlyWriters | None = None) -> Output:
     """Return the merged outputs of every format in ``options.formats``.
 
-    `processes` caps the processes used (default: the CPUs available, one a format at most;
-    1 writes everything in this process). `early` are writer processes started before the
-    paper was read, for the same formats. Diagnostics go to `log` in format order.
+    `processes` caps the processes used, this one included (default: the CPUs available;
+    never more than one a format; 1 writes everything in this process). `early` are writer
+    processes started before the paper was read, for the same formats. Diagnostics go to
+    `log` in format order.
     """
     formats = list(options.formats)
     if early is not None and early.formats == tuple(formats):
@@ -228,21 +261,22 @@ def write_all(paper: Paper, template: Template, options: BuildOptions, log: Log,
             outputs.update(write_one(fmt, paper, template, options, log))
             _WRITTEN_HERE.add(fmt)
         return outputs
-    # More children than CPUs still pays: the OS balances three unequal writers on two
-    # CPUs better than a fixed split would, and a fork costs about a millisecond.
-    children = [_fork(fmt, paper, template, options) for fmt in formats[1:]]
-    results: dict[str, tuple[Output, list[Diagnostic]]] = {}
+    # the first format here, the others in at most `limit` - 1 children
+    groups = _split(formats, min(limit, len(formats)))
+    children = [_fork(group, paper, template, options) for group in groups[1:]]
+    received: dict[str, _Result | None] = {}
     try:
         own = Log()
-        results[formats[0]] = (write_one(formats[0], paper, template, options, own), own.items)
+        received[formats[0]] = (write_one(formats[0], paper, template, options, own),
+                                own.items)
         _WRITTEN_HERE.add(formats[0])
     finally:
-        received: dict[str, tuple[Output, list[Diagnostic]] | None] = {
-            child.fmt: _collect(child) for child in children}
-    return _merge(formats, {**results, **received}, paper, template, options, log)
+        for child in children:
+            received.update(_collect(child))
+    return _merge(formats, received, paper, template, options, log)
 
 
-def _merge(formats: list[str], received: dict[str, tuple[Output, list[Diagnostic]] | None],
+def _merge(formats: list[str], received: dict[str, _Result | None],
            paper: Paper, template: Template, options: BuildOptions, log: Log) -> Output:
     """Return the outputs of `formats` in order, logging their diagnostics in order; a
     format whose process failed (None) is written here, so its error is raised here."""
@@ -259,7 +293,8 @@ def _merge(formats: list[str], received: dict[str, tuple[Output, list[Diagnostic
     return outputs
 
 
-def _fork(fmt: str, paper: Paper, template: Template, options: BuildOptions) -> _Child:
+def _fork(formats: tuple[str, ...], paper: Paper, template: Template,
+          options: BuildOptions) -> _Child:
     read_end, write_end = os.pipe()
     # flush now, so the child cannot print a copy of text still buffered in the parent
     sys.stdout.flush()
@@ -269,9 +304,7 @@ def _fork(fmt: str, paper: Paper, template: Template, options: BuildOptions) -> 
         status = 1
         try:
             os.close(read_end)
-            log = Log()
-            produced = write_one(fmt, paper, template, options, log)
-            data = pickle.dumps((produced, log.items), protocol=pickle.HIGHEST_PROTOCOL)
+            data = _write_group(formats, paper, template, options)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(data)
             status = 0
@@ -280,11 +313,12 @@ def _fork(fmt: str, paper: Paper, template: Template, options: BuildOptions) -> 
         finally:
             os._exit(status)     # no atexit handlers, no flushing of the parent's buffers
     os.close(write_end)
-    return _Child(fmt, pid, read_end)
+    return _Child(formats, pid, read_end)
 
 
-def _collect(child: _Child) -> tuple[Output, list[Diagnostic]] | None:
-    """Return what `child` sent, or None when it failed; reap it either way."""
+def _collect(child: _Child) -> dict[str, _Result | None]:
+    """Return what `child` sent for each of its formats (all None when it failed); reap it
+    either way."""
     chunks = []
     try:
         with os.fdopen(child.fd, "rb") as pipe:
@@ -293,6 +327,6 @@ def _collect(child: _Child) -> tuple[Output, list[Diagnostic]] | None:
     finally:
         _, status = os.waitpid(child.pid, 0)
     if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not chunks:
-        return None
-    produced, diagnostics = pickle.loads(b"".join(chunks))
-    return produced, diagnostics
+        return dict.fromkeys(child.formats)
+    sent: dict[str, _Result] = pickle.loads(b"".join(chunks))
+    return {fmt: sent.get(fmt) for fmt in child.formats}
