@@ -231,8 +231,8 @@ def build(source: Paper | str | Path, formats: str | Iterable[str] = FORMATS,
     ``"pdf"`` or ``"pdf,docx"``). Outputs are written only when the findings allow it (the
     README's exit-code table): never for invalid input, never under `strict` with a
     finding; a refused build leaves earlier outputs as they were. The writers run side by
-    side, up to `processes` at a time (default: one a CPU; ``1`` keeps them in this
-    process)::
+    side in at most `processes` processes, this one included (default: one a CPU; ``1``
+    writes every format in this process)::
 
         >>> import tempfile, paperkit
         >>> paper = paperkit.Paper(title="Tiny", sections=[
