@@ -223,7 +223,8 @@ def _block(block: Block, state: BodyState) -> str:
         case OrderedList(items=items, start=start):
             return _list("enumerate", start, items, state)
         case BlockQuote(blocks=blocks):
-            return f"\\begin{{quote}}\\pkquotefont\n{render_blocks(blocks, state)}\\end{{quote}}\n"
+            inner = _after_item(render_blocks(blocks, state))
+            return f"\\begin{{quote}}\\pkquotefont\n{inner}\\end{{quote}}\n"
         case Table():
             return _table(block, state)
         case Figure():
@@ -255,6 +256,18 @@ _BULLETS = ("\\textbullet", "\\textendash", "\\textasteriskcentered",
 _ORDINALS = ("\\arabic*.", "(\\alph*)", "\\roman*.")
 
 
+def _after_item(text: str) -> str:
+    """Return `text`, the start of a list item or a quote (a list in LaTeX), safe there.
+
+    framed's shaded code box right after ``\\item`` stops pdflatex ("Something's wrong--
+    perhaps a missing \\item"; found by the fuzzed compile): the item's line is started,
+    then the box pulled up to it.
+    """
+    if text.lstrip().startswith("\\begin{pkcode}"):
+        return "\\leavevmode\\vspace*{-\\baselineskip}" + text.lstrip()
+    return text
+
+
 def _list(env: str, start: int | None, items: list[list[Block]], state: BodyState) -> str:
     bullets = env == "itemize"
     depth = state.bullet_depth if bullets else state.number_depth
@@ -271,12 +284,7 @@ def _list(env: str, start: int | None, items: list[list[Block]], state: BodyStat
     try:
         for item in items:
             # "\item{}" so that an item starting with "[" is not read as \item's label.
-            text = render_blocks(item, state).strip()
-            if text.startswith("\\begin{pkcode}"):
-                # framed's shaded box right after \item is "perhaps a missing \item" (found
-                # by the fuzzed compile): start the item's line, then pull the box up to it
-                text = "\\leavevmode\\vspace*{-\\baselineskip}" + text
-            lines.append("\\item{} " + text)
+            lines.append("\\item{} " + _after_item(render_blocks(item, state).strip()))
     finally:
         state.bullet_depth, state.number_depth = saved
     lines.append(f"\\end{{{env}}}")

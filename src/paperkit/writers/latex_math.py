@@ -103,6 +103,9 @@ class MathResult:
         return self.problem is None
 
 
+_EMPTY_SCRIPT = re.compile(r"(?<!\\)[\^_]\s*(?:$|[}^_&]|\\\\|\\end\b|\\right\b)")
+
+
 def check_math(tex: str) -> MathResult:
     """Return `tex` made safe to print in math mode, or the reason it cannot be.
 
@@ -197,6 +200,9 @@ def check_math(tex: str) -> MathResult:
     if lefts:
         return MathResult(tex, "\\left without \\right")
     result = "".join(out).strip()
+    if _EMPTY_SCRIPT.search(result):
+        # "x^" or "{a_}": TeX stops with "Missing { inserted" (found by the fuzzed compile)
+        return MathResult(tex, "'^' or '_' has nothing after it to raise or lower")
     if result.endswith("\\"):
         # "\ " stripped to "\" would escape the closing delimiter.
         result += " "
