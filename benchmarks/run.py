@@ -383,6 +383,9 @@ def main(argv: list[str] | None = None) -> int:
         runs = args.big_runs if words > 30_000 else args.runs
         print(f"benchmarking {name} ({words:,} words, {runs} runs)...", file=sys.stderr)
         rows.append(bench_paper(name, folder, runs, work, pandoc_path))
+    raw = [{key: (value.__dict__ if isinstance(value, Timing) else value)
+            for key, value in row.items()} for row in rows]
+    (work / "raw.json").write_text(json.dumps(raw, indent=1, default=str), encoding="utf-8")
     checks: list[str] = []
     seed = rows[0]
     seed_all, seed_pdf = seed["paperkit all"], seed["paperkit pdf"]
