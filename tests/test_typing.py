@@ -18,8 +18,6 @@ def mypy(*args: str) -> subprocess.CompletedProcess[str]:
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.xfail(strict=False, reason="the package is being brought to mypy --strict module "
-                                        "by module; the lead removes this mark when all are")
 def test_the_package_passes_mypy_strict():
     run = mypy()                      # files = ["src/paperkit"], strict = true
     errors = [line for line in run.stdout.splitlines() if ": error:" in line]
