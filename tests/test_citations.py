@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -370,6 +371,40 @@ def test_cited_key_case_is_kept_apart() -> None:
 def test_parsed_styles_are_cached() -> None:
     assert load_style("apa") is load_style("apa")
     assert load_style("chicago-note-bibliography") is load_style("chicago-notes-bibliography")
+
+
+def test_an_edited_style_file_is_compiled_again(tmp_path: Path) -> None:
+    # --watch and library use build again in one process: the cache must see the edit
+    path = tmp_path / "mine.csl"
+    path.write_text(SENTENCE_CSL, encoding="utf-8")
+    first = load_style(str(path))
+    assert load_style(str(path)) is first
+    edited = SENTENCE_CSL.replace('prefix="["', 'prefix="&lt;"').replace('suffix="]"',
+                                                                         'suffix="&gt;"')
+    path.write_text(edited, encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    second = load_style(str(path))
+    assert second is not first
+    paper = replace(paper_with(cite(I("buzan2022"))), source_dir=str(tmp_path))
+    out = resolve_citations(paper, style=str(path), log=Log())
+    assert [plain_text(inl(c)) for c, _ in iter_cites(out)] == [
+        "<Security and development in central asia>"]
+
+
+def test_a_paper_without_citations_does_not_compile_its_style(tmp_path: Path) -> None:
+    # a broken .csl is only compiled (and reported, PK109) when something cites
+    (tmp_path / "broken.csl").write_text("<style", encoding="utf-8")
+    paper = replace(paper_with(), source_dir=str(tmp_path))
+    out = resolve_citations(paper, style="broken.csl", log=Log())
+    assert out.bibliography == []
+    with pytest.raises(InputError) as caught:
+        resolve_citations(replace(paper_with(cite(I("buzan2022"))), source_dir=str(tmp_path)),
+                          style="broken.csl", log=Log())
+    assert caught.value.diagnostic.code == "PK109"
+    with pytest.raises(InputError) as missing:
+        resolve_citations(paper, style="apaa", log=Log())
+    assert missing.value.diagnostic.code == "PK107"
 
 
 # ---------------------------------------------------------------------- rich text

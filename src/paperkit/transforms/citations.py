@@ -28,7 +28,7 @@ from ..walk import plain_text
 from ..writers.layout import entry_anchor
 from .cite_traversal import iter_cites, map_cites, note_numbers
 from .csl_richtext import link_urls, rich_to_inlines
-from .csl_styles import load_style
+from .csl_styles import load_style, resolve_style_path
 
 __all__ = ["resolve_citations", "csl_item"]
 
@@ -45,10 +45,26 @@ def resolve_citations(paper: Paper, *, style: str, log: Log) -> Paper:
     :func:`paperkit.checks.citations.check_citations`.
     """
     del log  # problems with citations are findings of the check, not of the transform
+    if not _needs_style(paper):
+        # nothing to render: the style is only looked up (PK107/PK104 as before), not
+        # compiled, which is most of a small paper's citation time
+        resolve_style_path(style, base_dir=paper.source_dir)
+        return replace(map_cites(paper, _never, _tidy_punctuation), bibliography=[])
     csl = load_style(style, locale=paper.lang or "en-US", base_dir=paper.source_dir)
     run = _Run(csl, paper)
     resolved = map_cites(paper, run.render, _tidy_punctuation)
     return replace(resolved, bibliography=run.bibliography)
+
+
+def _needs_style(paper: Paper) -> bool:
+    """Return whether `paper` has a citation or a ``nocite`` entry for the style to render."""
+    if next(iter(iter_cites(paper)), None) is not None:
+        return True
+    return bool(_nocite(paper.nocite, {r.key: r for r in paper.references}))
+
+
+def _never(cite: Cite, in_note: bool) -> Cite:
+    raise AssertionError("a paper without citations had one")  # pragma: no cover
 
 
 class _Run:

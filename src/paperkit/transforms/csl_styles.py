@@ -102,18 +102,30 @@ def _style_xml(path: str) -> str:
     return parent_text
 
 
-_CACHE: dict[tuple[str, str], Style] = {}
+#: Compiled styles by (real path, modification time in ns, size, locale): an edited .csl
+#: (``--watch``, library use) gets a new key and is compiled again.
+_CACHE: dict[tuple[str, int, int, str], Style] = {}
 
 
 def load_style(style: str, *, locale: str = "en-US",
                base_dir: str | os.PathLike[str] = ".") -> Style:
     """Return the compiled `style` (name or .csl path) for `locale`, cached per process.
 
+    The cache is keyed by the file's modification time and size too, so a style edited
+    between builds of one process is read again.
+
     The paper's language decides the locale unless the style fixes one (a dependent
     style's ``default-locale``, as pandoc does).
     """
     path = resolve_style_path(style, base_dir=base_dir)
-    key = (os.path.realpath(path), locale)
+    real = os.path.realpath(path)
+    try:
+        stat = os.stat(real)
+    except OSError as exc:
+        raise InputError.make("PK109", Pos(path, 0),
+                              detail=f"citation style {style} is not valid CSL ({exc})"
+                              ) from None
+    key = (real, stat.st_mtime_ns, stat.st_size, locale)
     found = _CACHE.get(key)
     if found is None:
         try:
