@@ -107,3 +107,23 @@ def test_json_for_invalid_input_names_the_paper_and_status_2(tmp_path: Path) -> 
     assert data["papers"][0]["status"] == 2 and data["papers"][0]["words"] is None
     [diag] = data["diagnostics"]
     assert (diag["file"], diag["line"], diag["code"]) == ("p/paper.md", 3, "PK102")
+
+
+def test_piped_plain_output_does_not_import_rich(folder: Path, tmp_path: Path) -> None:
+    # rich costs ~35 ms of every build's start-up: only colour or a progress bar needs it
+    import subprocess
+    import sys
+
+    from cli_run import env
+    code = ("import sys\nfrom paperkit.cli import main\nstatus = main(['check', 'p'])\n"
+            "print(sorted(m for m in sys.modules if m == 'rich' or m.startswith('rich.')))\n"
+            "sys.exit(status)\n")
+    plain = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env(),
+                           capture_output=True, text=True, timeout=600)
+    assert plain.stderr == FIRST + "\n"
+    assert plain.stdout.splitlines()[-1] == "[]"
+    coloured = subprocess.run([sys.executable, "-c", code.replace("'check', 'p'",
+                                                                "'check', '--color', 'always', 'p'")],
+                              cwd=tmp_path, env=env(), capture_output=True, text=True, timeout=600)
+    assert "\x1b[" in coloured.stderr and ESC.sub("", coloured.stderr) == FIRST + "\n"
+    assert "'rich.console'" in coloured.stdout
