@@ -719,3 +719,43 @@ def test_characters_beyond_the_bmp_extract_back() -> None:
     strict = PdfReader(io.BytesIO(data), strict=True)
     assert "Smile 😀 here and 𝔸 too." in strict.pages[0].extract_text()
     assert "Smile 😀 here and 𝔸 too." in squash(pages_text(data)[0])
+
+
+def test_parsed_fonts_come_back_from_the_disk_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A face read back from the cache holds what reportlab's own parse gives (so the same
+    PDF bytes); a damaged or tampered entry is parsed again, not trusted."""
+    import marshal
+
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from paperkit.writers import pdf_cache, pdf_font_cache as fc
+    from paperkit.writers.pdf_fonts import FONT_DIR
+    path = str(FONT_DIR / "LiberationSerif-Italic.ttf")
+    parsed = TTFont("PKTestItalic", path)
+    monkeypatch.setenv("PAPERKIT_CACHE_DIR", str(tmp_path))
+    try:
+        for damage in (None, None, "garbage", "type"):
+            pdf_cache.cache_root.cache_clear()
+            entries = list(tmp_path.glob("ttf-*.marshal"))
+            if damage == "garbage":
+                entries[0].write_bytes(b"\x00garbage")
+            elif damage == "type":
+                state = marshal.loads(entries[0].read_bytes())
+                state["charWidths"] = {32: compile("1", "x", "eval")}
+                entries[0].write_bytes(marshal.dumps(state))
+            font = fc.load_ttfont("PKTestItalic", path)
+            parsed = TTFont("PKTestItalic", path)   # fresh: subsetting moves its read position
+            assert fc._same_face(font.face, parsed.face) and fc._same_font(font, parsed)
+            assert font.face.name.ustr == "LiberationSerif-Italic"
+            assert font.stringWidth("Central Asia", 11) == parsed.stringWidth("Central Asia", 11)
+            assert font.face.makeSubset(list(range(32, 127))) == \
+                parsed.face.makeSubset(list(range(32, 127)))
+            assert len(list(tmp_path.glob("ttf-*.marshal"))) == 1
+        monkeypatch.setenv("PAPERKIT_CACHE_DIR", "off")
+        pdf_cache.cache_root.cache_clear()
+        assert fc._same_face(fc.load_ttfont("PKTestItalic", path).face,
+                             TTFont("PKTestItalic", path).face)
+    finally:
+        monkeypatch.undo()
+        pdf_cache.cache_root.cache_clear()
