@@ -18,9 +18,8 @@ turns its rich text into model inlines:
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..csl import CitationInput, CiteInput, Processor, Style
 from ..diagnostics import Log
 from ..model import (BibEntry, Cite, CiteItem, Code, Emph, Inline, Link, Math, Note, Paper,
                      Paragraph, Reference, SmallCaps, Strong, Subscript, Superscript, Text)
@@ -29,6 +28,10 @@ from ..writers.layout import entry_anchor
 from .cite_traversal import iter_cites, map_cites, note_numbers
 from .csl_richtext import link_urls, rich_to_inlines
 from .csl_styles import load_style, resolve_style_path
+
+if TYPE_CHECKING:
+    # imported where used: the CSL engine loads only for a paper that cites
+    from ..csl import CitationInput, CiteInput, Style
 
 __all__ = ["resolve_citations", "csl_item"]
 
@@ -71,6 +74,7 @@ class _Run:
     """One engine run over a paper: citations in, rendered citations and entries out."""
 
     def __init__(self, style: Style, paper: Paper) -> None:
+        from ..csl import CitationInput, Processor
         self.style = style
         self.link = paper.link_citations
         refs: dict[str, Reference] = {}
@@ -172,6 +176,7 @@ def _without_final_period(inlines: list[Inline]) -> list[Inline]:
 
 
 def _cite_input(item: CiteItem, narrative: bool = True) -> CiteInput:
+    from ..csl import CiteInput
     mode = {"author-in-text": "author-in-text" if narrative else "normal",
             "suppress-author": "suppress-author"}.get(item.mode, "normal")
     return CiteInput(item.key, locator=item.locator or None,

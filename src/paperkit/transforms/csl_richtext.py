@@ -15,7 +15,6 @@ from typing import Any
 import re
 from collections.abc import Callable
 
-from ..csl.richtext import Span
 from ..model import Emph, Inline, Link, SmallCaps, Strong, Subscript, Superscript, Text
 
 __all__ = ["rich_to_inlines", "link_urls"]
@@ -34,6 +33,8 @@ def rich_to_inlines(rich: list[Any], quotes: tuple[str, str, str, str] = (
 def _convert(rich: list[Any], out: list[Inline], quotes: tuple[str, str, str, str],
              link: LinkFn | None, *, outer: bool, italic: bool, bold: bool,
              caps: bool) -> None:
+    # imported here: the CSL engine's package loads only when a citation is rendered
+    from ..csl.richtext import Span
     for piece in rich:
         if isinstance(piece, str):
             _append(out, Text(piece))

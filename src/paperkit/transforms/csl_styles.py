@@ -16,10 +16,13 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..csl import Style, StyleError
 from ..errors import InputError
 from ..model import Pos
+
+if TYPE_CHECKING:
+    from ..csl import Style
 
 __all__ = ["load_style", "style_names", "resolve_style_path", "ALIASES"]
 
@@ -117,6 +120,9 @@ def load_style(style: str, *, locale: str = "en-US",
     The paper's language decides the locale unless the style fixes one (a dependent
     style's ``default-locale``, as pandoc does).
     """
+    # the CSL engine is imported only when a style is compiled (start-up of papers
+    # without citations)
+    from ..csl import Style, StyleError
     path = resolve_style_path(style, base_dir=base_dir)
     real = os.path.realpath(path)
     try:
