@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.oxml.xmlchemy import BaseOxmlElement
 
+from .xml_text import escape
 from .docx_elements import xml_safe
 
 __all__ = ["tex_to_omml"]

@@ -35,7 +35,6 @@ import zipfile
 import zlib
 from datetime import datetime
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 from docx.blkcntnr import BlockItemContainer
 from docx.document import Document as DocxDocument
@@ -52,6 +51,7 @@ from docx.parts.story import StoryPart
 from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
 
+from .xml_text import quoteattr
 from .docx_elements import w_element, w_rstyle
 
 __all__ = ["Footnotes", "Numbering", "ListLevel", "set_style_numbering",
