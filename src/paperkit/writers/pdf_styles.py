@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import marshal
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any, Callable
 
@@ -74,10 +75,7 @@ def _load_patterns(pyphen: Any, path: Path) -> None:
             patterns = marshal.loads(entry.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             patterns = None
-        if isinstance(patterns, dict) and patterns and all(
-                type(key) is str and type(value) is tuple and len(value) == 2 and
-                type(value[0]) is int and type(value[1]) is tuple and
-                all(type(v) is int for v in value[1]) for key, value in patterns.items()):
+        if _plain_patterns(patterns):
             hyph = pyphen.HyphDict.__new__(pyphen.HyphDict)
             hyph.patterns, hyph.cache = patterns, {}
             hyph.maxlen = max(len(key) for key in patterns)
@@ -89,6 +87,23 @@ def _load_patterns(pyphen: Any, path: Path) -> None:
              if all(type(v) is int for v in values)}
     if entry is not None and len(plain) == len(hyph.patterns):
         write_atomic(entry, marshal.dumps(plain))
+
+
+def _plain_patterns(patterns: Any) -> bool:
+    """Return whether `patterns` is a non-empty dict of str -> (int, tuple of ints).
+
+    Checked with set(map(type, ...)) over all entries at once: the same test as one
+    isinstance per value, in C (a generator over 11,000 patterns took ~10 ms a build).
+    """
+    if type(patterns) is not dict or not patterns or set(map(type, patterns)) != {str}:
+        return False
+    values = list(patterns.values())
+    if set(map(type, values)) != {tuple} or set(map(len, values)) != {2}:
+        return False
+    starts, points = zip(*values)
+    if set(map(type, starts)) != {int} or set(map(type, points)) != {tuple}:
+        return False
+    return set(map(type, chain.from_iterable(points))) <= {int}
 
 
 @dataclass(frozen=True)
