@@ -35,6 +35,8 @@ import re
 import sys
 from pathlib import Path
 
+import floor_source  # the same benchmarks/ folder, on sys.path as this script's own
+
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
 from reportlab.lib.fonts import addMapping
 from reportlab.lib.pagesizes import A4
@@ -138,20 +140,9 @@ def plain(text: str) -> str:
 
 
 def references(folder: Path) -> list[tuple[str, str]]:
-    """Return (key, "Author (year). Title. Container.") for each entry of references.bib."""
-    bib = folder / "references.bib"
-    if not bib.is_file():
-        return []
-    out = []
-    for entry in re.split(r"\n(?=@)", bib.read_text(encoding="utf-8")):
-        key = re.match(r"@\w+\{([^,]+),", entry.strip())
-        if key is None:
-            continue
-        fields = dict(re.findall(r"(\w+)\s*=\s*\{(.*)\},?\s*$", entry, flags=re.M))
-        shown = " ".join(f"{fields.get(n, '')}".replace("{", "").replace("}", "") + "."
-                         for n in ("author", "year", "title", "journal", "publisher")
-                         if n in fields)
-        out.append((key.group(1), escape(shown)))
+    """Return (key, "Author. year. Title. Container.") for each entry of references.bib,
+    escaped for reportlab's markup (read as :mod:`floor_source` reads them for every floor)."""
+    out = [(key, escape(shown)) for key, shown in floor_source.references(folder)]
     KEYS.update(key for key, _ in out)
     return out
 
