@@ -271,13 +271,17 @@ def unsupported_chars(text: str, *, installed: frozenset[str] | None = None) -> 
     line breaks are unsupported too (:func:`escape` drops them). xelatex and lualatex set
     everything their fonts hold.
     """
-    have = installed_scripts() if installed is None else installed
+    # probed only when a character of those scripts occurs: the probe runs kpsewhich (a
+    # process, ~10 ms) and most papers have none
+    have = installed
     found: set[str] = set()
     for char in set(unicodedata.normalize("NFC", text)):
         if char in _SPECIALS or char in _SUBSTITUTES or char in "\t\n\r\v\f\u2028\u2029":
             continue
         script = script_of(char)
         if script is not None:
+            if have is None:
+                have = installed_scripts()
             if script not in have:
                 found.add(char)
         elif _is_control(char) or not _pdflatex_core(char):
