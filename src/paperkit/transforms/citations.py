@@ -48,22 +48,16 @@ def resolve_citations(paper: Paper, *, style: str, log: Log) -> Paper:
     :func:`paperkit.checks.citations.check_citations`.
     """
     del log  # problems with citations are findings of the check, not of the transform
-    if not _needs_style(paper):
+    found = list(iter_cites(paper))
+    if not found and not _nocite(paper.nocite, {r.key: r for r in paper.references}):
         # nothing to render: the style is only looked up (PK107/PK104 as before), not
         # compiled, which is most of a small paper's citation time
         resolve_style_path(style, base_dir=paper.source_dir)
         return replace(map_cites(paper, _never, _tidy_punctuation), bibliography=[])
     csl = load_style(style, locale=paper.lang or "en-US", base_dir=paper.source_dir)
-    run = _Run(csl, paper)
+    run = _Run(csl, paper, found)
     resolved = map_cites(paper, run.render, _tidy_punctuation)
     return replace(resolved, bibliography=run.bibliography)
-
-
-def _needs_style(paper: Paper) -> bool:
-    """Return whether `paper` has a citation or a ``nocite`` entry for the style to render."""
-    if next(iter(iter_cites(paper)), None) is not None:
-        return True
-    return bool(_nocite(paper.nocite, {r.key: r for r in paper.references}))
 
 
 def _never(cite: Cite, in_note: bool) -> Cite:
@@ -73,14 +67,13 @@ def _never(cite: Cite, in_note: bool) -> Cite:
 class _Run:
     """One engine run over a paper: citations in, rendered citations and entries out."""
 
-    def __init__(self, style: Style, paper: Paper) -> None:
+    def __init__(self, style: Style, paper: Paper, found: list[tuple[Cite, bool]]) -> None:
         from ..csl import CitationInput, Processor
         self.style = style
         self.link = paper.link_citations
         refs: dict[str, Reference] = {}
         for reference in paper.references:
             refs.setdefault(reference.key, reference)
-        found = list(iter_cites(paper))
         cites = [cite for cite, _ in found]
         notes = note_numbers(paper, cites_become_notes=style.is_note)
         cited = {item.key for cite in cites for item in cite.items if item.key in refs}
