@@ -392,16 +392,16 @@ def test_an_edited_style_file_is_compiled_again(tmp_path: Path) -> None:
         "<Security and development in central asia>"]
 
 
-def test_a_paper_without_citations_does_not_compile_its_style(tmp_path: Path) -> None:
-    # a broken .csl is only compiled (and reported, PK109) when something cites
+def test_a_paper_without_citations_still_has_its_own_style_checked(tmp_path: Path) -> None:
+    # a shipped style is not compiled when nothing cites (it is known to compile), but the
+    # author's own .csl always is: a broken one is reported (PK109) before anything cites
     (tmp_path / "broken.csl").write_text("<style", encoding="utf-8")
     paper = replace(paper_with(), source_dir=str(tmp_path))
-    out = resolve_citations(paper, style="broken.csl", log=Log())
-    assert out.bibliography == []
-    with pytest.raises(InputError) as caught:
-        resolve_citations(replace(paper_with(cite(I("buzan2022"))), source_dir=str(tmp_path)),
-                          style="broken.csl", log=Log())
-    assert caught.value.diagnostic.code == "PK109"
+    for cited in (paper, replace(paper_with(cite(I("buzan2022"))), source_dir=str(tmp_path))):
+        with pytest.raises(InputError) as caught:
+            resolve_citations(cited, style="broken.csl", log=Log())
+        assert caught.value.diagnostic.code == "PK109"
+    assert resolve_citations(paper, style="apa", log=Log()).bibliography == []
     with pytest.raises(InputError) as missing:
         resolve_citations(paper, style="apaa", log=Log())
     assert missing.value.diagnostic.code == "PK107"

@@ -27,7 +27,7 @@ from ..walk import plain_text
 from ..writers.layout import entry_anchor
 from .cite_traversal import iter_cites, map_cites, note_numbers
 from .csl_richtext import link_urls, rich_to_inlines
-from .csl_styles import load_style, resolve_style_path
+from .csl_styles import is_shipped_style, load_style, resolve_style_path
 
 if TYPE_CHECKING:
     # imported where used: the CSL engine loads only for a paper that cites
@@ -49,10 +49,12 @@ def resolve_citations(paper: Paper, *, style: str, log: Log) -> Paper:
     """
     del log  # problems with citations are findings of the check, not of the transform
     found = list(iter_cites(paper))
-    if not found and not _nocite(paper.nocite, {r.key: r for r in paper.references}):
-        # nothing to render: the style is only looked up (PK107/PK104 as before), not
-        # compiled, which is most of a small paper's citation time
-        resolve_style_path(style, base_dir=paper.source_dir)
+    if not found and not _nocite(paper.nocite, {r.key: r for r in paper.references}) \
+            and is_shipped_style(resolve_style_path(style, base_dir=paper.source_dir)):
+        # nothing to render with a style that ships with paperkit (and compiles): the style
+        # is only looked up (PK107 as before), not compiled, which is most of a small
+        # paper's citation time. The author's own .csl is always compiled, so a broken one
+        # is reported (PK109) before the first citation is written.
         return replace(map_cites(paper, _never, _tidy_punctuation), bibliography=[])
     csl = load_style(style, locale=paper.lang or "en-US", base_dir=paper.source_dir)
     run = _Run(csl, paper, found)

