@@ -80,6 +80,16 @@ class Watcher:
                 continue
         raise AssertionError(f"no rebuild after editing {file}: {self.err}")
 
+    def said(self, text: str, timeout: float = 20) -> bool:
+        """Return whether a stderr line holds `text`, waiting for it: stderr is read by its
+        own thread, so it may lag behind the status line on stdout."""
+        deadline = time.monotonic() + timeout
+        while not any(text in line for line in self.err):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
     def stop(self) -> tuple[int, str]:
         self.proc.send_signal(signal.SIGINT)
         status = self.proc.wait(timeout=30)
@@ -123,7 +133,7 @@ def test_watch_rebuilds_on_paper_bib_image_and_template_changes(tmp_path: Path, 
                            "![A dot](dot.png)\n")
     assert "p: built tex" in line and "1 error, 0 warnings" in line
     assert "Second version" in tex.read_text()
-    assert any("error PK201: citation key 'nosuch'" in e for e in w.err)
+    assert w.said("error PK201: citation key 'nosuch'"), w.err
 
     line = w.edit_and_wait(folder / "references.bib",
                            BIB + "@book{nosuch, author={N, O.}, title={U}, publisher={R}, "
@@ -155,7 +165,7 @@ def test_watch_survives_invalid_input_and_ignores_its_own_output(tmp_path: Path,
     w.watching(1)
     line = w.edit_and_wait(folder / "paper.md", "---\ntitle: T\nwrods: 1\n---\nText.\n")
     assert "not written (exit 2)" in line
-    assert any("error PK102: unknown front-matter key 'wrods'" in e for e in w.err)
+    assert w.said("error PK102: unknown front-matter key 'wrods'"), w.err
     line = w.edit_and_wait(folder / "paper.md", "---\ntitle: T\n---\nFixed text.\n")
     assert "p: built tex" in line
     time.sleep(1.5)
