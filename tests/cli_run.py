@@ -6,6 +6,7 @@ import fcntl
 import os
 import pty
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -22,6 +23,14 @@ def env(**extra: str) -> dict[str, str]:
     base.update({"SOURCE_DATE_EPOCH": "1767225600", "TERM": "xterm-256color"})
     base.update(extra)
     return base
+
+
+def interruptible() -> None:
+    """Give a child the terminal's Ctrl-C back (``preexec_fn``): a shell that starts a
+    background job without job control ignores SIGINT for it, the children inherit that,
+    and Python then installs no KeyboardInterrupt handler, so a test's SIGINT would do
+    nothing when the suite itself runs in the background."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run(*args: str, cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:

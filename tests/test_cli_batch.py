@@ -101,14 +101,15 @@ def test_ctrl_c_during_a_batch_stops_cleanly(tmp_path: Path) -> None:
     import sys
     import time
 
-    from cli_run import env
+    from cli_run import env, interruptible
 
     for index in range(40):
         shutil.copytree(ROOT / "sources" / "japan-central-asia", tmp_path / "many" / f"s{index}")
     master, slave = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "paperkit", "build", "-j", "2", "many"],
                             cwd=tmp_path, env=env(COLUMNS="100"), stdin=slave, stdout=slave,
-                            stderr=slave, start_new_session=True)
+                            stderr=slave, start_new_session=True,
+                            preexec_fn=interruptible)
     os.close(slave)
     seen = b""
     deadline = time.monotonic() + 120

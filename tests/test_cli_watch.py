@@ -16,7 +16,7 @@ from typing import IO
 
 import pytest
 
-from cli_run import env, paper
+from cli_run import env, interruptible, paper
 
 BIB = "@book{a, author={Buzan, B.}, title={T}, publisher={R}, year={2022}}\n"
 
@@ -40,7 +40,8 @@ class Watcher:
     def __init__(self, *args: str, cwd: Path) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "paperkit", "build", "--watch", *args], cwd=cwd,
-            env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=interruptible)
         self.out: queue.Queue[str] = queue.Queue()
         self.err: list[str] = []
         assert self.proc.stdout is not None and self.proc.stderr is not None
