@@ -72,14 +72,9 @@ def median_of(args: list[str], runs: int, cwd: Path | None = None) -> Timing:
 
 def machine() -> str:
     """Return a one-paragraph description of this machine and the tools' versions."""
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    from cpu_model import cpu_model
+
+    cpu = cpu_model()
     import reportlab
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     tools = []
