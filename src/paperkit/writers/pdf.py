@@ -22,7 +22,12 @@ import io
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from reportlab.lib import colors
+# first, before any reportlab import below reaches reportlab.platypus (see its docstring)
+from .reportlab_import import import_paragraph
+
+import_paragraph()
+
+from reportlab.lib import colors  # noqa: E402 - after import_paragraph()
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfdoc import LinkAnnotation, PDFArray, PDFDictionary, PDFString
 from reportlab.pdfbase import ttfonts as rl_ttfonts
