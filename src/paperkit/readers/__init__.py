@@ -7,6 +7,7 @@ recorded in the paper's ``findings`` and reported by the checks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,7 +22,9 @@ from .markdown import read_blocks, read_body, read_inlines
 
 __all__ = ["load", "loads", "paper_file", "decode_source"]
 
-_FORBIDDEN = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"} | {"\x7f", "\ufffe", "\uffff"}
+# Control characters no output format can hold (tab, newline and carriage return are fine);
+# one regex scan instead of a Python loop over every character (~0.1 s at 100k words).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def paper_file(path: str | Path) -> Path:
@@ -56,8 +59,9 @@ def decode_source(data: bytes, file: str) -> str:
                               detail=f"byte 0x{data[exc.start]:02x} is not UTF-8; "
                                      "save the file as UTF-8") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = next((i for i, ch in enumerate(text) if ch in _FORBIDDEN), None)
-    if bad is not None:
+    found = _FORBIDDEN.search(text)
+    if found is not None:
+        bad = found.start()
         line = text.count("\n", 0, bad) + 1
         column = bad - (text.rfind("\n", 0, bad) + 1) + 1
         raise InputError.make("PK105", Pos(file, line, column),
