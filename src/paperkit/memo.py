@@ -6,7 +6,8 @@ A second build of the same paper should only redo what changed. Kept here, per p
   of its bytes (and the paper's language, which changes how titles are read); the
   diagnostics the first read logged are logged again on every reuse, so a rebuild reports
   exactly what a fresh build reports;
-- loaded templates, keyed by name and paper folder and checked before each reuse against
+- loaded templates, keyed by the template's folder (so papers in different folders that
+  use the same template share one :class:`Template`) and checked before each reuse against
   every file of the template's folders (and those it extends): an edited ``template.yaml``,
   ``latex.tex.j2`` or ``reference.docx``, or a file added or removed there, loads it again.
 
@@ -101,7 +102,12 @@ def template(name_or_path: str | Path, *, base_dir: Path | None = None) -> Templ
     """Return :func:`~paperkit.templates.load_template`'s template for the same arguments,
     reused while no file of its folders changed."""
     folder = locate_template(name_or_path, base_dir)      # raises PK106 as load_template
-    key: _Key = (str(name_or_path), str(base_dir), str(folder.resolve()))
+    # What load_template reads is determined by the located folder alone: `name_or_path`
+    # and `base_dir` only serve to find it, and the Template records the folder as located
+    # (its path and files), hence the folder both as located and resolved. Keying by the
+    # paper's folder instead gave every paper of a batch its own Template (and the writers'
+    # per-template caches a miss each time).
+    key: _Key = (str(folder), os.path.realpath(folder))
     found = _TEMPLATES.get(key)
     # the folders as the last load found them (the template and those it extends)
     chain = found[1].search_path if found is not None and found[1].search_path else (folder,)

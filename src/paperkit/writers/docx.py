@@ -39,7 +39,7 @@ from ..walk import block_inlines, plain_text
 from . import layout
 from .docx_elements import (Bookmarks, RunSink, add_styled_paragraph, set_alt_text,
                             set_cell_paragraph, set_row_cant_split, set_table_header_row,
-                            xml_safe)
+                            set_table_style, xml_safe)
 from .docx_front import REFERENCES_ANCHOR, add_toc, collect_anchors, set_properties, \
     set_statistics
 from .docx_geometry import column_widths, fit_image, word_image
@@ -303,7 +303,7 @@ class _Builder:
         columns = max([len(row) for row in rows] + [len(table.align), 1])
         widths = column_widths(rows, columns, self.template, header=bool(table.header))
         docx_table = _add_table(out, len(rows) or 1, columns, sum(widths))
-        docx_table.style = STYLE.table
+        set_table_style(docx_table, STYLE.table)
         docx_table.alignment = WD_TABLE_ALIGNMENT.CENTER
         docx_table.autofit = False
         for index, column in enumerate(docx_table.columns):

@@ -21,14 +21,14 @@ from docx.parts.document import DocumentPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.styles.style import BaseStyle
+from docx.styles.style import BaseStyle, StyleFactory
 from docx.styles.styles import Styles
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 __all__ = ["xml_safe", "Bookmarks", "RunSink", "style_id", "set_paragraph_style",
-           "set_cell_paragraph",
+           "set_table_style", "set_cell_paragraph",
            "add_styled_paragraph", "external_rel", "w_element", "w_rstyle", "reset_style",
            "set_style_font", "set_outline_level", "set_contextual_spacing", "set_paragraph_border",
            "set_paragraph_frame", "set_style_tab", "drop_style_numbering",
@@ -156,10 +156,44 @@ class _StyleIds:
         if style.type != kind:
             raise ValueError(f"assigned style is type {style.type}, need type {kind}")
         if kind not in self.defaults:
-            self.defaults[kind] = self.styles.default(kind)
+            self.defaults[kind] = _default_style(self.styles, kind)
         found = None if style == self.defaults[kind] else style.style_id
         self.ids[key] = found
         return found
+
+
+_STYLE_TAG, _TYPE, _DEFAULT = qn("w:style"), qn("w:type"), qn("w:default")
+_STYLE_TYPES = frozenset(member.xml_value for member in WD_STYLE_TYPE)
+_ON_OFF = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}
+
+
+def _default_style(styles: Styles, kind: WD_STYLE_TYPE) -> BaseStyle | None:
+    """Return ``styles.default(kind)``: the last style of type `kind` marked default.
+
+    python-docx reads each style's type and flag through its attribute descriptors (~3 ms
+    a call, one per type and paper); the raw attributes say the same. An attribute value
+    python-docx would reject goes to python-docx, so it reports it as before."""
+    want = WD_STYLE_TYPE.to_xml(kind)
+    found = None
+    for element in styles.element.iterchildren(_STYLE_TAG):
+        kind_value = element.get(_TYPE)
+        if kind_value != want:
+            if kind_value is not None and kind_value not in _STYLE_TYPES:
+                return styles.default(kind)
+            continue
+        flag = element.get(_DEFAULT)
+        if flag is None:
+            continue
+        if flag not in _ON_OFF:
+            return styles.default(kind)
+        if _ON_OFF[flag]:
+            found = element
+    return None if found is None else StyleFactory(found)
+
+
+def set_table_style(table: Table, name: str) -> None:
+    """Give `table` the table style `name` (``table.style = name``, cached)."""
+    table._tbl.tblStyle_val = style_id(table.part, name, WD_STYLE_TYPE.TABLE)
 
 
 def style_id(part: Part, name: str, kind: WD_STYLE_TYPE) -> str | None:

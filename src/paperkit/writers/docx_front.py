@@ -24,7 +24,7 @@ from ..model import Block, BlockQuote, BulletList, Figure, OrderedList, Paper, T
 from ..templates import Template
 from ..walk import iter_sections, plain_text
 from . import layout
-from .docx_elements import Bookmarks, RunSink, w_element, xml_safe
+from .docx_elements import Bookmarks, RunSink, set_paragraph_style, w_element, xml_safe
 from .docx_parts import app_properties_xml, set_app_properties, set_update_fields
 from .docx_styles import STYLE
 
@@ -105,7 +105,7 @@ def add_toc(doc: DocxDocument, paper: Paper, template: Template, marks: Bookmark
         element = OxmlElement("w:p")
         content.append(element)
         para = DocxParagraph(element, doc._body)
-        para.style = style
+        set_paragraph_style(para, style)
         return para, RunSink(para)
 
     _, title = paragraph(STYLE.toc_heading)

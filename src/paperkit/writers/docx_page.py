@@ -21,7 +21,7 @@ from docx.shared import Mm
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from ..templates import Template
-from .docx_elements import RunSink
+from .docx_elements import RunSink, set_paragraph_style
 from .docx_styles import STYLE, TIGHT
 
 __all__ = ["setup_page", "page_number_in_header"]
@@ -90,7 +90,7 @@ def setup_page(doc: DocxDocument, template: Template,
         """The running title at the left, the page number at the right margin."""
         titled = header(paragraph)
         if not titled:
-            paragraph.style = STYLE.header_number
+            set_paragraph_style(paragraph, STYLE.header_number)
         elif on_top:
             paragraph.paragraph_format.tab_stops.add_tab_stop(
                 Mm(page.text_width), WD_TAB_ALIGNMENT.RIGHT)
@@ -100,7 +100,7 @@ def setup_page(doc: DocxDocument, template: Template,
         return titled or on_top
 
     def number_only(paragraph: DocxParagraph) -> bool:
-        paragraph.style = STYLE.header_number
+        set_paragraph_style(paragraph, STYLE.header_number)
         _page_number(paragraph, template)
         return True
 
@@ -109,9 +109,9 @@ def setup_page(doc: DocxDocument, template: Template,
         story.is_linked_to_previous = False  # type: ignore[attr-defined]
         paragraphs = story.paragraphs  # type: ignore[attr-defined]
         paragraph = paragraphs[0] if paragraphs else story.add_paragraph()  # type: ignore
-        paragraph.style = style
+        set_paragraph_style(paragraph, style)
         if not (writer is not None and writer(paragraph)) and style == STYLE.header:
-            paragraph.style = STYLE.normal      # no running header, so no rule under it
+            set_paragraph_style(paragraph, STYLE.normal)   # no running header: no rule
 
     if not keep_header:
         fill(section.header, STYLE.header, top_line if on_top else header)

@@ -52,7 +52,7 @@ from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
 
 from .xml_text import quoteattr
-from .docx_elements import w_element, w_rstyle
+from .docx_elements import set_paragraph_style, w_element, w_rstyle
 
 __all__ = ["Footnotes", "Numbering", "ListLevel", "set_style_numbering",
            "set_paragraph_numbering", "set_doc_defaults", "set_document_settings",
@@ -130,7 +130,7 @@ class Footnotes:
         if first is None or first.tag != qn("w:p"):
             paragraph = OxmlElement("w:p")
             note.insert(0, paragraph)
-            Paragraph(paragraph, container).style = paragraph_style
+            set_paragraph_style(Paragraph(paragraph, container), paragraph_style)
             first = paragraph
         mark = OxmlElement("w:r")
         mark.append(w_rstyle("FootnoteReference"))

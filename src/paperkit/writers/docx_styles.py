@@ -202,30 +202,36 @@ def _adopt_reference_names(doc: DocxDocument) -> None:
             match.name_val = internal
 
 
-# The styles part as define_styles left it, per template (a process that builds again,
-# --watch or library use): (template, merge, reference.docx's stat) -> serialized styles.
-_STYLED: dict[tuple[int, bool, tuple[int, int] | None], tuple[Template, bytes]] = {}
+# The styles part as define_styles left it (a process that builds again or builds many
+# papers: --watch, library use, a batch): [(template, merge, reference.docx's stat, XML)].
+# Reused by value: an equal Template (a dataclass: every field, its folder and files too)
+# and an unchanged reference.docx define the same styles, whichever object carries them.
+_STYLED: list[tuple[Template, bool, tuple[int, int, int] | None, bytes]] = []
+
+#: How many styles parts :data:`_STYLED` keeps (the most recently used).
+_STYLED_MAX = 4
 
 
 def define_styles_reusing(doc: DocxDocument, template: Template, *, merge: bool = False
                           ) -> None:
-    """Do :func:`define_styles`, or put in place a copy of the styles part it made for the
-    same `template` (and reference.docx) before: the same XML, ~50 ms sooner."""
+    """Do :func:`define_styles`, or put in place a copy of the styles part it made for an
+    equal `template` (and an unchanged reference.docx) before: the same XML, ~50 ms sooner."""
     reference = template.files.get("reference.docx")
     try:
-        stat = reference.stat() if reference is not None else None
+        found = reference.stat() if reference is not None else None
     except OSError:
-        stat = None
-    key = (id(template), merge, (stat.st_mtime_ns, stat.st_size) if stat else None)
+        found = None
+    stat = (found.st_mtime_ns, found.st_size, found.st_ino) if found is not None else None
     part = doc.part._styles_part
-    found = _STYLED.get(key)
-    if found is not None and found[0] is template:
-        part._element = parse_xml(found[1])
-        return
+    for index, (known, known_merge, known_stat, xml) in enumerate(_STYLED):
+        if known_merge == merge and known_stat == stat and \
+                (known is template or known == template):
+            part._element = parse_xml(xml)
+            _STYLED.append(_STYLED.pop(index))
+            return
     define_styles(doc, template, merge=merge)
-    if len(_STYLED) >= 4:
-        _STYLED.pop(next(iter(_STYLED)))
-    _STYLED[key] = (template, etree.tostring(part._element))
+    _STYLED.append((template, merge, stat, etree.tostring(part._element)))
+    del _STYLED[:-_STYLED_MAX]
 
 
 def define_styles(doc: DocxDocument, template: Template, *, merge: bool = False) -> None:

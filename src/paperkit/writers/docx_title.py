@@ -22,7 +22,8 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from ..model import Block, Inline, Paper
 from ..templates import Template
 from . import layout
-from .docx_elements import RunSink, make_band, xml_safe
+from .docx_elements import RunSink, add_styled_paragraph, make_band, set_paragraph_style, \
+    xml_safe
 from .docx_styles import STYLE
 
 __all__ = ["Blocks", "write_title_block", "COVER_PADDING"]
@@ -48,13 +49,16 @@ class _Band:
     def add_paragraph(self, text: str = "", style: str | None = None) -> DocxParagraph:
         paragraph: DocxParagraph
         if not self._fresh:
-            paragraph = self.cell.add_paragraph(text, style)
-            return paragraph
-        self._fresh = False
-        paragraph = self.cell.paragraphs[0]
-        paragraph.style = style
-        if text:
-            paragraph.add_run(text)
+            paragraph = self.cell.add_paragraph(text)
+        else:
+            self._fresh = False
+            paragraph = self.cell.paragraphs[0]
+            if style is None:
+                paragraph.style = None
+            if text:
+                paragraph.add_run(text)
+        if style is not None:
+            set_paragraph_style(paragraph, style)     # python-docx's, ~3 ms sooner
         return paragraph
 
     def whiten_links(self) -> None:
@@ -93,11 +97,11 @@ def write_title_block(doc: DocxDocument, paper: Paper, template: Template,
         band = _Band(table.cell(0, 0))
         out = band
     if paper.title:
-        inlines(RunSink(out.add_paragraph(style=STYLE.title)), paper.title)
+        inlines(RunSink(add_styled_paragraph(out, STYLE.title)), paper.title)
     if paper.subtitle:
-        inlines(RunSink(out.add_paragraph(style=STYLE.subtitle)), paper.subtitle)
+        inlines(RunSink(add_styled_paragraph(out, STYLE.subtitle)), paper.subtitle)
     if authors.names:
-        sink = RunSink(out.add_paragraph(style=STYLE.author))
+        sink = RunSink(add_styled_paragraph(out, STYLE.author))
         for index, (name, mark) in enumerate(authors.names):
             if index:
                 sink.add_run(", ")
@@ -105,23 +109,23 @@ def write_title_block(doc: DocxDocument, paper: Paper, template: Template,
             if mark:
                 sink.add_run(mark).font.superscript = True
     for mark, affiliation in authors.affiliations:
-        sink = RunSink(out.add_paragraph(style=STYLE.affiliation))
+        sink = RunSink(add_styled_paragraph(out, STYLE.affiliation))
         if mark:
             sink.add_run(mark).font.superscript = True
         sink.add_run(xml_safe(affiliation))
     if authors.emails:
-        out.add_paragraph(xml_safe(", ".join(authors.emails)), STYLE.affiliation)
+        _styled(out, STYLE.affiliation, xml_safe(", ".join(authors.emails)))
     if paper.date:
-        out.add_paragraph(xml_safe(paper.date), STYLE.date)
+        _styled(out, STYLE.date, xml_safe(paper.date))
     if band is not None:
         band.whiten_links()
     own_page = template.abstract_style == "page" and bool(paper.abstract or paper.keywords)
     first: DocxParagraph | None = None
     if paper.abstract:
-        first = doc.add_paragraph(xml_safe(template.abstract_label), STYLE.abstract_title)
+        first = _styled(doc, STYLE.abstract_title, xml_safe(template.abstract_label))
         abstract(doc, paper.abstract)
     if paper.keywords:
-        keywords = doc.add_paragraph(style=STYLE.keywords)
+        keywords = add_styled_paragraph(doc, STYLE.keywords)
         first = first or keywords
         sink = RunSink(keywords)
         sink.add_run(xml_safe(template.keywords_label) + ": ", style=STYLE.strong)
@@ -129,3 +133,11 @@ def write_title_block(doc: DocxDocument, paper: Paper, template: Template,
     if own_page and has_title and first is not None:
         first.paragraph_format.page_break_before = True
     return bool(doc.paragraphs) and (template.title_layout == "page" or own_page)
+
+
+def _styled(out: Blocks, style: str, text: str) -> DocxParagraph:
+    """Return ``out.add_paragraph(text, style)``, the style id looked up once a paper."""
+    paragraph = add_styled_paragraph(out, style)
+    if text:
+        paragraph.add_run(text)
+    return paragraph
