@@ -175,17 +175,20 @@ def _default_style(styles: Styles, kind: WD_STYLE_TYPE) -> BaseStyle | None:
     python-docx would reject goes to python-docx, so it reports it as before."""
     want = WD_STYLE_TYPE.to_xml(kind)
     found = None
+    strict: BaseStyle | None
     for element in styles.element.iterchildren(_STYLE_TAG):
         kind_value = element.get(_TYPE)
         if kind_value != want:
             if kind_value is not None and kind_value not in _STYLE_TYPES:
-                return styles.default(kind)
+                strict = styles.default(kind)
+                return strict
             continue
         flag = element.get(_DEFAULT)
         if flag is None:
             continue
         if flag not in _ON_OFF:
-            return styles.default(kind)
+            strict = styles.default(kind)
+            return strict
         if _ON_OFF[flag]:
             found = element
     return None if found is None else StyleFactory(found)
