@@ -9,12 +9,19 @@ duplicate keys.
 from __future__ import annotations
 
 import difflib
-from typing import Any
+import functools
+import hashlib
+import importlib.util
+import marshal
+import os
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from .disk_cache import cache_root, write_atomic
 from .errors import InputError, PaperkitError
 from .model import Pos
+
+if TYPE_CHECKING:
+    import yaml
 
 __all__ = ["YamlDoc", "load_yaml", "did_you_mean"]
 
@@ -42,7 +49,81 @@ def load_yaml(text: str, file: str, *, first_line: int = 1, error_code: str = "P
 
     Raises `error_class` (code `error_code`) naming the line and column for a syntax error, a
     duplicate key, or a non-scalar mapping key.
+
+    A text read before (the same template.yaml, an unchanged front matter) comes from the
+    disk cache (:mod:`~paperkit.disk_cache`) when its value is plain data: PyYAML's pure
+    Python parser takes ~8 ms for template.yaml, read twice a build, and importing it 15 ms
+    more. What is cached is what this function returned; a text that failed is always read
+    again, so its error is reported as before.
     """
+    data = f"{_version()}\0{first_line}\0{text}".encode("utf-8", "surrogatepass")
+    key = hashlib.blake2b(data, digest_size=20).hexdigest()
+    found = _cached(key, file, first_line)
+    if found is not None:
+        return found
+    doc = _load(text, file, first_line, error_code, error_class)
+    _store(key, doc)
+    return doc
+
+
+# Bump when what load_yaml returns for a text changes; an installed PyYAML other than the
+# one that made an entry is told apart by its files' time (see _version).
+_CACHE_FORMAT = "yaml-1"
+
+
+@functools.cache
+def _version() -> str:
+    """Return what identifies this cache format and the installed PyYAML, without importing
+    it (a cache hit is what saves the import)."""
+    spec = importlib.util.find_spec("yaml")
+    origin = spec.origin if spec is not None else None
+    try:
+        stamp = os.stat(origin).st_mtime_ns if origin else 0
+    except OSError:
+        stamp = 0
+    return f"{_CACHE_FORMAT}:{origin}:{stamp}"
+
+
+def _cache_file(key: str) -> Any:
+    root = cache_root()
+    return None if root is None else root / "yaml" / f"{key}.marshal"
+
+
+def _cached(key: str, file: str, first_line: int) -> YamlDoc | None:
+    """Return the cached document for `key`, or None (none, unreadable or malformed)."""
+    path = _cache_file(key)
+    if path is None:
+        return None
+    try:
+        value, rows = marshal.loads(path.read_bytes())
+        positions: dict[tuple[str, ...], Pos] = {(): Pos(file, first_line, 1)}
+        for keys, line, column in rows:
+            if not (isinstance(keys, tuple) and all(isinstance(k, str) for k in keys)
+                    and type(line) is int and type(column) is int):
+                return None
+            positions[keys] = Pos(file, line, column)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return YamlDoc(value, positions, file)
+
+
+def _store(key: str, doc: YamlDoc) -> None:
+    """Keep `doc` in the cache when its value is plain data marshal can hold."""
+    path = _cache_file(key)
+    if path is None:
+        return
+    rows = [(keys, pos.line, pos.column) for keys, pos in doc.positions.items() if keys]
+    try:
+        data = marshal.dumps((doc.value, rows))
+    except ValueError:               # a date or another YAML type: not cached
+        return
+    write_atomic(path, data)
+
+
+def _load(text: str, file: str, first_line: int, error_code: str,
+          error_class: type[PaperkitError]) -> YamlDoc:
+    import yaml
+
     offset = first_line - 1
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -70,6 +151,8 @@ class _Builder:
         self.positions = positions
         self.code = code
         self.error_class = error_class
+        import yaml
+
         self.constructor = yaml.SafeLoader(b"")
         self.seen: set[int] = set()
 
@@ -77,6 +160,8 @@ class _Builder:
         return Pos(self.file, node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
 
     def build(self, node: yaml.Node, path: tuple[str, ...]) -> Any:
+        import yaml
+
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             # The composer hands an alias back as the anchored node itself: a second visit
             # is an alias. Refusing them stops "billion laughs" expansion before it starts.

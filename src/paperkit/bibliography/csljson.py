@@ -24,7 +24,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from ..diagnostics import Log
 from ..errors import InputError
@@ -82,6 +81,8 @@ def read_csl_json(path: Path, *, log: Log, lang: str = "en-US") -> list[Referenc
 def read_csl_yaml(path: Path, *, log: Log, lang: str = "en-US") -> list[Reference]:
     """Return the references in the CSL-YAML file at `path` (a list, or ``references:``)."""
     del lang
+    import yaml   # here, not at the top: only CSL-YAML bibliographies need the parser
+
     file = str(path)
     text = _decode(_read(path), file)
     try:

@@ -1,0 +1,44 @@
+"""paperkit's cache on disk: results of slow, pure set-up work kept between runs.
+
+Each entry is keyed by what it is computed from, so a stale entry is never used: math
+layouts (:mod:`~paperkit.writers.pdf_mathtext`, which saves matplotlib's import), parsed
+hyphenation patterns (:mod:`~paperkit.writers.pdf_styles`), parsed fonts
+(:mod:`~paperkit.writers.pdf_font_cache`) and parsed YAML (:mod:`~paperkit.yaml_source`:
+template.yaml and front matter). None changes a byte of any output. The folder is
+``$PAPERKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/paperkit`` or ``~/.cache/paperkit``;
+``PAPERKIT_CACHE_DIR=off`` turns the cache off. Entries are data (JSON, marshal of plain
+values) checked on reading, never code.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["cache_root", "write_atomic"]
+
+
+@functools.cache
+def cache_root() -> Path | None:
+    """Return the cache folder, or None when the cache is off."""
+    chosen = os.environ.get("PAPERKIT_CACHE_DIR")
+    if chosen == "off":
+        return None
+    if chosen:
+        return Path(chosen)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paperkit"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Store `data` at `path` in one step (readers never see half a file); a cache that
+    cannot be written is skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, suffix=".tmp",
+                                         delete=False) as handle:
+            handle.write(data)
+        os.replace(handle.name, path)
+    except OSError:
+        pass
