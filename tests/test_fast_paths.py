@@ -1,0 +1,83 @@
+"""The fast paths of reading and counting (issue 9) against the plain rules they replace.
+
+Each speed-up keeps a slow, obviously right reference here and checks that both agree on
+every code point and on random text, so an optimisation can never change a count or a
+diagnostic.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from hypothesis import given, settings, strategies as st
+
+from paperkit.checks.words import count_words
+from paperkit.errors import InputError
+from paperkit.readers import decode_source
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+                  r"\U00020000-\U0002fa1f]")
+_WORDLIKE = re.compile(r"[^\W_]")
+
+
+def reference_count(text: str) -> int:
+    """Return the words of `text` run by run, as the README's rules say them."""
+    total = 0
+    for run in text.split():
+        cjk = len(_CJK.findall(run))
+        if cjk:
+            total += cjk + (1 if _WORDLIKE.search(_CJK.sub("", run)) else 0)
+        elif _WORDLIKE.search(run):
+            total += 1
+    return total
+
+
+_SPACES = [c for c in map(chr, range(0x3100)) if c.isspace()] + ["\u3000", "\u205f"]
+_PIECES = _SPACES + list("ab_\u2014-.,;1\u00e9'\"()[]") + [
+    "\u0301", "\u00b2", "\u2460", "\u02b0", "\u0660", "\u3005", "\u4e00", "\u30a2", "\uac00",
+    "\U00020001", "\U0001d400"]
+
+
+_EVERY = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000]
+
+
+def test_count_words_every_code_point() -> None:
+    # the planes up to the CJK extensions' end whole, every 7th code point above; in blocks:
+    # each alone, between letters, beside a CJK character
+    points = [c for c in _EVERY if c < "\U00030000" or ord(c) % 7 == 0]
+    for start in range(0, len(points), 2048):
+        block = points[start:start + 2048]
+        for text in (" ".join(block), " ".join(f"a{c}b" for c in block),
+                     " ".join(f"{c}\u4e00" for c in block)):
+            assert count_words(text) == reference_count(text), (start, text[:40])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_count_words_random_text(text: str) -> None:
+    assert count_words(text) == reference_count(text)
+
+
+_FORBIDDEN = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"} | {"\x7f", "\ufffe", "\uffff"}
+
+
+def reference_bad(text: str) -> int | None:
+    """Return the index of the first character no output format can hold."""
+    return next((i for i, ch in enumerate(text) if ch in _FORBIDDEN), None)
+
+
+def test_decode_source_refuses_exactly_the_control_characters() -> None:
+    allowed = "".join(c for c in _EVERY if c not in _FORBIDDEN)
+    text = decode_source(allowed.encode("utf-8"), "paper.md")
+    assert reference_bad(text) is None and len(text) == len(allowed)
+    for bad in sorted(_FORBIDDEN):
+        source = f"ab\nc{bad}d"
+        try:
+            decode_source(source.encode("utf-8"), "paper.md")
+        except InputError as exc:
+            assert exc.diagnostic.code == "PK105"
+            assert exc.diagnostic.pos is not None
+            assert (exc.diagnostic.pos.line, exc.diagnostic.pos.column) == (2, 2)
+        else:
+            raise AssertionError(f"{bad!r} was let through")
