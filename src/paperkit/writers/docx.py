@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import assert_never
+from typing import assert_never, cast
 
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -39,19 +39,20 @@ from ..walk import block_inlines, plain_text
 from . import layout
 from .docx_elements import (Bookmarks, RunSink, add_styled_paragraph, set_alt_text,
                             set_cell_paragraph, set_row_cant_split, set_table_header_row,
-                            set_table_style, xml_safe)
+                            set_table_style, share_style_ids, StyleIds, xml_safe)
 from .docx_front import REFERENCES_ANCHOR, add_toc, collect_anchors, set_properties, \
     set_statistics
 from .docx_geometry import column_widths, fit_image, word_image
 from .docx_math import tex_to_omml
 from .docx_svg import attach_svg, fallback_png, is_svg
-from .docx_parts import LIST_STEP, Footnotes, Numbering, normalize_zip, set_paragraph_numbering
-from .docx_reference import open_base
+from .docx_parts import (LIST_STEP, Footnotes, Numbering, package_entries,
+                         set_paragraph_numbering, write_zip)
+from .docx_reference import Base, open_prepared
 from .docx_page import setup_page
 from .docx_styles import STYLE, number_headings, set_language
 from .docx_title import Blocks as _Blocks
 from .docx_title import write_title_block
-from .docx_styles import define_styles_reusing as _define_styles
+from .docx_styles import define_styles
 
 __all__ = ["write_docx"]
 
@@ -70,6 +71,11 @@ def write_docx(paper: Paper, template: Template, options: BuildOptions) -> dict[
     builder = _Builder(paper, template)
     builder.build()
     return {"paper.docx": builder.save(when)}
+
+
+def _prepare(base: Base, template: Template) -> None:
+    """Define `template`'s styles in a new base document (kept and copied per paper)."""
+    define_styles(base.doc, template, merge=base.merge)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +118,9 @@ class _Builder:
     def __init__(self, paper: Paper, template: Template) -> None:
         self.paper = paper
         self.template = template
-        self.base = open_base(template)
+        self.base, shared = open_prepared(template, _prepare)
         self.doc: DocxDocument = self.base.doc
-        _define_styles(self.doc, template, merge=self.base.merge)
+        share_style_ids(self.doc, cast(StyleIds, shared.setdefault("style ids", {})))
         set_language(self.doc, template, paper.lang)
         self.numbering = Numbering(self.doc)
         self.headings = number_headings(self.doc, self.numbering, paper, template)
@@ -158,9 +164,7 @@ class _Builder:
         props.created = props.modified = naive
         props.last_printed = naive
         set_statistics(self.doc)
-        buffer = io.BytesIO()
-        self.doc.save(buffer)
-        return normalize_zip(buffer.getvalue(), naive)
+        return write_zip(package_entries(self.doc), naive)
 
     def _running_title(self, paragraph: DocxParagraph) -> bool:
         text = layout.running_title(self.paper, self.template)

@@ -17,6 +17,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
+from docx.document import Document as DocxDocument
 from docx.parts.document import DocumentPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -28,7 +29,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 __all__ = ["xml_safe", "Bookmarks", "RunSink", "style_id", "set_paragraph_style",
-           "set_table_style", "set_cell_paragraph",
+           "set_table_style", "share_style_ids", "StyleIds", "set_cell_paragraph",
            "add_styled_paragraph", "external_rel", "w_element", "w_rstyle", "reset_style",
            "set_style_font", "set_outline_level", "set_contextual_spacing", "set_paragraph_border",
            "set_paragraph_frame", "set_style_tab", "drop_style_numbering",
@@ -143,7 +144,7 @@ class _StyleIds:
 
     def __init__(self, styles: Styles) -> None:
         self.styles = styles
-        self.ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
+        self.ids: StyleIds = {}
         self.defaults: dict[WD_STYLE_TYPE, BaseStyle | None] = {}
 
     def get(self, name: str, kind: WD_STYLE_TYPE) -> str | None:
@@ -208,6 +209,18 @@ def style_id(part: Part, name: str, kind: WD_STYLE_TYPE) -> str | None:
     if ids is None:
         ids = _STYLE_IDS[document] = _StyleIds(document.styles)
     return ids.get(name, kind)
+
+
+StyleIds = dict[tuple[str, WD_STYLE_TYPE], str | None]
+
+
+def share_style_ids(document: DocxDocument, ids: StyleIds) -> None:
+    """Let `document` resolve style names through `ids`, a dict shared by documents whose
+    styles part is a copy of one and the same (the same names, ids, types and default
+    styles: :func:`.docx_reference.open_prepared`'s copies), each name looked up once."""
+    found = _StyleIds(document.part.styles)
+    found.ids = ids
+    _STYLE_IDS[document.part] = found
 
 
 def set_paragraph_style(paragraph: Paragraph, name: str) -> None:

@@ -41,6 +41,7 @@ from docx.document import Document as DocxDocument
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
+from docx.opc.pkgwriter import _ContentTypesItem
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.parser import register_element_cls
@@ -56,8 +57,8 @@ from .docx_elements import set_paragraph_style, w_element, w_rstyle
 
 __all__ = ["Footnotes", "Numbering", "ListLevel", "set_style_numbering",
            "set_paragraph_numbering", "set_doc_defaults", "set_document_settings",
-           "tidy_package", "normalize_zip", "app_properties_xml", "set_app_properties",
-           "set_update_fields", "LIST_STEP"]
+           "tidy_package", "normalize_zip", "package_entries", "write_zip",
+           "app_properties_xml", "set_app_properties", "set_update_fields", "LIST_STEP"]
 
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 _THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
@@ -396,15 +397,41 @@ def tidy_package(document: DocxDocument) -> None:
             del package.rels[r_id]
 
 
+def package_entries(document: DocxDocument) -> dict[str, bytes]:
+    """Return the zip entries ``document.save()`` would write: member name -> bytes.
+
+    What python-docx's ``OpcPackage.save`` writes, without its zip: :func:`write_zip` writes
+    the only zip (saving and re-reading one costs a deflate and an inflate per paper)."""
+    package = document.part.package
+    for part in package.parts:
+        part.before_marshal()
+    parts = package.parts
+    types = _ContentTypesItem.from_parts(parts)  # type: ignore[no-untyped-call]
+    entries = {"[Content_Types].xml": types.blob,
+               "_rels/.rels": package.rels.xml}
+    for part in parts:
+        entries[part.partname.membername] = part.blob
+        if len(part.rels):
+            entries[part.partname.rels_uri.membername] = part.rels.xml
+    return entries
+
+
 def normalize_zip(data: bytes, when: datetime) -> bytes:
-    """Return the zip `data` rewritten with fixed timestamps (`when`) and a stable order.
+    """Return the zip `data` rewritten with fixed timestamps (`when`) and a stable order
+    (:func:`write_zip` of its entries)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = {info.filename: source.read(info.filename) for info in source.infolist()}
+    return write_zip(entries, when)
+
+
+def write_zip(entries: dict[str, bytes], when: datetime) -> bytes:
+    """Return a zip of `entries` (member name -> bytes) with fixed timestamps (`when`) and
+    a stable order.
 
     ``[Content_Types].xml`` and ``_rels/.rels`` come first, then every other entry sorted by
     name, all deflated the same way, so equal content gives equal bytes.
     """
     stamp = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = {info.filename: source.read(info.filename) for info in source.infolist()}
     first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in entries]
     order = first + sorted(n for n in entries if n not in first)
     out = io.BytesIO()

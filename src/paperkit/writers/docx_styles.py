@@ -14,8 +14,6 @@ from weakref import WeakKeyDictionary
 from typing import Callable, cast
 
 from docx.document import Document as DocxDocument
-from docx.oxml.parser import parse_xml
-from lxml import etree
 from docx.oxml.styles import styleId_from_name
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
@@ -36,7 +34,7 @@ from .docx_geometry import CELL_MARGIN
 from .docx_parts import (ListLevel, Numbering, set_doc_defaults, set_document_settings,
                          set_style_numbering)
 
-__all__ = ["STYLE", "TIGHT", "define_styles", "define_styles_reusing", "number_headings",
+__all__ = ["STYLE", "TIGHT", "define_styles", "number_headings",
            "set_language"]
 
 
@@ -200,38 +198,6 @@ def _adopt_reference_names(doc: DocxDocument) -> None:
             match = element.get_by_id(known)
         if match is not None:
             match.name_val = internal
-
-
-# The styles part as define_styles left it (a process that builds again or builds many
-# papers: --watch, library use, a batch): [(template, merge, reference.docx's stat, XML)].
-# Reused by value: an equal Template (a dataclass: every field, its folder and files too)
-# and an unchanged reference.docx define the same styles, whichever object carries them.
-_STYLED: list[tuple[Template, bool, tuple[int, int, int] | None, bytes]] = []
-
-#: How many styles parts :data:`_STYLED` keeps (the most recently used).
-_STYLED_MAX = 4
-
-
-def define_styles_reusing(doc: DocxDocument, template: Template, *, merge: bool = False
-                          ) -> None:
-    """Do :func:`define_styles`, or put in place a copy of the styles part it made for an
-    equal `template` (and an unchanged reference.docx) before: the same XML, ~50 ms sooner."""
-    reference = template.files.get("reference.docx")
-    try:
-        found = reference.stat() if reference is not None else None
-    except OSError:
-        found = None
-    stat = (found.st_mtime_ns, found.st_size, found.st_ino) if found is not None else None
-    part = doc.part._styles_part
-    for index, (known, known_merge, known_stat, xml) in enumerate(_STYLED):
-        if known_merge == merge and known_stat == stat and \
-                (known is template or known == template):
-            part._element = parse_xml(xml)
-            _STYLED.append(_STYLED.pop(index))
-            return
-    define_styles(doc, template, merge=merge)
-    _STYLED.append((template, merge, stat, etree.tostring(part._element)))
-    del _STYLED[:-_STYLED_MAX]
 
 
 def define_styles(doc: DocxDocument, template: Template, *, merge: bool = False) -> None:
