@@ -134,6 +134,44 @@ def test_writers_started_before_the_paper_is_read_give_the_same_bytes(
         [d.message for d in result.report.diagnostics]
 
 
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "tex"])
+def test_a_single_format_is_written_early_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              fmt: str) -> None:
+    from paperkit.writers import processes as procs
+
+    serial = build(SEED, [fmt], out=tmp_path / "serial", processes=1)
+    monkeypatch.setattr(procs, "_BUILDS", [0])
+    early = procs.start_early((fmt,), source=SEED)
+    assert early is not None and [c.formats for c in early.children] == [(fmt,)]
+    pid = early.children[0].pid
+    monkeypatch.setattr(procs, "write_one", _refuse)    # this process must not write it
+    result = build(SEED, [fmt], out=tmp_path / "early", early=early)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)                      # the child wrote it and was reaped
+    assert _files(tmp_path / "serial" / SEED.name) == _files(tmp_path / "early" / SEED.name)
+    assert [d.message for d in serial.report.diagnostics] == \
+        [d.message for d in result.report.diagnostics]
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise AssertionError("written in the parent, not by the early child")
+
+
+def test_the_pdf_writer_warms_up_in_its_early_process() -> None:
+    from paperkit import memo
+    from paperkit.writers import pdf, pdf_fonts, pdf_styles
+
+    pdf.warm()
+    fonts = memo.template("article").fonts
+    for family in (fonts.body.pdf, fonts.headings.pdf):     # a later build finds them loaded
+        hits = pdf_fonts.register_family.cache_info().hits
+        pdf_fonts.register_family(family)
+        assert pdf_fonts.register_family.cache_info().hits == hits + 1
+    hits = pdf_styles.hyphenator.cache_info().hits
+    assert pdf_styles.hyphenator("en") is not None
+    assert pdf_styles.hyphenator.cache_info().hits == hits + 1
+
+
 def test_early_writers_end_when_the_build_never_comes(monkeypatch: pytest.MonkeyPatch) -> None:
     from paperkit.writers import processes as procs
 

@@ -49,7 +49,7 @@ from .pdf_mathtext import MathBox
 from .pdf_story import StoryBuilder
 from .pdf_styles import Styles, stylesheet
 
-__all__ = ["write_pdf", "render_pdf", "PdfResult"]
+__all__ = ["write_pdf", "render_pdf", "PdfResult", "warm"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,16 @@ def write_pdf(paper: Paper, template: Template, options: BuildOptions,
         log.add("PK501", result.missing[chars[0]],
                 detail=f"no font of the PDF has {shown}; the PDF shows a box in its place")
     return {"paper.pdf": result.data}
+
+
+def warm(lang: str = "en") -> None:
+    """Load, before the paper is known, what most papers' PDF needs: the shipped article
+    template's body and heading fonts and the hyphenation patterns of `lang` (~50 ms; a
+    writer process started early does it while the paper is read). Both stay cached in
+    this process, so a paper that needs something else only loads that too."""
+    from ..memo import template as cached_template
+
+    stylesheet(cached_template("article"), lang)
 
 
 def render_pdf(paper: Paper, template: Template, options: BuildOptions) -> PdfResult:

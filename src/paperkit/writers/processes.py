@@ -177,23 +177,27 @@ EARLY_LIMIT = 96 * 1024
 
 def start_early(formats: tuple[str, ...], processes: int | None = None,
                 source: str | os.PathLike[str] | None = None) -> EarlyWriters | None:
-    """Return writer processes for `formats`, forked now, each importing its writer while
-    this process reads the paper `source`; None when they would not pay (one format, one
-    CPU, a batch worker, a process that has built before, a paper.md over
-    :data:`EARLY_LIMIT`). Pass them to ``build(early=...)``; unused, they end when dropped.
+    """Return writer processes for `formats`, forked now, each importing its writer (and
+    warming it up, see :func:`_early_child`) while this process reads the paper `source`;
+    None when they would not pay (one CPU, a batch worker, a process that has built before,
+    a paper.md over :data:`EARLY_LIMIT`). A single format gets its process too: its library
+    then loads on the other CPU while this one reads. Pass them to ``build(early=...)``;
+    unused, they end when dropped.
     """
     limit = available_processes() if processes is None else max(1, processes)
-    if len(formats) < 2 or limit < 2 or _BUILDS[0] > 0 or _in_worker_pool() \
+    if not formats or limit < 2 or _BUILDS[0] > 0 or _in_worker_pool() \
             or not _forking_is_safe():
         return None
     if source is not None:
-        from ..errors import PaperkitError
-        from ..readers import paper_file
-
+        # the paper's file as readers.paper_file finds it, without importing the readers
+        # (Markdown, BibTeX, the citation engine): forked now, the children skip them
+        path = os.fspath(source)
         try:
-            if paper_file(os.fspath(source)).stat().st_size > EARLY_LIMIT:
+            if os.path.isdir(path):
+                path = os.path.join(path, "paper.md")
+            if os.stat(path).st_size > EARLY_LIMIT:
                 return None
-        except (OSError, PaperkitError):
+        except OSError:
             return None                      # load() reports it, at its line
     early = EarlyWriters(tuple(formats), [], [])
     for group in _split(list(formats), min(limit, len(formats))):
@@ -215,10 +219,19 @@ def start_early(formats: tuple[str, ...], processes: int | None = None,
 
 
 def _early_child(formats: tuple[str, ...], job_read: int, result_write: int) -> NoReturn:
+    """Import the writers of `formats` and call each writer module's ``warm()`` if it has
+    one (what most papers need, loaded before the paper is known: the PDF's fonts and
+    hyphenation patterns), then write the paper that comes down `job_read`."""
     status = 1
     try:
         for fmt in formats:
-            get_writer(fmt)                  # import the writer and its library now
+            writer = get_writer(fmt)         # import the writer and its library now
+            warm = getattr(sys.modules[writer.__module__], "warm", None)
+            try:
+                if warm is not None:
+                    warm()
+            except Exception:  # noqa: BLE001 - the write itself reports what is wrong
+                pass
         with os.fdopen(job_read, "rb") as pipe:
             job = pipe.read()
         if not job:                          # cancelled: the build stopped before writing
