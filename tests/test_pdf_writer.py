@@ -695,19 +695,29 @@ def test_hyphenation_patterns_come_back_from_the_disk_cache(
         for damage in (False, False, True):
             pdf_cache.cache_root.cache_clear()
             pyphen.hdcache.pop(path, None)
-            entries = list(tmp_path.glob("hyph-*.marshal"))
+            entries = list(tmp_path.glob("hyph2-*.marshal"))
             if damage:
                 entries[0].write_bytes(b"\x00garbage")
             pdf_styles._load_patterns(pyphen, path)
             word = pyphen.Pyphen(lang="en_US", left=2, right=3)
             assert list(word.iterate("international"))[0] == ("interna", "tional")
-            assert len(list(tmp_path.glob("hyph-*.marshal"))) == 1
+            assert len(list(tmp_path.glob("hyph2-*.marshal"))) == 1
+            # every break of a long word list is the one pyphen's own parse gives
+            own = pyphen.HyphDict(path)
+            for text in WORDS_TO_HYPHENATE:
+                assert pyphen.hdcache[path].positions(text) == own.positions(text), text
     finally:
         pyphen.hdcache.pop(path, None)
         if saved is not None:
             pyphen.hdcache[path] = saved
         monkeypatch.undo()
         pdf_cache.cache_root.cache_clear()
+
+
+WORDS_TO_HYPHENATE = (
+    "international cooperation infrastructure connectivity uncharacteristically "
+    "hyphenation representatives multilateralism Kazakhstan Turkmenistan diplomatic "
+    "transportation extraordinary responsibilities institutionalization a an the").split()
 
 
 def test_characters_beyond_the_bmp_extract_back() -> None:

@@ -168,7 +168,7 @@ def test_the_pdf_writer_warms_up_in_its_early_process() -> None:
         pdf_fonts.register_family(family)
         assert pdf_fonts.register_family.cache_info().hits == hits + 1
     hits = pdf_styles.hyphenator.cache_info().hits
-    assert pdf_styles.hyphenator("en") is not None
+    assert pdf_styles.hyphenator(Paper(title=[], sections=[]).lang) is not None
     assert pdf_styles.hyphenator.cache_info().hits == hits + 1
 
 

@@ -81,11 +81,12 @@ def write_pdf(paper: Paper, template: Template, options: BuildOptions,
     return {"paper.pdf": result.data}
 
 
-def warm(lang: str = "en") -> None:
+def warm(lang: str = "en-US") -> None:
     """Load, before the paper is known, what most papers' PDF needs: the shipped article
-    template's body and heading fonts and the hyphenation patterns of `lang` (~50 ms; a
-    writer process started early does it while the paper is read). Both stay cached in
-    this process, so a paper that needs something else only loads that too."""
+    template's body and heading fonts and the hyphenation patterns of `lang` (the default
+    language of a paper; ~50 ms, which a writer process started early spends while the
+    paper is read). Both stay cached in this process, so a paper that needs something else
+    only loads that too."""
     from ..memo import template as cached_template
 
     stylesheet(cached_template("article"), lang)
