@@ -17,6 +17,7 @@ from ..errors import InputError, PaperkitError
 from ..templates import locate_template
 from ..model import Paper, Pos
 from ..resources import check_images, confine
+from ..collector import paused_collector
 from .frontmatter import read_front_matter, split_front_matter
 from .markdown import read_blocks, read_body, read_inlines
 
@@ -85,8 +86,9 @@ def load(path: str | Path, *, log: Log | None = None,
     except OSError as exc:
         raise InputError.make("PK104", Pos(str(file), 0), what="paper", path=str(file),
                               hint=f" ({exc.strerror})") from None
-    return loads(decode_source(data, str(file)), file=str(file), log=log,
-                 allow_outside=allow_outside)
+    with paused_collector():
+        return loads(decode_source(data, str(file)), file=str(file), log=log,
+                     allow_outside=allow_outside)
 
 
 def loads(text: str, *, file: str = "paper.md", base_dir: str | Path | None = None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..diagnostics import Log
 from ..model import Paper
+from ..collector import paused_collector
 from .citations import resolve_citations
 from .numbering import number_paper
 
@@ -17,5 +18,6 @@ __all__ = ["apply_transforms"]
 
 def apply_transforms(paper: Paper, *, style: str, log: Log) -> Paper:
     """Return `paper` resolved: numbered, cross-referenced, citations rendered in `style`."""
-    paper = number_paper(paper, log=log)
-    return resolve_citations(paper, style=style, log=log)
+    with paused_collector():  # ~10% of the time at 100k words (see the collector module)
+        paper = number_paper(paper, log=log)
+        return resolve_citations(paper, style=style, log=log)
