@@ -37,7 +37,7 @@ from reportlab.platypus.flowables import KeepTogether
 
 from .pdf_markup import NOTE_CALLBACK
 
-__all__ = ["NoteStore", "FootnoteFrame", "NotesFlush", "note_labels"]
+__all__ = ["NoteStore", "FootnoteFrame", "NotesFlush", "RaiseTop", "note_labels"]
 
 
 # --------------------------------------------------------------------------- finding notes
@@ -446,6 +446,31 @@ class NotesFlush(Flowable):  # type: ignore[misc]  # reportlab is untyped
     """End-of-story marker: adds pages while footnote text carried over remains."""
 
     _ZEROSIZE = True
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+class RaiseTop(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """A zero-size flowable that, at the top of a frame, moves the frame's top up by `lift`
+    points, so the next paragraph's first baseline sits that much higher.
+
+    reportlab puts a paragraph's first baseline one font size below the frame top; TeX puts
+    the first line of a page \\topskip down, or lower by the height of its tallest letters
+    (about the font's ascent, well under its size for an 18 pt title). Anywhere but at a
+    frame top it does nothing.
+    """
+
+    def __init__(self, lift: float) -> None:
+        super().__init__()
+        self.lift = lift
+
+    def frameAction(self, frame: Any) -> None:
+        if frame._atTop:
+            frame._y += self.lift
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return 0, 0

@@ -16,7 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus import (CondPageBreak, Flowable, HRFlowable, KeepTogether, PageBreak,
                                 Spacer, Table, TableStyle, XPreformatted)
 
@@ -30,7 +30,7 @@ from .layout import roman
 from .pdf_figures import figure_image
 from .pdf_fonts import register_family
 from .pdf_doc import Anchor, Heading, anchors_of
-from .pdf_flowables import NoteStore, NotesFlush
+from .pdf_flowables import NoteStore, NotesFlush, RaiseTop
 from .pdf_markup import MarkupContext, dest_name, inline_markup, text_markup
 from .pdf_math import math_markup
 # every paragraph may hold inline math, so every paragraph is a MathParagraph
@@ -43,8 +43,21 @@ __all__ = ["StoryBuilder"]
 
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "default": TA_LEFT}
 BULLETS = ("•", "–", "∗", "·")
-LIST_STEP = 6 * mm           # indent of each list level
-QUOTE_INDENT = 8 * mm
+#: LaTeX's \leftmargini..vi at 11 pt (2.5, 2.2, 1.87, 1.7, 1, 1 em), in PostScript points:
+#: the indent of an item's text at each list depth; its mark ends \labelsep (0.5 em) before
+LIST_MARGINS = (27.27, 24.0, 20.4, 18.55, 10.91, 10.91)
+LABEL_SEP = 5.45
+QUOTE_INDENT = 27.27         # LaTeX's quote: \leftmargin and \rightmargin 2.5 em
+#: LaTeX's \partopsep above and below a list (3 pt, less on a full page, where TeX
+#: shrinks it), and \topsep plus \partopsep (12 pt) above and below a quotation, beyond
+#: the space between paragraphs
+LIST_SPACE = 2.5
+QUOTE_SPACE = 12.0
+
+
+class _ListSpace(Spacer):  # type: ignore[misc]  # reportlab is untyped
+    """The space after a list or quotation; gone before a heading (\\addvspace: the heading's
+    larger space before it takes its place)."""
 
 
 @dataclass(frozen=True)
@@ -91,12 +104,22 @@ class StoryBuilder(TitleBlock):
     def story(self) -> list[Flowable]:
         """Return the complete story: title block, body, references, then a notes flush."""
         out = self._title_block()
+        if self.paper.title and self.template.title_layout != "cover":
+            # LaTeX sets the title's first baseline the height of its letters below the
+            # top margin (or below the title page's gap), not a whole font size
+            title = self.styles.title
+            ascent = getAscentDescent(title.fontName, title.fontSize)[0]
+            topskip = self.styles.body.fontSize if self.template.title_layout == "header" \
+                else 0.0
+            out.insert(0, RaiseTop(title.fontSize - max(ascent, topskip)))
         out.extend(self._blocks(self.paper.blocks, _Box(self.styles.body)))
         for section in self.paper.sections:
             out.extend(self._section(section))
         out.extend(self._bibliography())
         out.append(NotesFlush())
-        return out
+        return [flowable for index, flowable in enumerate(out)
+                if not (isinstance(flowable, _ListSpace) and index + 1 < len(out)
+                        and isinstance(out[index + 1], CondPageBreak))]
 
     # ------------------------------------------------------------------ sections
 
@@ -125,10 +148,12 @@ class StoryBuilder(TitleBlock):
         for sub in section.subsections:
             nested = self._section(sub)
             if len(out) == 1 and isinstance(nested[0], CondPageBreak):
-                # a heading right under its parent's: the space between them is the larger
-                # of the two (as LaTeX's \addvspace), not their sum; the conditional break
-                # between them would otherwise stop platypus from merging the two
+                # a heading right under its parent's: LaTeX drops the space before it
+                # (\@startsection adds none while \@nobreak holds), leaving the parent's
+                # space after; the conditional break between them passes that space on
                 nested[0]._SPACETRANSFER = True
+                sub_heading = nested[1]
+                sub_heading.style = self._derived_style(sub_heading.style, spaceBefore=0)
             out.extend(nested)
         return self._keep_heading(out)
 
@@ -238,14 +263,22 @@ class StoryBuilder(TitleBlock):
             case BlockQuote(blocks=inner):
                 quote = replace(box, style=self.styles.quote if not box.in_note else box.style,
                                 left=box.left + QUOTE_INDENT, right=box.right + QUOTE_INDENT)
-                return self._blocks(inner, quote)
+                blocks = self._blocks(inner, quote)
+                if box.in_note or not blocks:
+                    return blocks
+                # LaTeX's quote is a list: \topsep and \partopsep above (not under a
+                # heading) and below it
+                lead = [] if first else [_ListSpace(0, QUOTE_SPACE)]
+                return [*lead, *blocks, _ListSpace(0, QUOTE_SPACE)]
             case CodeBlock(text=text):
                 return [self._code(text, box)]
             case MathBlock(tex=tex):
                 return [self._display_math(tex, box)]
             case ThematicBreak():
+                # LaTeX's \pkrule: a line of its own after \parskip and 3 pt, the rule
+                # raised 0.5 ex: 20 pt below the baseline above, 22.6 pt above the next
                 return [HRFlowable(width="30%", thickness=0.5, color=colors.grey,
-                                   spaceBefore=6, spaceAfter=9, hAlign="CENTER")]
+                                   spaceBefore=17, spaceAfter=11.3, hAlign="CENTER")]
             case TableNode() as table:
                 return self._table(table)
             case Figure() as figure:
@@ -256,27 +289,39 @@ class StoryBuilder(TitleBlock):
     def _list(self, items: list[list[Block]], box: _Box, start: int | None
               ) -> list[Flowable]:
         out: list[Flowable] = []
-        inner = replace(box, left=box.left + LIST_STEP, depth=box.depth + 1,
+        margin = LIST_MARGINS[min(box.depth, len(LIST_MARGINS) - 1)]
+        inner = replace(box, left=box.left + margin, depth=box.depth + 1,
                         bullets=box.bullets + (start is None),
                         numbers=box.numbers + (start is not None))
+        # LaTeX sets each mark flush right, \labelsep before the item's text
         item_style = self._style(inner, spaceAfter=2, firstLineIndent=0,
-                                 bulletIndent=box.style.leftIndent + box.left + 1.5 * mm,
-                                 bulletFontName=box.style.fontName,
+                                 bulletIndent=box.style.leftIndent + inner.left - LABEL_SEP,
+                                 bulletAnchor="end", bulletFontName=box.style.fontName,
                                  bulletFontSize=box.style.fontSize)
+        # the first item: \partopsep more than the space between paragraphs (or items)
+        first_style = self._style(inner, spaceAfter=2, firstLineIndent=0,
+                                  bulletIndent=item_style.bulletIndent, bulletAnchor="end",
+                                  bulletFontName=box.style.fontName,
+                                  bulletFontSize=box.style.fontSize,
+                                  spaceBefore=LIST_SPACE + (
+                                      2 if box.depth else self.template.paragraph_space_after))
         for number, item in enumerate(items, start or 1):
             mark = BULLETS[box.bullets % len(BULLETS)] if start is None else \
                 _ordinal(number, box.numbers)
             blocks = list(item)
             head = blocks[0] if blocks else None
+            style = first_style if box.in_note is False and not out else item_style
             if isinstance(head, ParagraphNode):
                 blocks.pop(0)
-                out.append(self._paragraph(head.content, box, item_style, bulletText=mark))
+                out.append(self._paragraph(head.content, box, style, bulletText=mark))
             else:
-                out.append(Paragraph("", item_style, bulletText=mark))
+                out.append(Paragraph("", style, bulletText=mark))
             for block in blocks:
                 out.extend(self._block(block, inner))
-        if box.depth == 0 and out:
-            out.append(Spacer(0, max(self.template.paragraph_space_after - 2, 0)))
+        if out and not box.in_note:
+            if box.depth == 0:
+                out.append(Spacer(0, max(self.template.paragraph_space_after - 2, 0)))
+            out.append(_ListSpace(0, LIST_SPACE))
         return out
 
     def _display_math(self, tex: str, box: _Box) -> Flowable:
@@ -372,7 +417,7 @@ class StoryBuilder(TitleBlock):
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
             # rows as tight as booktabs sets them, with its gaps at the rules only
-            ("TOPPADDING", (0, 0), (-1, -1), 0.6), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.6),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, 0), 3), ("BOTTOMPADDING", (0, -1), (-1, -1), 2.5),
             ("LINEABOVE", (0, 0), (-1, 0), 0.9, colors.black),
             ("LINEBELOW", (0, -1), (-1, -1), 0.9, colors.black),
@@ -383,8 +428,10 @@ class StoryBuilder(TitleBlock):
                          ("BOTTOMPADDING", (0, 0), (-1, 0), 2),
                          ("TOPPADDING", (0, 1), (-1, 1), 3)]
         flowable.setStyle(TableStyle(commands))
-        flowable.spaceBefore = 2
-        flowable.spaceAfter = s.body.fontSize
+        # LaTeX's longtable: 20 pt from the caption's baseline to the header's, and about
+        # 9 pt more than a paragraph's space after the bottom rule (\LTpost, \parskip)
+        flowable.spaceBefore = s.caption.spaceAfter + 1
+        flowable.spaceAfter = s.body.fontSize + 9
         out: list[Flowable] = []
         if caption is not None:
             # Keep the caption with the header and first rows, but let a long table start
@@ -428,7 +475,8 @@ class StoryBuilder(TitleBlock):
             parts += [image, Spacer(0, 4), *caption]
         if in_note:
             return parts
-        parts.append(Spacer(0, self.styles.body.fontSize * 0.8))
+        # LaTeX's \medskip after the figure, \parskip before what follows
+        parts.append(Spacer(0, self.styles.body.fontSize * 0.67))
         keep = KeepTogether(parts)
         keep.spaceBefore = 4
         return [keep]
@@ -447,9 +495,10 @@ class StoryBuilder(TitleBlock):
                 firstLineIndent=self.styles.note.fontSize)
         box = _Box(later, in_note=True)
         blocks = list(note.blocks)
-        # LaTeX sets the mark right-aligned in a box 1.8 em wide and the text right after it
+        # LaTeX sets the mark (0.7 of the note size, raised 0.42 of it, black) right-aligned
+        # in a box 1.8 em wide and the text right after it
         style = self.styles.note
-        mark_size = style.fontSize - min(2, 0.2 * style.fontSize)     # reportlab's <super>
+        mark_size = round(style.fontSize * 0.7, 2)
         indent = round(max(1.8 * style.fontSize
                            - stringWidth(label, style.fontName, mark_size), 0), 2)
         key = ("note-first", indent)
@@ -457,7 +506,8 @@ class StoryBuilder(TitleBlock):
         if first_style is None:
             first_style = self._derived[key] = ParagraphStyle(
                 f"note-{indent}", parent=style, firstLineIndent=indent)
-        mark = f"<super>{label}</super>\u2009"
+        rise = round(style.fontSize * 0.42, 2)
+        mark = f'<super size="{mark_size}" rise="{rise}">{label}</super>'
         head = ""
         first = blocks[0] if blocks else None
         if isinstance(first, ParagraphNode):

@@ -207,35 +207,56 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
                    firstLineIndent=0, spaceAfter=0)
     note_size = max(size - 2, 6)
     hang = template.references_indent * mm
+    # The title block's gaps are LaTeX's (title.tex.j2): a \vspace of 4 pt (10 pt before the
+    # authors) plus the next line's baselineskip, from baseline to baseline. reportlab puts
+    # (leading - size) of the upper paragraph, the larger of its spaceAfter and the next one's
+    # spaceBefore, then the next one's size between two baselines; the values below are
+    # those gaps solved for the space (4 TeX pt = 3.985 pt, 10 TeX pt = 9.963 pt).
     return Styles(
         body=body,
         title=derived("title", fontName=face_name(head_family, True, False),
                       textColor=heading_color,
-                      **sized(template.title_size, 1.2), spaceAfter=template.title_size * 0.4,
-                      **title_block),
+                      **sized(template.title_size, 1.2),
+                      spaceAfter=3.985 + 0.2 * template.subtitle_size
+                      - 0.2 * template.title_size, **title_block),
         subtitle=derived("subtitle", fontName=head_family, textColor=heading_color,
-                         **sized(template.subtitle_size, 1.2), spaceAfter=10, **title_block),
-        authors=derived("authors", **sized(template.author_size, 1.3), spaceBefore=4,
-                        spaceAfter=2, **title_block),
+                         **sized(template.subtitle_size, 1.2),
+                         spaceAfter=9.963 + 0.3 * template.author_size
+                         - 0.2 * template.subtitle_size, **title_block),
+        authors=derived("authors", **sized(template.author_size, 1.3),
+                        spaceBefore=9.963 + 0.3 * template.author_size
+                        - 0.2 * template.title_size,
+                        spaceAfter=3.985 + 0.25 * (template.author_size - 1)
+                        - 0.3 * template.author_size, **title_block),
         affiliation=derived("affiliation", fontName=face_name(body_family, False, True),
                             **sized(template.author_size - 1, 1.25), spaceAfter=0,
                             **title_block),
-        date=derived("date", **sized(template.author_size - 1, 1.25), spaceBefore=6,
+        date=derived("date", **sized(template.author_size - 1, 1.25), spaceBefore=3.985,
                      spaceAfter=2, **title_block),
         abstract_label=derived("abstract-label", fontName=face_name(body_family, True, False),
                                **sized(template.abstract_size, 1.3), alignment=TA_CENTER,
-                               firstLineIndent=0, spaceBefore=14, spaceAfter=3),
+                               firstLineIndent=0, spaceBefore=14.95,
+                               # LaTeX: the label's line, then \parskip (6 pt)
+                               spaceAfter=template.paragraph_space_after
+                               + (spacing - 1.3) * template.abstract_size),
         abstract=derived("abstract", **sized(template.abstract_size), leftIndent=abstract_indent,
                          rightIndent=abstract_indent, firstLineIndent=0, spaceAfter=4),
         keywords=derived("keywords", **sized(template.abstract_size), alignment=TA_LEFT,
                          leftIndent=abstract_indent, rightIndent=abstract_indent,
-                         firstLineIndent=0, spaceBefore=4, spaceAfter=0),
+                         firstLineIndent=0, spaceBefore=template.paragraph_space_after,
+                         # with the 2 pt the title block adds: LaTeX's 38.8 pt from the
+                         # keywords' baseline to a first heading's
+                         spaceAfter=4.3),
         headings=headings,
         quote=derived("quote", **sized(size - 1), firstLineIndent=0),
         code=derived("code", fontName=mono, **sized(size - 2, 1.2), alignment=TA_LEFT,
                      firstLineIndent=0, backColor=colors.HexColor("#f3f3f3"),
-                     borderPadding=(3, 4, 3, 4), leftIndent=4, rightIndent=4,
-                     spaceBefore=6, spaceAfter=template.paragraph_space_after + 4, **unbroken),
+                     # LaTeX's snugshade: the grey reaches just over the first line's
+                     # letters; 21 pt from the line above to the first code baseline, 30 pt
+                     # from the last to the next paragraph's
+                     borderPadding=(0, 4, 2.5, 4), leftIndent=4, rightIndent=4,
+                     spaceBefore=9.5, spaceAfter=template.paragraph_space_after + 11,
+                     **unbroken),
         math=derived("math", alignment=TA_CENTER, firstLineIndent=0, spaceBefore=3,
                      spaceAfter=template.paragraph_space_after + 3),
         caption=caption,
@@ -246,7 +267,8 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
         cell_head=derived("cell-head", cell, fontName=face_name(body_family, True, False)),
         reference=derived("reference", **sized(template.references_size), alignment=TA_LEFT,
                           leftIndent=hang, firstLineIndent=-hang, spaceAfter=3),
-        note=derived("note", **sized(note_size, 1.2), firstLineIndent=0, spaceBefore=0,
+        # at the body's line spacing, as LaTeX's \setstretch spaces \footnotesize too
+        note=derived("note", **sized(note_size), firstLineIndent=0, spaceBefore=0,
                      spaceAfter=0, allowOrphans=0, allowWidows=1),
         header=derived("header", fontName=face_name(body_family, False, True),
                        **sized(max(size - 2, 6), 1.2), alignment=TA_LEFT, firstLineIndent=0,
