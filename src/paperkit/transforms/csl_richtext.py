@@ -10,7 +10,7 @@ see markup.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import re
 from collections.abc import Callable
@@ -19,69 +19,76 @@ from ..model import Emph, Inline, Link, SmallCaps, Strong, Subscript, Superscrip
 
 __all__ = ["rich_to_inlines", "link_urls"]
 
+if TYPE_CHECKING:
+    from ..csl.richtext import Span
+
 LinkFn = Callable[[str, list[Inline]], list[Inline]]
 
 
 def rich_to_inlines(rich: list[Any], quotes: tuple[str, str, str, str] = (
         "\u201c", "\u201d", "\u2018", "\u2019"), link: LinkFn | None = None) -> list[Inline]:
     """Return the model inlines of engine rich text `rich`."""
+    # imported here: the CSL engine's package loads only when a citation is rendered
+    from ..csl.richtext import Span
     out: list[Inline] = []
-    _convert(rich, out, quotes, link, outer=True, italic=False, bold=False, caps=False)
+    _Converter(Span, quotes, link).convert(rich, out, True, False, False, False)
     return out
 
 
-def _convert(rich: list[Any], out: list[Inline], quotes: tuple[str, str, str, str],
-             link: LinkFn | None, *, outer: bool, italic: bool, bold: bool,
-             caps: bool) -> None:
-    # imported here: the CSL engine's package loads only when a citation is rendered
-    from ..csl.richtext import Span
-    for piece in rich:
-        if isinstance(piece, str):
-            _append(out, Text(piece))
-            continue
-        assert isinstance(piece, Span)
-        kind = piece.kind
-        inner: list[Inline] = []
-        flags = dict(outer=outer, italic=italic, bold=bold, caps=caps)
-        if kind == "italic":
-            flags["italic"] = not italic
-        elif kind == "normal":
-            flags["italic"] = False
-        elif kind == "bold":
-            flags["bold"] = not bold
-        elif kind == "smallcaps":
-            flags["caps"] = not caps
-        elif kind == "quoted":
-            flags["outer"] = not outer
-        _convert(piece.children, inner, quotes, link, **flags)
-        if kind == "italic" and not italic:
-            _append(out, Emph(inner)) if inner else None
-        elif kind == "bold" and not bold:
-            _append(out, Strong(inner)) if inner else None
-        elif kind == "smallcaps" and not caps:
-            _append(out, SmallCaps(inner)) if inner else None
-        elif kind == "sup":
-            _append(out, Superscript(inner)) if inner else None
-        elif kind == "sub":
-            _append(out, Subscript(inner)) if inner else None
-        elif kind == "quoted":
-            _append(out, Text(quotes[0] if outer else quotes[2]))
-            for node in inner:
-                _append(out, node)
-            _append(out, Text(quotes[1] if outer else quotes[3]))
-        elif kind == "link":
-            _append(out, Link(inner, piece.arg))
-        elif kind == "item" and link is not None:
-            for node in link(piece.arg, inner):
-                _append(out, node)
-        elif kind == "div" and piece.arg == "left-margin":
-            for node in inner:
-                _append(out, node)
-            if inner and not _ends_with_space(inner):
-                _append(out, Text(" "))
-        else:  # nocase, nodecor, underline, baseline, flip-flopped runs, other divs
-            for node in inner:
-                _append(out, node)
+class _Converter:
+    """One conversion: the engine's span class, the quotation marks and the link callback."""
+
+    __slots__ = ("span", "quotes", "link")
+
+    def __init__(self, span: type[Span], quotes: tuple[str, str, str, str],
+                 link: LinkFn | None) -> None:
+        self.span, self.quotes, self.link = span, quotes, link
+
+    def convert(self, rich: list[Any], out: list[Inline], outer: bool, italic: bool,
+                bold: bool, caps: bool) -> None:
+        """Append the inlines of `rich` to `out`, inside the given quoting and formatting."""
+        for piece in rich:
+            if isinstance(piece, str):
+                _append(out, Text(piece))
+                continue
+            assert isinstance(piece, self.span)
+            kind = piece.kind
+            inner: list[Inline] = []
+            # the flags inside: each kind flips or clears its own
+            self.convert(piece.children, inner, not outer if kind == "quoted" else outer,
+                         not italic if kind == "italic" else False if kind == "normal"
+                         else italic,
+                         not bold if kind == "bold" else bold,
+                         not caps if kind == "smallcaps" else caps)
+            if kind == "italic" and not italic:
+                _append(out, Emph(inner)) if inner else None
+            elif kind == "bold" and not bold:
+                _append(out, Strong(inner)) if inner else None
+            elif kind == "smallcaps" and not caps:
+                _append(out, SmallCaps(inner)) if inner else None
+            elif kind == "sup":
+                _append(out, Superscript(inner)) if inner else None
+            elif kind == "sub":
+                _append(out, Subscript(inner)) if inner else None
+            elif kind == "quoted":
+                quotes = self.quotes
+                _append(out, Text(quotes[0] if outer else quotes[2]))
+                for node in inner:
+                    _append(out, node)
+                _append(out, Text(quotes[1] if outer else quotes[3]))
+            elif kind == "link":
+                _append(out, Link(inner, piece.arg))
+            elif kind == "item" and self.link is not None:
+                for node in self.link(piece.arg, inner):
+                    _append(out, node)
+            elif kind == "div" and piece.arg == "left-margin":
+                for node in inner:
+                    _append(out, node)
+                if inner and not _ends_with_space(inner):
+                    _append(out, Text(" "))
+            else:  # nocase, nodecor, underline, baseline, flip-flopped runs, other divs
+                for node in inner:
+                    _append(out, node)
 
 
 def _ends_with_space(inlines: list[Inline]) -> bool:
