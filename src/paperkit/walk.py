@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
-from .model import (Block, BlockQuote, BulletList, Cite, Code, Emph, Inline, LineBreak, Link,
-                    Math, Note, OrderedList, Paper, Paragraph, Ref, Section, SmallCaps,
-                    Strong, Subscript, Superscript, Table, Text, Figure, CodeBlock, MathBlock,
-                    ThematicBreak)
+from .model import (Block, BlockQuote, BulletList, Cite, CiteItem, Code, Emph, Inline,
+                    LineBreak, Link, Math, Note, OrderedList, Paper, Paragraph, Ref, Section,
+                    SmallCaps, Strong, Subscript, Superscript, Table, Text, Figure, CodeBlock,
+                    MathBlock, ThematicBreak)
 
 __all__ = ["plain_text", "iter_sections", "iter_blocks", "iter_inlines", "block_inlines",
            "map_inlines"]
@@ -121,7 +121,8 @@ def map_inlines(paper: Paper, fn: InlineFn) -> Paper:
 
     Reaches the title, subtitle, abstract, body, section titles, list items, quotes, table
     cells, captions, footnotes and citation prefixes/suffixes. `fn` returns the node itself
-    to keep it. The input paper is not changed.
+    to keep it. The input paper is not changed; the parts where `fn` changed nothing are
+    shared with it (the model is immutable).
     """
     mapper = _InlineMapper(fn)
     return replace(
@@ -135,51 +136,84 @@ def map_inlines(paper: Paper, fn: InlineFn) -> Paper:
 
 
 class _InlineMapper:
+    """Maps inlines, rebuilding only what changed: a list, block or section whose every
+    part came back as the same object is returned itself (most of a paper has no node
+    that `fn` replaces, and a rebuild of each frozen node is most of the walk's time)."""
+
     def __init__(self, fn: InlineFn) -> None:
         self.fn = fn
 
     def inlines(self, nodes: list[Inline]) -> list[Inline]:
-        return [self.inline(node) for node in nodes]
+        out = [self.inline(node) for node in nodes]
+        return nodes if _same(out, nodes) else out
 
     def inline(self, node: Inline) -> Inline:
         match node:
             case Emph() | Strong() | SmallCaps() | Superscript() | Subscript() | Link():
-                node = replace(node, content=self.inlines(node.content))
+                content = self.inlines(node.content)
+                if content is not node.content:
+                    node = replace(node, content=content)
             case Note(blocks=blocks):
-                node = replace(node, blocks=self.blocks(blocks))
+                mapped = self.blocks(blocks)
+                if mapped is not blocks:
+                    node = replace(node, blocks=mapped)
             case Cite(items=items):
-                node = replace(node, items=[
-                    replace(i, prefix=self.inlines(i.prefix), suffix=self.inlines(i.suffix))
-                    for i in items])
+                new_items = [self._item(i) for i in items]
+                if not _same(new_items, items):
+                    node = replace(node, items=new_items)
             case Text() | Code() | Math() | LineBreak() | Ref():
                 pass
             case _:
                 raise TypeError(f"not an inline: {node!r}")
         return self.fn(node)
 
+    def _item(self, item: CiteItem) -> CiteItem:
+        prefix, suffix = self.inlines(item.prefix), self.inlines(item.suffix)
+        if prefix is item.prefix and suffix is item.suffix:
+            return item
+        return replace(item, prefix=prefix, suffix=suffix)
+
     def blocks(self, blocks: list[Block]) -> list[Block]:
-        return [self.block(b) for b in blocks]
+        out = [self.block(b) for b in blocks]
+        return blocks if _same(out, blocks) else out
 
     def block(self, block: Block) -> Block:
         match block:
             case Paragraph(content=content):
-                return replace(block, content=self.inlines(content))
+                mapped = self.inlines(content)
+                return block if mapped is content else replace(block, content=mapped)
             case BulletList(items=items) | OrderedList(items=items):
-                return replace(block, items=[self.blocks(item) for item in items])
+                new_items = [self.blocks(item) for item in items]
+                return block if _same(new_items, items) else replace(block, items=new_items)
             case BlockQuote(blocks=blocks):
-                return replace(block, blocks=self.blocks(blocks))
+                mapped_blocks = self.blocks(blocks)
+                return block if mapped_blocks is blocks else replace(block, blocks=mapped_blocks)
             case Table(header=header, rows=rows, caption=caption):
-                return replace(block, header=[self.inlines(c) for c in header],
-                               rows=[[self.inlines(c) for c in row] for row in rows],
-                               caption=self.inlines(caption))
+                new_header = [self.inlines(c) for c in header]
+                new_rows = [[self.inlines(c) for c in row] for row in rows]
+                new_caption = self.inlines(caption)
+                if new_caption is caption and _same(new_header, header) and \
+                        all(_same(new, old) for new, old in zip(new_rows, rows)):
+                    return block
+                return replace(block, header=new_header, rows=new_rows, caption=new_caption)
             case Figure(caption=caption):
-                return replace(block, caption=self.inlines(caption))
+                mapped = self.inlines(caption)
+                return block if mapped is caption else replace(block, caption=mapped)
             case CodeBlock() | MathBlock() | ThematicBreak():
                 return block
             case _:
                 raise TypeError(f"not a block: {block!r}")
 
     def section(self, section: Section) -> Section:
-        return replace(section, title=self.inlines(section.title),
-                       blocks=self.blocks(section.blocks),
-                       subsections=[self.section(s) for s in section.subsections])
+        title = self.inlines(section.title)
+        blocks = self.blocks(section.blocks)
+        subsections = [self.section(s) for s in section.subsections]
+        if title is section.title and blocks is section.blocks and \
+                _same(subsections, section.subsections):
+            return section
+        return replace(section, title=title, blocks=blocks, subsections=subsections)
+
+
+def _same(new: Sequence[object], old: Sequence[object]) -> bool:
+    """Return whether `new` holds the very objects of `old`, in order."""
+    return all(a is b for a, b in zip(new, old))
