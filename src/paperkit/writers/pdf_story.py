@@ -476,7 +476,7 @@ class StoryBuilder(TitleBlock):
         if in_note:
             return parts
         # LaTeX's \medskip after the figure, \parskip before what follows
-        parts.append(Spacer(0, self.styles.body.fontSize * 0.67))
+        parts.append(Spacer(0, self.styles.body.fontSize * 0.6))
         keep = KeepTogether(parts)
         keep.spaceBefore = 4
         return [keep]
