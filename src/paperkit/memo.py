@@ -6,8 +6,9 @@ A second build of the same paper should only redo what changed. Kept here, per p
   of its bytes (and the paper's language, which changes how titles are read); the
   diagnostics the first read logged are logged again on every reuse, so a rebuild reports
   exactly what a fresh build reports;
-- loaded templates, keyed by the template's folder (so papers in different folders that
-  use the same template share one :class:`Template`) and checked before each reuse against
+- loaded templates, keyed by the template folder's real path (papers in different folders
+  that use the same template share one load; a paper naming it by another path gets it
+  spelled with that path, as a fresh load gives it) and checked before each reuse against
   every file of the template's folders (and those it extends): an edited ``template.yaml``,
   ``latex.tex.j2`` or ``reference.docx``, or a file added or removed there, loads it again.
 
@@ -22,6 +23,7 @@ import hashlib
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -103,21 +105,38 @@ def template(name_or_path: str | Path, *, base_dir: Path | None = None) -> Templ
     reused while no file of its folders changed."""
     folder = locate_template(name_or_path, base_dir)      # raises PK106 as load_template
     # What load_template reads is determined by the located folder alone: `name_or_path`
-    # and `base_dir` only serve to find it, and the Template records the folder as located
-    # (its path and files), hence the folder both as located and resolved. Keying by the
-    # paper's folder instead gave every paper of a batch its own Template (and the writers'
-    # per-template caches a miss each time).
-    key: _Key = (str(folder), os.path.realpath(folder))
+    # and `base_dir` only serve to find it. Keying by the paper's folder gave every paper
+    # of a batch its own Template (and the writers' per-template caches a miss each time);
+    # the real path also joins "a/../tpl" and "b/../tpl", papers beside a shared template.
+    key: _Key = (os.path.realpath(folder),)
     found = _TEMPLATES.get(key)
     # the folders as the last load found them (the template and those it extends)
     chain = found[1].search_path if found is not None and found[1].search_path else (folder,)
     before = _fingerprint(chain)
     if found is not None and found[0] == before:
         _TEMPLATES.move_to_end(key)
-        return found[1]
+        return _rerooted(found[1], folder)
     loaded = load_template(name_or_path, base_dir=base_dir)
     if loaded.search_path and tuple(loaded.search_path) != tuple(chain):
         # a new chain (first load, or an edited 'extends'): its files as they are now
         before = _fingerprint(loaded.search_path)
     _remember(_TEMPLATES, key, (before, loaded))
     return loaded
+
+
+def _rerooted(found: Template, folder: Path) -> Template:
+    """Return `found` as :func:`load_template` gives it when it locates the same real folder
+    as `folder` (its name, path, chain and files spelled from there, as in messages)."""
+    old = found.path
+    if old == folder:
+        return found
+
+    def move(path: Path) -> Path:
+        try:
+            return folder / path.relative_to(old)
+        except ValueError:                      # outside the folder: an extended template
+            return path
+
+    return replace(found, name=folder.name, path=folder,
+                   search_path=tuple(move(p) for p in found.search_path),
+                   files={name: move(p) for name, p in found.files.items()})

@@ -21,7 +21,8 @@ Word or a house template. Its content is dropped; what it contributes:
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -76,8 +77,8 @@ class Base:
 class _Prepared:
     """A base document prepared for a template, kept unwritten to be copied per paper."""
 
-    template: Template
-    stat: tuple[int, int, int] | None
+    look: Template
+    reference: tuple[str, int, int, int] | None
     prepare: Callable[[Base, Template], None]
     package: OpcPackage
     merge: bool
@@ -88,9 +89,10 @@ class _Prepared:
 
 
 # The base documents prepared lately (a process that builds many papers, or one paper
-# again: a batch, --watch, library use), the most recently used last. Reused by value: an
-# equal Template (a dataclass: every field, its folder and files too) and an unchanged
-# reference.docx give the same package, whichever Template object carries them.
+# again: a batch, --watch, library use), the most recently used last. Reused by value: the
+# Template's look (a dataclass compared field by field; its folder, however spelled, and its
+# other files do not enter the Word document) and the same, unchanged reference.docx give
+# the same package, whichever Template object carries them.
 _PREPARED: list[_Prepared] = []
 
 #: How many prepared documents :data:`_PREPARED` keeps.
@@ -108,15 +110,19 @@ def open_prepared(template: Template, prepare: Callable[[Base, Template], None]
     document among its copies.
 
     The first call for a template prepares a document and keeps a copy of its package
-    untouched; a later call for an equal `template` (and `prepare`), its reference.docx
-    unchanged, returns a deep copy of that package instead: the same parts and XML,
-    without reading the base document and preparing it again (~20 ms a paper). Raises
-    as :func:`open_base`.
+    untouched; a later call for an equal `template` (and `prepare`), its reference.docx the
+    same file and unchanged, returns a deep copy of that package instead: the same parts
+    and XML, without reading the base document and preparing it again (~30 ms a paper).
+    Raises as :func:`open_base`.
     """
-    stat = _reference_stat(template)
+    look, reference = _look(template), _reference(template)
+    if reference is None and REFERENCE_DOCX in template.files:
+        # a reference.docx that cannot be read: open_base reports it (nothing is kept)
+        base = open_base(template)
+        prepare(base, template)
+        return base, {}
     for index, entry in enumerate(_PREPARED):
-        if entry.prepare is prepare and entry.stat == stat and \
-                (entry.template is template or entry.template == template):
+        if entry.prepare is prepare and entry.reference == reference and entry.look == look:
             _PREPARED.append(_PREPARED.pop(index))
             package = copy.deepcopy(entry.package)
             doc = package.main_document_part.document
@@ -127,15 +133,22 @@ def open_prepared(template: Template, prepare: Callable[[Base, Template], None]
     for part in package.iter_parts():
         for name in _SUBTREE_CACHES:
             vars(part).pop(name, None)
-    entry = _Prepared(template, stat, prepare, copy.deepcopy(package), base.merge,
+    entry = _Prepared(look, reference, prepare, copy.deepcopy(package), base.merge,
                       base.header, base.footer)
     _PREPARED.append(entry)
     del _PREPARED[:-_PREPARED_MAX]
     return base, entry.shared
 
 
-def _reference_stat(template: Template) -> tuple[int, int, int] | None:
-    """Return what tells an edited reference.docx of `template` (time, size, inode)."""
+def _look(template: Template) -> Template:
+    """Return `template` without what does not enter the Word document: its name, folder
+    and files (the reference.docx is compared by :func:`_reference`)."""
+    return replace(template, name="", path=Path(), search_path=(), files={})
+
+
+def _reference(template: Template) -> tuple[str, int, int, int] | None:
+    """Return which reference.docx `template` has and what tells an edit of it (real path,
+    modification time, size, inode); None without one or when it cannot be read."""
     path = template.files.get(REFERENCE_DOCX)
     if path is None:
         return None
@@ -143,7 +156,7 @@ def _reference_stat(template: Template) -> tuple[int, int, int] | None:
         found = Path(path).stat()
     except OSError:
         return None
-    return found.st_mtime_ns, found.st_size, found.st_ino
+    return os.path.realpath(path), found.st_mtime_ns, found.st_size, found.st_ino
 
 
 def open_base(template: Template) -> Base:
