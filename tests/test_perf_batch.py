@@ -76,7 +76,7 @@ def prepared(monkeypatch: pytest.MonkeyPatch) -> list[Template]:
 
     def counting(doc: object, template: Template, *, merge: bool = False) -> None:
         calls.append(template)
-        define(doc, template, merge=merge)  # type: ignore[arg-type]
+        define(doc, template, merge=merge)
 
     monkeypatch.setattr("paperkit.writers.docx.define_styles", counting)
     return calls
@@ -94,7 +94,8 @@ def test_papers_in_different_folders_share_the_template_load(
 
     def counting(*args: object, **kwargs: object) -> Template:
         loads.append(args)
-        return real_load(*args, **kwargs)  # type: ignore[arg-type]
+        loaded: Template = real_load(*args, **kwargs)
+        return loaded
 
     monkeypatch.setattr("paperkit.memo.load_template", counting)
     _, first = _resolved(batch / "a")
