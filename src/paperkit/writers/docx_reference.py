@@ -24,11 +24,14 @@ import copy
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.opc.package import OpcPackage
+from docx.opc.part import Part
+from docx.opc.rel import Relationships
+from docx.shared import lazyproperty
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
@@ -124,7 +127,7 @@ def open_prepared(template: Template, prepare: Callable[[Base, Template], None]
     for index, entry in enumerate(_PREPARED):
         if entry.prepare is prepare and entry.reference == reference and entry.look == look:
             _PREPARED.append(_PREPARED.pop(index))
-            package = copy.deepcopy(entry.package)
+            package = _copy_package(entry.package)
             doc = package.main_document_part.document
             return Base(doc, entry.merge, entry.header, entry.footer), entry.shared
     base = open_base(template)
@@ -138,6 +141,67 @@ def open_prepared(template: Template, prepare: Callable[[Base, Template], None]
     _PREPARED.append(entry)
     del _PREPARED[:-_PREPARED_MAX]
     return base, entry.shared
+
+
+#: Attributes of python-docx parts that never change once a part is loaded: shared by copies.
+_SHARED = frozenset({"_partname", "_content_type", "_blob", "_image"})
+
+
+def _copy_package(package: OpcPackage) -> OpcPackage:
+    """Return a deep copy of `package`: its parts' XML copied (lxml, in C), their
+    relationships rebuilt, what never changes shared (``copy.deepcopy`` of the whole object
+    graph spends ~4 ms a paper in Python). State it does not know is copied by
+    ``copy.deepcopy``, as everything is then."""
+    parts = list(package.iter_parts())
+    clones: dict[int, Part] = {}
+    fresh = _bare(package)
+    if fresh is None:
+        return copy.deepcopy(package)
+    for part in parts:
+        clone = _bare(part)
+        if clone is None:
+            return copy.deepcopy(package)
+        element = getattr(part, "_element", None)
+        copied = copy.deepcopy(element)
+        for key, value in vars(part).items():
+            if key in _SHARED:
+                setattr(clone, key, value)
+            elif element is not None and value is element:    # _element, SettingsPart's alias
+                setattr(clone, key, copied)
+        setattr(clone, "_package", fresh)
+        clones[id(part)] = clone
+
+    def rels(source: Relationships) -> Relationships:
+        copied = Relationships(source._baseURI)
+        for r_id, rel in source.items():
+            target = rel.target_ref if rel.is_external else clones[id(rel.target_part)]
+            copied.add_relationship(rel.reltype, target, r_id, rel.is_external)
+        return copied
+
+    vars(fresh)["rels"] = rels(package.rels)
+    for part in parts:
+        clone = clones[id(part)]
+        vars(clone)["rels"] = clone._rels = rels(part.rels)
+    return fresh
+
+
+_T = TypeVar("_T")
+
+
+def _bare(source: _T) -> _T | None:
+    """Return a new object of `source`'s class with none of its attributes, or None when
+    `source` holds state :func:`_copy_package` does not know (then it deep-copies)."""
+    cls = type(source)
+    for key, value in vars(source).items():
+        if key in _SHARED or key in ("_package", "_element", "rels", "_rels"):
+            continue
+        if isinstance(getattr(cls, key, None), lazyproperty):
+            continue                      # a cache the copy computes again on first use
+        if value is getattr(source, "_element", None):
+            continue
+        return None
+    bare: _T = object.__new__(cls)
+    return bare
 
 
 def _look(template: Template) -> Template:
