@@ -153,8 +153,7 @@ def _latex_departure(key: str, ours: float, theirs: float) -> bool:
     number = _SUBHEADING.match(first)
     if number:
         level = number.group().count(".") + 1     # "2.1" is level 2
-        # and a level-3 heading's leading (1.2 x 11 pt) is 0.55 pt under a body line's
-        expected = {2: 6 - 4, 3: 6 - 3 + 0.55}[min(level, 3)]
+        expected = {2: 6 - 4, 3: 6 - 3}[min(level, 3)]
         return abs((theirs - ours) - expected) <= 0.5
     if first.startswith("References"):
         return abs((theirs - ours) - (3 - 6)) <= 0.5

@@ -152,8 +152,14 @@ class StoryBuilder(TitleBlock):
                 # (\@startsection adds none while \@nobreak holds), leaving the parent's
                 # space after; the conditional break between them passes that space on
                 nested[0]._SPACETRANSFER = True
-                sub_heading = nested[1]
-                sub_heading.style = self._derived_style(sub_heading.style, spaceBefore=0)
+                parent, child = out[0], nested[1]
+                child.style = self._derived_style(child.style, spaceBefore=0)
+                # the parent's space after is set for a body line below it (pdf_styles):
+                # reset it for the child heading's own line spacing
+                body_extra, child_extra = (style.leading - style.fontSize
+                                           for style in (self.styles.body, child.style))
+                parent.style = self._derived_style(parent.style, spaceAfter=max(
+                    parent.style.spaceAfter - body_extra + child_extra, 0))
             out.extend(nested)
         return self._keep_heading(out)
 

@@ -192,11 +192,17 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
 
     headings = {}
     for level, look in sorted(template.headings.items()):
+        # TeX puts a line's baseline its own baselineskip below the one above; reportlab
+        # puts the upper paragraph's (leading - size), then the lower one's size. A heading
+        # set at 1.2 among body lines of another spacing (double in APA) would sit `shift`
+        # too close to the body line under it and too far from the one above.
+        shift = (size * spacing - size) - 0.2 * look.size
         headings[level] = derived(
             f"h{level}", fontName=face_name(head_family, look.bold, look.italic),
             **sized(look.size, 1.2), firstLineIndent=0, textColor=heading_color,
             alignment=TA_CENTER if look.align == "center" else TA_LEFT,
-            spaceBefore=look.space_before, spaceAfter=look.space_after, **unbroken)
+            spaceBefore=max(look.space_before - shift, 0),
+            spaceAfter=look.space_after + shift, **unbroken)
 
     title_block = {"alignment": title_align, "firstLineIndent": 0, **unbroken}
     abstract_indent = template.abstract_indent * mm
