@@ -24,14 +24,15 @@ import copy
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, TypeVar, cast
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.opc.package import OpcPackage
 from docx.opc.part import Part
 from docx.opc.rel import Relationships
-from docx.shared import lazyproperty
+from docx.package import ImageParts
+from docx.parts.image import ImagePart
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
@@ -101,11 +102,6 @@ _PREPARED: list[_Prepared] = []
 #: How many prepared documents :data:`_PREPARED` keeps.
 _PREPARED_MAX = 4
 
-#: Lazily cached attributes of python-docx parts that may hold a proxy of an element below
-#: the part's root; a copy would hold a copy of that element detached from the copied tree.
-_SUBTREE_CACHES = ("inline_shapes",)
-
-
 def open_prepared(template: Template, prepare: Callable[[Base, Template], None]
                   ) -> tuple[Base, dict[str, object]]:
     """Return ``open_base(template)`` after ``prepare(base, template)`` (the writer's
@@ -133,10 +129,7 @@ def open_prepared(template: Template, prepare: Callable[[Base, Template], None]
     base = open_base(template)
     prepare(base, template)
     package = base.doc.part.package
-    for part in package.iter_parts():
-        for name in _SUBTREE_CACHES:
-            vars(part).pop(name, None)
-    entry = _Prepared(look, reference, prepare, copy.deepcopy(package), base.merge,
+    entry = _Prepared(look, reference, prepare, _copy_package(package), base.merge,
                       base.header, base.footer)
     _PREPARED.append(entry)
     del _PREPARED[:-_PREPARED_MAX]
@@ -149,15 +142,20 @@ _SHARED = frozenset({"_partname", "_content_type", "_blob", "_image"})
 
 def _copy_package(package: OpcPackage) -> OpcPackage:
     """Return a deep copy of `package`: its parts' XML copied (lxml, in C), their
-    relationships rebuilt, what never changes shared (``copy.deepcopy`` of the whole object
-    graph spends ~4 ms a paper in Python). State it does not know is copied by
-    ``copy.deepcopy``, as everything is then."""
-    parts = list(package.iter_parts())
-    clones: dict[int, Part] = {}
+    relationships and the package's image collection rebuilt, what never changes shared
+    (``copy.deepcopy`` of the whole object graph spends ~4 ms a paper in Python). State it
+    does not know is copied by ``copy.deepcopy``, as everything is then."""
     fresh = _bare(package)
     if fresh is None:
         return copy.deepcopy(package)
-    for part in parts:
+    parts = list(package.iter_parts())
+    # python-docx's image collection is state, not a cache: it holds every image part the
+    # document was loaded with, a dropped one too (it numbers new images after them and
+    # reuses one whose bytes a paper adds again)
+    images: list[Part] = list(vars(package).get("image_parts", ()))
+    everything = [*parts, *(image for image in images if image not in parts)]
+    clones: dict[int, Part] = {}
+    for part in everything:
         clone = _bare(part)
         if clone is None:
             return copy.deepcopy(package)
@@ -171,21 +169,44 @@ def _copy_package(package: OpcPackage) -> OpcPackage:
         setattr(clone, "_package", fresh)
         clones[id(part)] = clone
 
-    def rels(source: Relationships) -> Relationships:
+    def rels(source: Relationships) -> Relationships | None:
         copied = Relationships(source._baseURI)
         for r_id, rel in source.items():
-            target = rel.target_ref if rel.is_external else clones[id(rel.target_part)]
+            target = rel.target_ref if rel.is_external else clones.get(id(rel.target_part))
+            if target is None:
+                return None
             copied.add_relationship(rel.reltype, target, r_id, rel.is_external)
         return copied
 
-    vars(fresh)["rels"] = rels(package.rels)
-    for part in parts:
+    copied_rels = rels(package.rels)
+    if copied_rels is None:
+        return copy.deepcopy(package)
+    vars(fresh)["rels"] = copied_rels
+    for part in everything:
+        copied_rels = rels(part.rels)
+        if copied_rels is None:                 # a dropped part's link to a part gone too
+            return copy.deepcopy(package)
         clone = clones[id(part)]
-        vars(clone)["rels"] = clone._rels = rels(part.rels)
+        vars(clone)["rels"] = copied_rels
+        setattr(clone, "_rels", copied_rels)
+    if "image_parts" in vars(package):
+        collection = ImageParts()  # type: ignore[no-untyped-call]
+        for image in images:
+            collection.append(cast(ImagePart, clones[id(image)]))
+        vars(fresh)["image_parts"] = collection
     return fresh
 
 
 _T = TypeVar("_T")
+
+#: Lazily computed attributes of python-docx parts that are caches (found again from the
+#: XML or the relationships): a copy computes them afresh. ``inline_shapes`` would even hold
+#: an element below the root, which a copy of the tree leaves behind.
+_CACHES = frozenset({"inline_shapes", "numbering_part", "numbering_definitions",
+                     "_document_part"})
+
+#: Attributes :func:`_copy_package` sets itself.
+_REBUILT = frozenset({"_package", "_element", "rels", "_rels", "image_parts"})
 
 
 def _bare(source: _T) -> _T | None:
@@ -193,10 +214,8 @@ def _bare(source: _T) -> _T | None:
     `source` holds state :func:`_copy_package` does not know (then it deep-copies)."""
     cls = type(source)
     for key, value in vars(source).items():
-        if key in _SHARED or key in ("_package", "_element", "rels", "_rels"):
+        if key in _SHARED or key in _REBUILT or key in _CACHES:
             continue
-        if isinstance(getattr(cls, key, None), lazyproperty):
-            continue                      # a cache the copy computes again on first use
         if value is getattr(source, "_element", None):
             continue
         return None
