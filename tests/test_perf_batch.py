@@ -167,3 +167,25 @@ def test_a_batch_in_one_process_writes_what_single_builds_write(batch: Path,
     paper, template = _resolved(batch / "b")
     tex = write_latex(paper, template, BuildOptions())["paper.tex"].decode()
     assert "Batch 2" in tex and "Paper number 2" in tex
+
+
+def test_copies_of_a_reference_docx_base_give_the_first_build_bytes(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from sample_paper import sample_paper
+    from test_docx_document import make_reference
+
+    # a reference with a header, a picture in its dropped body (python-docx still numbers
+    # new images after it) and a style of its own; its look is new to this process
+    reference = make_reference(tmp_path / "reference.docx", first_page=True)
+    article = load_template("article")
+    template = replace(article, files={"reference.docx": reference},
+                       references_title=f"Works {tmp_path.name}")
+    paper = sample_paper()
+    first = write_docx(paper, template, BuildOptions())["paper.docx"]
+    other = write_docx(paper, article, BuildOptions())["paper.docx"]
+    again = [write_docx(paper, replace(template), BuildOptions())["paper.docx"]
+             for _ in range(2)]
+    assert again == [first, first] and other != first
+    names = zipfile.ZipFile(io.BytesIO(first)).namelist()
+    assert "word/media/image2.png" in names and "word/header1.xml" in names
