@@ -36,6 +36,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import PageTemplate, Paragraph
 from reportlab.platypus import paragraph as rl_paragraph
 
+from ..collector import paused_collector
 from ..diagnostics import Log
 from ..model import Paper, Pos
 from ..options import BuildOptions
@@ -93,8 +94,14 @@ def warm(lang: str = "en-US") -> None:
 
 
 def render_pdf(paper: Paper, template: Template, options: BuildOptions) -> PdfResult:
-    """Return the PDF of `paper` with its page count and footnote placement record."""
-    with _fast_same_frag(), _keep_hard_hyphens(), _astral_to_unicode():
+    """Return the PDF of `paper` with its page count and footnote placement record.
+
+    The cyclic garbage collector is paused meanwhile (as while the paper is read): the
+    layout makes millions of short-lived fragments, lines and boxes that reference counting
+    frees, and the collections they triggered (200 at 100,000 words) found almost nothing
+    in ~5% of the writer's time.
+    """
+    with _fast_same_frag(), _keep_hard_hyphens(), _astral_to_unicode(), paused_collector():
         return _render(paper, template, options)
 
 
