@@ -53,9 +53,11 @@ from .mdit_citations import citations_plugin
 
 __all__ = ["read_body", "read_blocks", "read_inlines"]
 
-#: Inline rules whose first token should record its offset (for positions).
-_TRACKED = ("backticks", "math_inline", "link", "span", "image", "autolink", "html_inline",
-            "footnote_inline", "footnote_ref")
+#: Inline rules whose first token should record its offset (for positions), with the
+#: characters their constructs start with ("": any; footnote_ref sets up the footnote data
+#: before it looks at the character).
+_TRACKED = {"backticks": "`", "math_inline": "$", "link": "[", "span": "[", "image": "!",
+            "autolink": "<", "html_inline": "<", "footnote_inline": "^", "footnote_ref": ""}
 _ATX = re.compile(r"[ \t]*#+[ \t]*")
 _ORDERED = re.compile(r"\d+[.)]")
 _COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.S)
@@ -99,7 +101,7 @@ def _parser() -> MarkdownIt:
     rules = md.inline.ruler
     for rule in rules.__rules__:
         if rule.name in _TRACKED:
-            rule.fn = track_offsets(rule.fn)
+            rule.fn = track_offsets(rule.fn, _TRACKED[rule.name])
     rules.__cache__ = None
     return md
 

@@ -46,12 +46,18 @@ _CLOSERS = frozenset(_OPENERS.values())
 _TEXT_SLACK = 80
 
 
-def track_offsets(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+def track_offsets(rule: Callable[[StateInline, bool], bool],
+                  starts: str = "") -> Callable[[StateInline, bool], bool]:
     """Return `rule` wrapped so that the first token it pushes records ``meta["offset"]``.
 
     Also records ``meta["end"]``, the offset after the whole construct (a link's end).
+    `starts`, when given, are the only characters the rule's construct can start with:
+    elsewhere the wrapper answers no at once (markdown-it tries every rule at every
+    punctuation mark of the text).
     """
     def tracked(state: StateInline, silent: bool) -> bool:
+        if starts and state.src[state.pos] not in starts:
+            return False
         start, count, pending = state.pos, len(state.tokens), bool(state.pending)
         matched = rule(state, silent)
         if matched and not silent:
