@@ -102,6 +102,8 @@ def template_values(template: Template) -> dict[str, Any]:
         # the template's space-after, as in Word and the PDF (at least a hair: 0 would
         # make the heading run into the paragraph).
         after = max(style.space_after - template.paragraph_space_after, 0.01)
+        # a space-after under \parskip: the difference is taken back after the heading
+        shift = min(style.space_after - template.paragraph_space_after, 0)
         font = ["\\sffamily " if head_family == "sans" else "\\rmfamily ",
                 _size_switch(style.size, template, 1.2), "\\color{pkheading}"]
         if style.bold:
@@ -113,6 +115,7 @@ def template_values(template: Template) -> dict[str, Any]:
             "command": heading_command(level),
             "before": number(before),
             "after": number(after),
+            "shift": number(shift),
             "font": Latex("".join(font)),
             "align": Latex("\\centering" if style.align == "center" else "\\raggedright"),
         })
