@@ -9,7 +9,7 @@ them, so notes are numbered 1, 2, ... through the document. Styles come from
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, assert_never
 
 from reportlab.lib import colors
@@ -26,7 +26,6 @@ from ..model import (Block, BlockQuote, BulletList, CodeBlock, Figure, Inline, M
 from ..templates import Template
 from ..walk import plain_text
 from . import layout
-from .layout import roman
 from .pdf_figures import figure_image
 from .pdf_fonts import register_family
 from .pdf_doc import Anchor, Heading, anchors_of
@@ -36,48 +35,17 @@ from .pdf_math import math_markup
 # every paragraph may hold inline math, so every paragraph is a MathParagraph
 from .pdf_mathtext import MathFlowable, MathParagraph as Paragraph, layout_math
 from .pdf_styles import Styles
+from .pdf_lists import QUOTE_INDENT, QUOTE_SPACE, Box, ListBuilder, ListSpace
 from .pdf_tables import column_widths
 from .pdf_title import TitleBlock
 
 __all__ = ["StoryBuilder"]
 
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "default": TA_LEFT}
-BULLETS = ("•", "–", "∗", "·")
-#: LaTeX's \leftmargini..vi at 11 pt (2.5, 2.2, 1.87, 1.7, 1, 1 em), in PostScript points:
-#: the indent of an item's text at each list depth; its mark ends \labelsep (0.5 em) before
-LIST_MARGINS = (27.27, 24.0, 20.4, 18.55, 10.91, 10.91)
-LABEL_SEP = 5.45
-QUOTE_INDENT = 27.27         # LaTeX's quote: \leftmargin and \rightmargin 2.5 em
-#: LaTeX's \partopsep above and below a list (3 pt, less on a full page, where TeX
-#: shrinks it), and \topsep plus \partopsep (12 pt) above and below a quotation, beyond
-#: the space between paragraphs
-LIST_SPACE = 2.5
-QUOTE_SPACE = 12.0
 
 
-class _ListSpace(Spacer):  # type: ignore[misc]  # reportlab is untyped
-    """The space after a list or quotation; gone before a heading (\\addvspace: the heading's
-    larger space before it takes its place)."""
 
-
-@dataclass(frozen=True)
-class _Box:
-    """Where blocks go: the paragraph style to derive from, extra indents, list depth.
-
-    `bullets` and `numbers` count the enclosing bullet and numbered lists apart, since
-    LaTeX picks an item's mark from the nesting of its own kind of list.
-    """
-
-    style: ParagraphStyle
-    left: float = 0.0
-    right: float = 0.0
-    depth: int = 0
-    in_note: bool = False
-    bullets: int = 0
-    numbers: int = 0
-
-
-class StoryBuilder(TitleBlock):
+class StoryBuilder(ListBuilder, TitleBlock):
     """Builds the flowables of one paper; collects its footnotes in `store`."""
 
     def __init__(self, paper: Paper, template: Template, styles: Styles, store: NoteStore
@@ -104,6 +72,7 @@ class StoryBuilder(TitleBlock):
     def story(self) -> list[Flowable]:
         """Return the complete story: title block, body, references, then a notes flush."""
         out = self._title_block()
+        self._space_abstract_label(out)
         if self.paper.title and self.template.title_layout != "cover":
             # LaTeX sets the title's first baseline the height of its letters below the
             # top margin (or below the title page's gap), not a whole font size
@@ -112,14 +81,29 @@ class StoryBuilder(TitleBlock):
             topskip = self.styles.body.fontSize if self.template.title_layout == "header" \
                 else 0.0
             out.insert(0, RaiseTop(title.fontSize - max(ascent, topskip)))
-        out.extend(self._blocks(self.paper.blocks, _Box(self.styles.body)))
+        out.extend(self._blocks(self.paper.blocks, Box(self.styles.body)))
         for section in self.paper.sections:
             out.extend(self._section(section))
         out.extend(self._bibliography())
         out.append(NotesFlush())
         return [flowable for index, flowable in enumerate(out)
-                if not (isinstance(flowable, _ListSpace) and index + 1 < len(out)
+                if not (isinstance(flowable, ListSpace) and index + 1 < len(out)
                         and isinstance(out[index + 1], CondPageBreak))]
+
+    def _space_abstract_label(self, out: list[Flowable]) -> None:
+        """Move the abstract's label to LaTeX's distance from the title block's last line.
+
+        LaTeX measures it from that line's baseline whatever its size; the label style's
+        space before is set for a date line above it.
+        """
+        label, date = self.styles.abstract_label, self.styles.date
+        for above, flowable in zip(out, out[1:]):
+            if isinstance(flowable, Paragraph) and flowable.style is label \
+                    and isinstance(above, Paragraph):
+                shift = (date.leading - date.fontSize) - (above.style.leading
+                                                          - above.style.fontSize)
+                flowable.style = self._derived_style(
+                    label, spaceBefore=max(label.spaceBefore + shift, 0))
 
     # ------------------------------------------------------------------ sections
 
@@ -144,7 +128,7 @@ class StoryBuilder(TitleBlock):
         key = section.label or f"pk-section-{self._unlabelled}"
         out: list[Flowable] = [self._heading(text, f"{number} {plain}".strip(), key,
                                              section.level)]
-        out.extend(self._blocks(section.blocks, _Box(self.styles.body), after_heading=True))
+        out.extend(self._blocks(section.blocks, Box(self.styles.body), after_heading=True))
         for sub in section.subsections:
             nested = self._section(sub)
             if len(out) == 1 and isinstance(nested[0], CondPageBreak):
@@ -211,7 +195,7 @@ class StoryBuilder(TitleBlock):
 
     # ------------------------------------------------------------------ blocks
 
-    def _style(self, box: _Box, **changes: object) -> ParagraphStyle:
+    def _style(self, box: Box, **changes: object) -> ParagraphStyle:
         """Return `box.style` moved by the box's indents, with `changes` (cached)."""
         key = (box.style.name, box.left, box.right, tuple(sorted(changes.items())))
         style = self._derived.get(key)
@@ -233,10 +217,10 @@ class StoryBuilder(TitleBlock):
             ctx = self._sized[key] = replace(base, size=size)
         return ctx
 
-    def _markup(self, inlines: list[Inline], box: _Box) -> str:
+    def _markup(self, inlines: list[Inline], box: Box) -> str:
         return inline_markup(inlines, self._context(box.style.fontSize, box.in_note))
 
-    def _paragraph(self, inlines: list[Inline], box: _Box, style: ParagraphStyle, **kwargs: object
+    def _paragraph(self, inlines: list[Inline], box: Box, style: ParagraphStyle, **kwargs: object
                    ) -> Paragraph:
         """Return a Paragraph of `inlines`; its lines grow around tall inline math."""
         ctx = self._context(style.fontSize, box.in_note)
@@ -246,18 +230,18 @@ class StoryBuilder(TitleBlock):
             style = ParagraphStyle(f"{style.name}-tall", parent=style, autoLeading="max")
         return Paragraph(markup, style, **kwargs)
 
-    def _abstract_box(self, style: ParagraphStyle) -> _Box:
+    def _abstract_box(self, style: ParagraphStyle) -> Box:
         """Return the box the abstract's blocks go in, with paragraph style `style`."""
-        return _Box(style)
+        return Box(style)
 
-    def _blocks(self, blocks: list[Block], box: _Box, after_heading: bool = False
+    def _blocks(self, blocks: list[Block], box: Box, after_heading: bool = False
                 ) -> list[Flowable]:
         out: list[Flowable] = []
         for index, block in enumerate(blocks):
             out.extend(self._block(block, box, first=after_heading and index == 0))
         return out
 
-    def _block(self, block: Block, box: _Box, first: bool = False) -> list[Flowable]:
+    def _block(self, block: Block, box: Box, first: bool = False) -> list[Flowable]:
         match block:
             case ParagraphNode(content=content):
                 style = self._style(box, firstLineIndent=0) if first else self._style(box)
@@ -274,8 +258,8 @@ class StoryBuilder(TitleBlock):
                     return blocks
                 # LaTeX's quote is a list: \topsep and \partopsep above (not under a
                 # heading) and below it
-                lead = [] if first else [_ListSpace(0, QUOTE_SPACE)]
-                return [*lead, *blocks, _ListSpace(0, QUOTE_SPACE)]
+                lead = [] if first else [Spacer(0, QUOTE_SPACE)]
+                return [*lead, *blocks, ListSpace(0, QUOTE_SPACE)]
             case CodeBlock(text=text):
                 return [self._code(text, box)]
             case MathBlock(tex=tex):
@@ -292,45 +276,7 @@ class StoryBuilder(TitleBlock):
             case _:
                 assert_never(block)
 
-    def _list(self, items: list[list[Block]], box: _Box, start: int | None
-              ) -> list[Flowable]:
-        out: list[Flowable] = []
-        margin = LIST_MARGINS[min(box.depth, len(LIST_MARGINS) - 1)]
-        inner = replace(box, left=box.left + margin, depth=box.depth + 1,
-                        bullets=box.bullets + (start is None),
-                        numbers=box.numbers + (start is not None))
-        # LaTeX sets each mark flush right, \labelsep before the item's text
-        item_style = self._style(inner, spaceAfter=2, firstLineIndent=0,
-                                 bulletIndent=box.style.leftIndent + inner.left - LABEL_SEP,
-                                 bulletAnchor="end", bulletFontName=box.style.fontName,
-                                 bulletFontSize=box.style.fontSize)
-        # the first item: \partopsep more than the space between paragraphs (or items)
-        first_style = self._style(inner, spaceAfter=2, firstLineIndent=0,
-                                  bulletIndent=item_style.bulletIndent, bulletAnchor="end",
-                                  bulletFontName=box.style.fontName,
-                                  bulletFontSize=box.style.fontSize,
-                                  spaceBefore=LIST_SPACE + (
-                                      2 if box.depth else self.template.paragraph_space_after))
-        for number, item in enumerate(items, start or 1):
-            mark = BULLETS[box.bullets % len(BULLETS)] if start is None else \
-                _ordinal(number, box.numbers)
-            blocks = list(item)
-            head = blocks[0] if blocks else None
-            style = first_style if box.in_note is False and not out else item_style
-            if isinstance(head, ParagraphNode):
-                blocks.pop(0)
-                out.append(self._paragraph(head.content, box, style, bulletText=mark))
-            else:
-                out.append(Paragraph("", style, bulletText=mark))
-            for block in blocks:
-                out.extend(self._block(block, inner))
-        if out and not box.in_note:
-            if box.depth == 0:
-                out.append(Spacer(0, max(self.template.paragraph_space_after - 2, 0)))
-            out.append(_ListSpace(0, LIST_SPACE))
-        return out
-
-    def _display_math(self, tex: str, box: _Box) -> Flowable:
+    def _display_math(self, tex: str, box: Box) -> Flowable:
         style = self._style(_replace_box(box, self.styles.math))
         size = self.styles.note.fontSize if box.in_note else style.fontSize
         typeset = layout_math(tex, size, display=True)
@@ -341,7 +287,7 @@ class StoryBuilder(TitleBlock):
         space = max(style.spaceAfter, size * 0.9)
         return MathFlowable(typeset, space, space, style.leftIndent, style.rightIndent)
 
-    def _code(self, text: str, box: _Box) -> Flowable:
+    def _code(self, text: str, box: Box) -> Flowable:
         register_family(self.styles.mono)
         if box.in_note:
             size = self.styles.note.fontSize - 1
@@ -435,9 +381,9 @@ class StoryBuilder(TitleBlock):
                          ("TOPPADDING", (0, 1), (-1, 1), 3)]
         flowable.setStyle(TableStyle(commands))
         # LaTeX's longtable: 20 pt from the caption's baseline to the header's, and about
-        # 9 pt more than a paragraph's space after the bottom rule (\LTpost, \parskip)
+        # 12 pt more than a paragraph's space after the bottom rule (\LTpost, \parskip)
         flowable.spaceBefore = s.caption.spaceAfter + 1
-        flowable.spaceAfter = s.body.fontSize + 9
+        flowable.spaceAfter = s.body.fontSize + 11.6
         out: list[Flowable] = []
         if caption is not None:
             # Keep the caption with the header and first rows, but let a long table start
@@ -482,7 +428,7 @@ class StoryBuilder(TitleBlock):
         if in_note:
             return parts
         # LaTeX's \medskip after the figure, \parskip before what follows
-        parts.append(Spacer(0, self.styles.body.fontSize * 0.6))
+        parts.append(Spacer(0, self.styles.body.fontSize * 0.72))
         keep = KeepTogether(parts)
         keep.spaceBefore = 4
         return [keep]
@@ -499,7 +445,7 @@ class StoryBuilder(TitleBlock):
             later = self._derived[("note-later",)] = ParagraphStyle(
                 "note-later", parent=self.styles.note,
                 firstLineIndent=self.styles.note.fontSize)
-        box = _Box(later, in_note=True)
+        box = Box(later, in_note=True)
         blocks = list(note.blocks)
         # LaTeX sets the mark (0.7 of the note size, raised 0.42 of it, black) right-aligned
         # in a box 1.8 em wide and the text right after it
@@ -525,26 +471,6 @@ class StoryBuilder(TitleBlock):
         return label
 
 
-def _replace_box(box: _Box, style: ParagraphStyle) -> _Box:
+def _replace_box(box: Box, style: ParagraphStyle) -> Box:
     """Return `box` with its base style replaced by `style`."""
     return replace(box, style=style)
-
-
-def _ordinal(number: int, depth: int) -> str:
-    """Return the mark of item `number` of an ordered list at nesting `depth` (LaTeX's)."""
-    match depth % 3:
-        case 0:
-            return f"{number}."
-        case 1:
-            return f"({_letters(number)})"
-        case _:
-            return f"{roman(number).lower()}."
-
-
-def _letters(number: int) -> str:
-    """Return `number` as lower-case letters: 1 -> a, 27 -> aa."""
-    out = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        out = chr(ord("a") + rest) + out
-    return out

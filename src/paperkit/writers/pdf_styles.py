@@ -241,7 +241,7 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
                      spaceAfter=2, **title_block),
         abstract_label=derived("abstract-label", fontName=face_name(body_family, True, False),
                                **sized(template.abstract_size, 1.3), alignment=TA_CENTER,
-                               firstLineIndent=0, spaceBefore=14.95,
+                               firstLineIndent=0, spaceBefore=15.45,
                                # LaTeX: the label's line, then \parskip (6 pt)
                                spaceAfter=template.paragraph_space_after
                                + (spacing - 1.3) * template.abstract_size),
@@ -258,10 +258,10 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
         code=derived("code", fontName=mono, **sized(size - 2, 1.2), alignment=TA_LEFT,
                      firstLineIndent=0, backColor=colors.HexColor("#f3f3f3"),
                      # LaTeX's snugshade: the grey reaches just over the first line's
-                     # letters; 21 pt from the line above to the first code baseline, 30 pt
+                     # letters; 25 pt from the line above to the first code baseline, 30 pt
                      # from the last to the next paragraph's
                      borderPadding=(0, 4, 2.5, 4), leftIndent=4, rightIndent=4,
-                     spaceBefore=9.5, spaceAfter=template.paragraph_space_after + 11,
+                     spaceBefore=13.5, spaceAfter=template.paragraph_space_after + 11,
                      **unbroken),
         math=derived("math", alignment=TA_CENTER, firstLineIndent=0, spaceBefore=3,
                      spaceAfter=template.paragraph_space_after + 3),
