@@ -73,14 +73,18 @@ class StoryBuilder(ListBuilder, TitleBlock):
         """Return the complete story: title block, body, references, then a notes flush."""
         out = self._title_block()
         self._space_abstract_label(out)
-        if self.paper.title and self.template.title_layout != "cover":
-            # LaTeX sets the title's first baseline the height of its letters below the
-            # top margin (or below the title page's gap), not a whole font size
-            title = self.styles.title
+        title = self.styles.title
+        size = self.styles.body.fontSize
+        if self.paper.title and self.template.title_layout == "header":
+            # LaTeX sets the title's first baseline the height of its letters (at least
+            # \topskip, the body size) below the top margin, not a whole font size
             ascent = getAscentDescent(title.fontName, title.fontSize)[0]
-            topskip = self.styles.body.fontSize if self.template.title_layout == "header" \
-                else 0.0
-            out.insert(0, RaiseTop(title.fontSize - max(ascent, topskip)))
+            out.insert(0, RaiseTop(title.fontSize - max(ascent, size)))
+        elif self.paper.title and self.template.title_layout == "page":
+            # on a title page, below \topskip and the \vspace* of the gap: the centre
+            # environment's \topsep and \partopsep (size - 2 and 3 pt), then the title's
+            # own baselineskip
+            out.insert(0, RaiseTop(title.fontSize - (size + size + 1 + title.leading)))
         out.extend(self._blocks(self.paper.blocks, Box(self.styles.body)))
         for section in self.paper.sections:
             out.extend(self._section(section))
