@@ -10,10 +10,12 @@ the bytes are those of a fresh process. Correctness only, no timing.
 from __future__ import annotations
 
 import io
+import random
 import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,7 @@ from paperkit.readers import load
 from paperkit.templates import Template, load_template
 from paperkit.writers import docx as docx_writer
 from paperkit.writers.docx import write_docx
+from paperkit.writers.docx_parts import write_zip
 from paperkit.writers.latex import write_latex
 
 PAPER = """---
@@ -189,3 +192,35 @@ def test_copies_of_a_reference_docx_base_give_the_first_build_bytes(tmp_path: Pa
     assert again == [first, first] and other != first
     names = zipfile.ZipFile(io.BytesIO(first)).namelist()
     assert "word/media/image2.png" in names and "word/header1.xml" in names
+
+
+def _plain_zip(entries: dict[str, bytes], when: datetime) -> bytes:
+    """Return the zip write_zip made before it reused deflate streams (zipfile alone)."""
+    stamp = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in entries]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in first + sorted(n for n in entries if n not in first):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, entries[name], compresslevel=6)
+    return out.getvalue()
+
+
+def test_reused_deflate_streams_give_zipfiles_bytes() -> None:
+    rng = random.Random(9)
+    when = datetime(2000, 1, 1)
+    styles = b'<w:style w:type="paragraph">' * 12000 + rng.randbytes(8)
+    for trial in range(6):
+        entries = {"[Content_Types].xml": b"<Types/>" * rng.randint(0, 3000),
+                   "_rels/.rels": rng.randbytes(rng.randint(0, 9000)),
+                   "word/styles.xml": styles if trial % 2 else styles + bytes([trial]),
+                   "word/theme/theme1.xml": rng.randbytes(rng.randint(8192, 30000)),
+                   "word/empty.xml": b""}
+        expected = _plain_zip(entries, when)
+        assert write_zip(entries, when) == expected     # deflated here, then kept
+        assert write_zip(entries, when) == expected     # every large entry reused
+    with zipfile.ZipFile(io.BytesIO(expected)) as archive:
+        assert archive.testzip() is None and archive.read("word/styles.xml") == styles

@@ -19,7 +19,6 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles import BabelFish
-from docx.oxml.ns import qn
 from docx.oxml.styles import CT_Style, CT_Styles
 from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle, StyleFactory
 from docx.styles.styles import Styles
@@ -152,23 +151,16 @@ def _style(doc: DocxDocument, name: str, kind: WD_STYLE_TYPE, base: str | None =
 # python-docx finds a style by name with an XPath over every style; define_styles looks up
 # ~120 names in a document of ~170 styles, so the first style of each name is indexed once
 # per document (define_styles only adds styles after _adopt_reference_names renamed some).
-_NAMES: WeakKeyDictionary[CT_Styles, dict[str | None, CT_Style]] = WeakKeyDictionary()
-
-
-_STYLE_TAG, _NAME_TAG, _VAL = qn("w:style"), qn("w:name"), qn("w:val")
+_NAMES: WeakKeyDictionary[CT_Styles, dict[str, CT_Style]] = WeakKeyDictionary()
 
 
 def _find(styles: Styles, name: str) -> CharacterStyle:
     """Return ``styles[name]`` (KeyError when missing), from a per-document name index."""
     index = _NAMES.get(styles.element)
     if index is None:
-        # w:name/@w:val of each w:style (python-docx's name_val), read from lxml directly:
-        # its descriptors cost ~1 ms over the ~260 styles of every paper's document
         index = {}
-        for element in styles.element.iterchildren(_STYLE_TAG):
-            label = element.find(_NAME_TAG)
-            index.setdefault(label.get(_VAL) if label is not None else None,
-                             cast(CT_Style, element))
+        for element in styles.element.style_lst:
+            index.setdefault(element.name_val, element)
         _NAMES[styles.element] = index
     element = index.get(BabelFish.ui2internal(name))
     if element is None:
@@ -487,9 +479,23 @@ def number_headings(doc: DocxDocument, numbering: Numbering, paper: Paper,
                                 style=f"Heading{index + 1}"))
     abstract = numbering.add_abstract("paperkit headings", levels, kind="multilevel")
     num_id = numbering.add_num(abstract)
+    headings = _heading_styles(doc.styles)
     for index in range(9):
-        set_style_numbering(_find(doc.styles, f"Heading {index + 1}"), num_id, index)
+        name = f"Heading {index + 1}"
+        style = headings.get(BabelFish.ui2internal(name))
+        set_style_numbering(style if style is not None else doc.styles[name], num_id, index)
     return plan
+
+
+def _heading_styles(styles: Styles) -> dict[str, BaseStyle]:
+    """Return the first style of each name starting "heading " (as ``styles[name]`` finds
+    it), found by one XPath: python-docx's lookup is an XPath and a proxy per name."""
+    found: dict[str, BaseStyle] = {}
+    for element in styles.element.xpath('w:style[starts-with(w:name/@w:val, "heading ")]'):
+        name = element.name_val
+        if name not in found:
+            found[name] = StyleFactory(element)
+    return found
 
 
 def _em_width(number: str) -> float:
