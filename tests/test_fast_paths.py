@@ -81,3 +81,79 @@ def test_decode_source_refuses_exactly_the_control_characters() -> None:
             assert (exc.diagnostic.pos.line, exc.diagnostic.pos.column) == (2, 2)
         else:
             raise AssertionError(f"{bad!r} was let through")
+
+
+# --------------------------------------------------------------------------- bibliography
+
+from paperkit.bibliography import latex_text, names, titles  # noqa: E402
+
+
+def reference_split_top(text: str, separators: str) -> list[str]:
+    """Return `text` cut at `separators` outside braces, character by character."""
+    parts, current, depth, i = [], [], 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            current.append(text[i:i + 2])
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        if ch in separators and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    parts.append("".join(current))
+    return parts
+
+
+def _kind_of(ch: str) -> str:
+    if ch.isalnum():
+        return "ascii" if ch.isascii() else "other"
+    if ch.isspace():
+        return "space"
+    return ""
+
+
+def reference_chunks(text: str) -> list[tuple[int, str]]:
+    """Return citeproc's chunks of `text`, character by character."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or not _kind_of(text[i]) or _kind_of(text[i]) != _kind_of(text[i - 1]):
+            out.append((start, text[start:i]))
+            start = i
+    return [chunk for chunk in out if chunk[1]]
+
+
+_BIB_PIECES = ["a", "B", "1", " ", "\t", "\n", "~", ",", "{", "}", "\\", "\\'", "$", "-", "_",
+               "\u00e9", "\u00c9", "\u0660", "\u00b2", "\u4e00", "\u3000", "\u00a0", ".", ":",
+               "\ue020", "\ue021", "\ue022", "\ue023", "\ue024", "van ", "and "]
+_bib_text = st.lists(st.sampled_from(_BIB_PIECES), max_size=30).map("".join)
+
+
+def test_chunks_every_code_point() -> None:
+    # each code point's kind, against its neighbours of every kind
+    points = [c for c in _EVERY if c < "\U00030000" or ord(c) % 7 == 0]
+    for start in range(0, len(points), 4096):
+        block = points[start:start + 4096]
+        for text in ("".join(block), "a\u00e9 ".join(block)):
+            assert titles._chunks(text) == reference_chunks(text), start
+
+
+@settings(max_examples=300, deadline=None)
+@given(_bib_text)
+def test_bibliography_fast_paths_random_text(text: str) -> None:
+    for separators in (" \t\n~", ","):
+        assert names._split_top(text, separators) == reference_split_top(text, separators)
+    assert titles._chunks(text) == reference_chunks(text)
+    if "{" not in text:
+        run = [(text, False)] if text else []
+        assert latex_text.split_protected(text) == run
+    tags = {latex_text.MARKS["italic"][0]: "<i>", latex_text.MARKS["italic"][1]: "</i>",
+            latex_text.MARKS["bold"][0]: "<b>", latex_text.MARKS["bold"][1]: "</b>"}
+    assert titles._tags(text) == latex_text.plain("".join(tags.get(c, c) for c in text))

@@ -259,6 +259,8 @@ def split_protected(latex: str) -> list[tuple[str, bool]]:
     ``{\\em Word}``), as biblatex and pandoc treat it. Math (``$…$``) is never cut. Escaped
     braces (``\\{``) do not count.
     """
+    if "{" not in latex:
+        return [(latex, False)] if latex else []  # no group: one plain run, as the loop gives
     pieces: list[tuple[str, bool]] = []
     plain_run: list[str] = []
     i, size = 0, len(latex)

@@ -26,6 +26,7 @@ that a style's own title case leaves them alone as well.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum, auto
 from functools import lru_cache
@@ -43,6 +44,7 @@ _KEPT_TAGS = {"kept": (NOCASE_OPEN, NOCASE_CLOSE), "math": (NOCASE_OPEN, NOCASE_
               "sup": ("<sup>", "</sup>"), "sub": ("<sub>", "</sub>")}
 _TAGS = {MARKS["italic"][0]: "<i>", MARKS["italic"][1]: "</i>",
          MARKS["bold"][0]: "<b>", MARKS["bold"][1]: "</b>"}
+_TAG_TABLE = {ord(mark): tag for mark, tag in _TAGS.items()}
 _TRANSPARENT = set(MARKS["italic"] + MARKS["bold"]) | {"\ue02c", "\ue02d", "\ue02e", "\ue02f",
                                                       "\u201c", "\u201d", "\u2018"}
 _SENTENCE_END = ".?!:"
@@ -216,23 +218,14 @@ def _next_state(state: _State, text: str) -> _State:
     return _State.AFTER_OTHER
 
 
-def _kind_of(ch: str) -> str:
-    if ch.isalnum():
-        return "ascii" if ch.isascii() else "other"
-    if ch.isspace():
-        return "space"
-    return ""
+# citeproc's chunks: a run of ASCII letters and digits, a run of other letters and digits
+# (``[^\W_]`` is ``str.isalnum``), a run of white space, or any other single character
+_CHUNK = re.compile(r"[A-Za-z0-9]+|[^\W_\x00-\x7f]+|\s+|.", re.DOTALL)
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:
     """Return `text` cut into citeproc's chunks, each with its offset."""
-    out: list[tuple[int, str]] = []
-    start = 0
-    for i in range(1, len(text) + 1):
-        if i == len(text) or not _kind_of(text[i]) or _kind_of(text[i]) != _kind_of(text[i - 1]):
-            out.append((start, text[start:i]))
-            start = i
-    return [chunk for chunk in out if chunk[1]]
+    return [(match.start(), match.group()) for match in _CHUNK.finditer(text)]
 
 
 def _last_word_start(title: TitleText) -> tuple[int, int] | None:
@@ -260,4 +253,4 @@ def _last_word_start(title: TitleText) -> tuple[int, int] | None:
 
 def _tags(marked: str) -> str:
     """Return `marked` with italic and bold marks as CSL-JSON tags, quote marks as quotes."""
-    return plain("".join(_TAGS.get(ch, ch) for ch in marked))
+    return plain(marked.translate(_TAG_TABLE))
