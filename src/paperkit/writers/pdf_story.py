@@ -242,7 +242,12 @@ class StoryBuilder(ListBuilder, TitleBlock):
                 ) -> list[Flowable]:
         out: list[Flowable] = []
         for index, block in enumerate(blocks):
-            out.extend(self._block(block, box, first=after_heading and index == 0))
+            made = self._block(block, box, first=after_heading and index == 0)
+            if isinstance(block, ThematicBreak) and index and \
+                    isinstance(blocks[index - 1], CodeBlock) and not box.in_note:
+                # LaTeX: 33 pt from the last code line to the rule, as to a paragraph
+                made[0].spaceBefore = 31.0
+            out.extend(made)
         return out
 
     def _block(self, block: Block, box: Box, first: bool = False) -> list[Flowable]:

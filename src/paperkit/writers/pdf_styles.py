@@ -258,10 +258,10 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
         code=derived("code", fontName=mono, **sized(size - 2, 1.2), alignment=TA_LEFT,
                      firstLineIndent=0, backColor=colors.HexColor("#f3f3f3"),
                      # LaTeX's snugshade: the grey reaches just over the first line's
-                     # letters; 25 pt from the line above to the first code baseline, 30 pt
+                     # letters; 25 pt from the line above to the first code baseline, 33 pt
                      # from the last to the next paragraph's
                      borderPadding=(0, 4, 2.5, 4), leftIndent=4, rightIndent=4,
-                     spaceBefore=13.5, spaceAfter=template.paragraph_space_after + 11,
+                     spaceBefore=13.5, spaceAfter=template.paragraph_space_after + 14.25,
                      **unbroken),
         math=derived("math", alignment=TA_CENTER, firstLineIndent=0, spaceBefore=3,
                      spaceAfter=template.paragraph_space_after + 3),
