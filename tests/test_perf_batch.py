@@ -172,8 +172,13 @@ def test_a_batch_in_one_process_writes_what_single_builds_write(batch: Path,
     assert "Batch 2" in tex and "Paper number 2" in tex
 
 
-def test_copies_of_a_reference_docx_base_give_the_first_build_bytes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("copy", ["part by part", "deepcopy"])
+def test_copies_of_a_reference_docx_base_give_the_first_build_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, copy: str) -> None:
     from dataclasses import replace
+
+    if copy == "deepcopy":       # the fallback for python-docx state the copy does not know
+        monkeypatch.setattr("paperkit.writers.docx_reference._bare", lambda source: None)
 
     from sample_paper import sample_paper
     from test_docx_document import make_reference

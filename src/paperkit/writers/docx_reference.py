@@ -102,6 +102,7 @@ _PREPARED: list[_Prepared] = []
 #: How many prepared documents :data:`_PREPARED` keeps.
 _PREPARED_MAX = 4
 
+
 def open_prepared(template: Template, prepare: Callable[[Base, Template], None]
                   ) -> tuple[Base, dict[str, object]]:
     """Return ``open_base(template)`` after ``prepare(base, template)`` (the writer's
@@ -147,7 +148,7 @@ def _copy_package(package: OpcPackage) -> OpcPackage:
     does not know is copied by ``copy.deepcopy``, as everything is then."""
     fresh = _bare(package)
     if fresh is None:
-        return copy.deepcopy(package)
+        return _deep_copy(package)
     parts = list(package.iter_parts())
     # python-docx's image collection is state, not a cache: it holds every image part the
     # document was loaded with, a dropped one too (it numbers new images after them and
@@ -158,7 +159,7 @@ def _copy_package(package: OpcPackage) -> OpcPackage:
     for part in everything:
         clone = _bare(part)
         if clone is None:
-            return copy.deepcopy(package)
+            return _deep_copy(package)
         element = getattr(part, "_element", None)
         copied = copy.deepcopy(element)
         for key, value in vars(part).items():
@@ -180,12 +181,12 @@ def _copy_package(package: OpcPackage) -> OpcPackage:
 
     copied_rels = rels(package.rels)
     if copied_rels is None:
-        return copy.deepcopy(package)
+        return _deep_copy(package)
     vars(fresh)["rels"] = copied_rels
     for part in everything:
         copied_rels = rels(part.rels)
         if copied_rels is None:                 # a dropped part's link to a part gone too
-            return copy.deepcopy(package)
+            return _deep_copy(package)
         clone = clones[id(part)]
         vars(clone)["rels"] = copied_rels
         setattr(clone, "_rels", copied_rels)
@@ -195,6 +196,16 @@ def _copy_package(package: OpcPackage) -> OpcPackage:
             collection.append(cast(ImagePart, clones[id(image)]))
         vars(fresh)["image_parts"] = collection
     return fresh
+
+
+def _deep_copy(package: OpcPackage) -> OpcPackage:
+    """Return ``copy.deepcopy(package)`` after dropping the parts' known caches (one may hold
+    an element below a part's root, which a copy of the tree would leave behind)."""
+    for part in package.iter_parts():
+        for name in _CACHES:
+            vars(part).pop(name, None)
+    copied: OpcPackage = copy.deepcopy(package)
+    return copied
 
 
 _T = TypeVar("_T")
