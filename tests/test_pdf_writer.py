@@ -732,6 +732,34 @@ def test_characters_beyond_the_bmp_extract_back() -> None:
     assert "Smile 😀 here and 𝔸 too." in squash(pages_text(data)[0])
 
 
+def test_fallback_and_math_fonts_come_back_from_the_disk_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CJK fallback (a system font, ~40 ms to parse) and the math fonts go through the
+    same disk cache as the bundled faces: read back, each is the face reportlab parses, with
+    the same subset bytes for Japanese text."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from paperkit.writers import pdf_cache, pdf_font_cache as fc
+    from paperkit.writers.pdf_fonts import CJK_CANDIDATES
+    found = [(path, index) for path, index in CJK_CANDIDATES if Path(path).is_file()]
+    if not found:
+        pytest.skip("no TrueType CJK font installed (fonts-ipaexfont-mincho)")
+    path, index = found[0]
+    monkeypatch.setenv("PAPERKIT_CACHE_DIR", str(tmp_path))
+    try:
+        pdf_cache.cache_root.cache_clear()
+        for _ in range(2):          # parsed and stored, then read back
+            font = fc.load_ttfont("PKTestCJK", path, index)
+            parsed = TTFont("PKTestCJK", path, subfontIndex=index)
+            assert fc._same_face(font.face, parsed.face) and fc._same_font(font, parsed)
+            japanese = [ord(c) for c in "高橋中央アジア"]
+            assert font.face.makeSubset(japanese) == parsed.face.makeSubset(japanese)
+        assert len(list(tmp_path.glob("ttf-*.marshal"))) == 1
+    finally:
+        monkeypatch.undo()
+        pdf_cache.cache_root.cache_clear()
+
+
 def test_parsed_fonts_come_back_from_the_disk_cache(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A face read back from the cache holds what reportlab's own parse gives (so the same

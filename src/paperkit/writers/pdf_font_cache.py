@@ -38,16 +38,18 @@ _SCALARS: set[type] = {int, float, str, bytes, bool, type(None)}
 _NAME = "\x00name"
 
 
-def load_ttfont(name: str, path: str) -> TTFont:
-    """Return ``TTFont(name, path)``, its face taken from the disk cache when it is there."""
-    entry = _entry_path(path)
+def load_ttfont(name: str, path: str, subfont_index: int = 0) -> TTFont:
+    """Return ``TTFont(name, path, subfontIndex=subfont_index)``, its face taken from the disk
+    cache when it is there (a CJK fallback font takes ~0.15 s to parse, ~0.01 s to read back).
+    """
+    entry = _entry_path(path, subfont_index)
     if entry is not None:
         state = _read(entry)
         if state is not None:
             font = _from_state(name, path, state)
             if font is not None:
                 return font
-    font = TTFont(name, path)
+    font = TTFont(name, path, subfontIndex=subfont_index)
     if entry is not None:
         state = _to_state(font.face)
         if state is not None:
@@ -58,7 +60,7 @@ def load_ttfont(name: str, path: str) -> TTFont:
     return font
 
 
-def _entry_path(path: str) -> Any:
+def _entry_path(path: str, subfont_index: int = 0) -> Any:
     root = cache_root()
     if root is None:
         return None
@@ -67,6 +69,8 @@ def _entry_path(path: str) -> Any:
     except OSError:
         return None
     key = f"{os.path.realpath(path)}\0{stat.st_size}\0{stat.st_mtime_ns}\0{reportlab.Version}"
+    if subfont_index:
+        key += f"\0{subfont_index}"                   # a face of a collection (.ttc)
     digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:24]
     return root / f"ttf-{os.path.basename(path)}-{digest}.marshal"
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFError
 
 from .pdf_font_cache import load_ttfont
 
@@ -97,7 +97,7 @@ def _register_single(name: str, path: str, index: int = 0) -> bool:
     if not os.path.isfile(path):
         return False
     try:
-        font = TTFont(name, path, subfontIndex=index)
+        font = load_ttfont(name, path, index)
     except (TTFError, OSError, ValueError, KeyError, AssertionError):
         return False
     pdfmetrics.registerFont(font)

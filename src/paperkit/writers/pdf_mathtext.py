@@ -35,10 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph
 
 from .pdf_cache import cache_root, write_atomic
+from .pdf_font_cache import load_ttfont
 
 __all__ = ["MathBox", "layout_math", "MathFlowable", "MathParagraph", "inline_math_markup",
            "MATH_CALLBACK"]
@@ -174,7 +174,7 @@ def _vector_parse(source: str, size: float, display: bool) -> Any:
 def _font_name(path: str) -> str:
     """Return the reportlab name of the TrueType font at `path`, registering it once."""
     name = "PKMath-" + Path(path).stem
-    pdfmetrics.registerFont(TTFont(name, path))
+    pdfmetrics.registerFont(load_ttfont(name, path))
     return name
 
 
