@@ -125,6 +125,11 @@ def _plain(value: Any, depth: int = 0) -> bool:
         kinds = set(map(type, value.values()))
         if kinds <= {int, float, str}:
             return True
+        if kinds <= {list, tuple}:
+            # glyphToChar: thousands of glyph -> [code points] lists, checked in C
+            inner = set(map(type, chain.from_iterable(value.values())))
+            if inner <= _SCALARS:
+                return True
         return all(_plain(v, depth + 1) for v in value.values())
     return False
 
