@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -341,6 +342,17 @@ def report(rows: list[dict[str, object]], extra: dict[str, object], about: str) 
     return "\n".join(lines) + "\n"
 
 
+def kept_notes(path: Path) -> str:
+    """Return the hand-written, dated sections of the results file at `path` ("## 2026-...",
+    to its end) so that a new run keeps them below its tables; "" when there are none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    found = re.search(r"^## \d{4}-\d\d-\d\d", text, re.MULTILINE)
+    return "\n" + text[found.start():] if found else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,50000,100000",
@@ -446,8 +458,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             checks.append("batch: a run failed")
     text = report(rows, {"checks": checks}, about)
-    args.out.write_text(text, encoding="utf-8")
     print(text)
+    args.out.write_text(text + kept_notes(args.out), encoding="utf-8")
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
