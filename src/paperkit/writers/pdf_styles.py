@@ -260,7 +260,8 @@ def stylesheet(template: Template, lang: str = "en") -> Styles:
                      # LaTeX's snugshade: the grey reaches just over the first line's
                      # letters; 25 pt from the line above to the first code baseline, 33 pt
                      # from the last to the next paragraph's
-                     borderPadding=(0, 4, 2.5, 4), leftIndent=4, rightIndent=4,
+                     # the text at the margins, the grey 3 pt beyond them (FrameSep)
+                     borderPadding=(0, 3, 2.5, 3), leftIndent=0, rightIndent=0,
                      spaceBefore=13.5, spaceAfter=template.paragraph_space_after + 14.25,
                      **unbroken),
         math=derived("math", alignment=TA_CENTER, firstLineIndent=0, spaceBefore=3,
