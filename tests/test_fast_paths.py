@@ -53,6 +53,12 @@ def test_count_words_every_code_point() -> None:
             assert count_words(text) == reference_count(text), (start, text[:40])
 
 
+def test_count_words_lone_surrogates() -> None:
+    # a Paper built in code may hold them; they are no CJK and no letter
+    for text in ("\ud800", "a\udfff b", "\ud83d \u4e00x"):
+        assert count_words(text) == reference_count(text)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
 def test_count_words_random_text(text: str) -> None:
