@@ -163,3 +163,28 @@ def test_bibliography_fast_paths_random_text(text: str) -> None:
     tags = {latex_text.MARKS["italic"][0]: "<i>", latex_text.MARKS["italic"][1]: "</i>",
             latex_text.MARKS["bold"][0]: "<b>", latex_text.MARKS["bold"][1]: "</b>"}
     assert titles._tags(text) == latex_text.plain("".join(tags.get(c, c) for c in text))
+
+
+_BRACED_PIECES = ["a", "Z", "9", " ", "  ", "\n", "\n\n", "\t", "{", "}", "{", "}", ".", ",", ";",
+                  ":", "!", "?", "(", ")", "/", "-", '"', "+", "*", "=", "@", "[", "]", "<",
+                  ">", "|", "'", "\u00e9", "\u4e2d", "\u2019", "\u00a0", "!", "?", "<<", ">>",
+                  ",,", "..."]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_BRACED_PIECES), max_size=25).map("".join))
+def test_braces_only_values_read_as_pylatexenc_reads_them(text: str) -> None:
+    prepared = latex_text._prepare(text)
+    if latex_text._SPECIALS.search(prepared) or not latex_text._balanced(prepared):
+        return
+    assert latex_text.marked_text.__wrapped__(text) == latex_text._decode_nodes(prepared)
+
+
+def test_braces_only_fast_path_cases() -> None:
+    for text, expected in [("{Ministry of Foreign Affairs of Japan}",
+                            "Ministry of Foreign Affairs of Japan"),
+                           ("a{ b }c", "a b c"), ("{{x}} y", "x y"), ("{a}\n\n{b}", "a\n\nb")]:
+        assert latex_text.marked_text.__wrapped__(text) == expected
+    # what pylatexenc changes is left to it
+    assert latex_text.marked_text.__wrapped__("{a} -- b") == "a \u2013 b"
+    assert latex_text.marked_text.__wrapped__("{R\\&D}") == "R&D"

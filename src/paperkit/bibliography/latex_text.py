@@ -123,10 +123,18 @@ class _BibNodes2Text(LatexNodes2Text):  # type: ignore[misc]  # pylatexenc is un
         return _PLACEHOLDER.sub(fill, simplify_repl)
 
 
-_WALKER_DB = _walker_context()
-# keep_comments: a bare % in a bibliography value is text (a URL, "100%"), not a comment.
-_TO_TEXT = _BibNodes2Text(latex_context=_text_context(), math_mode="text", keep_comments=True,
-                          strict_latex_spaces=False)
+@lru_cache(maxsize=1)
+def _decoder() -> tuple[Any, _BibNodes2Text]:
+    """Return pylatexenc's parser context and text converter, built on first use (~4 ms:
+    many .bib files hold no LaTeX but braces)."""
+    # keep_comments: a bare % in a bibliography value is text (a URL, "100%"), not a comment.
+    return _walker_context(), _BibNodes2Text(latex_context=_text_context(), math_mode="text",
+                                             keep_comments=True, strict_latex_spaces=False)
+
+
+# Characters pylatexenc turns into something else (with ``--`` and the marks of math and
+# quotes): a value with none of them, only balanced braces, is its text without the braces.
+_SPECIALS = re.compile(r"[\\$~&%#^_\ue02a-\ue02f]|--")
 # The fallback when pylatexenc cannot parse a value (``\verb`` at its very end): commands
 # dropped, escaped specials kept, braces removed. A value is text, never an internal error.
 _COMMAND = re.compile(r"\\(?:([A-Za-z@]+)\s*|([^A-Za-z@]))")
@@ -190,10 +198,10 @@ def _math_to_text(text: str) -> str:
 
 def _decode_nodes(latex: str) -> str:
     try:
-        walker = latexwalker.LatexWalker(latex, latex_context=_WALKER_DB,
-                                         tolerant_parsing=True)
+        context, to_text = _decoder()
+        walker = latexwalker.LatexWalker(latex, latex_context=context, tolerant_parsing=True)
         nodes, _, _ = walker.get_latex_nodes()
-        return str(_TO_TEXT.nodelist_to_text(nodes))
+        return str(to_text.nodelist_to_text(nodes))
     except (IndexError, KeyError, ValueError, TypeError, latexwalker.LatexWalkerError):
         # pylatexenc's own parser errors on truncated input (``\\verb`` with nothing after)
         return _rough_text(latex)
@@ -217,6 +225,8 @@ def marked_text(latex: str) -> str:
     prepared = _prepare(latex)
     if not _LATEX_SIGNS.search(prepared):
         return prepared
+    if not _SPECIALS.search(prepared) and _balanced(prepared):
+        return prepared.replace("{", "").replace("}", "")  # as pylatexenc reads it
     if MARKS["math"][0] in prepared:
         # math is decoded on its own, so that its marks survive the text decoder
         parts = re.split("([\ue02a\ue02b])", prepared)
@@ -230,6 +240,19 @@ def marked_text(latex: str) -> str:
                        _decode_nodes(part) if in_math or _LATEX_SIGNS.search(part) else part)
         return "".join(out)
     return _decode_nodes(prepared)
+
+
+def _balanced(text: str) -> bool:
+    """Return whether the braces of `text` pair up."""
+    depth = 0
+    for match in _BRACES.finditer(text):
+        depth += 1 if match.group() == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+_BRACES = re.compile("[{}]")
 
 
 def plain(marked: str) -> str:
