@@ -168,7 +168,7 @@ def test_bibliography_fast_paths_random_text(text: str) -> None:
 _BRACED_PIECES = ["a", "Z", "9", " ", "  ", "\n", "\n\n", "\t", "{", "}", "{", "}", ".", ",", ";",
                   ":", "!", "?", "(", ")", "/", "-", '"', "+", "*", "=", "@", "[", "]", "<",
                   ">", "|", "'", "\u00e9", "\u4e2d", "\u2019", "\u00a0", "!", "?", "<<", ">>",
-                  ",,", "..."]
+                  ",,", "...", "--", "---", "-", "-", "{}", "12", "\u2013"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -185,6 +185,7 @@ def test_braces_only_fast_path_cases() -> None:
                             "Ministry of Foreign Affairs of Japan"),
                            ("a{ b }c", "a b c"), ("{{x}} y", "x y"), ("{a}\n\n{b}", "a\n\nb")]:
         assert latex_text.marked_text.__wrapped__(text) == expected
-    # what pylatexenc changes is left to it
     assert latex_text.marked_text.__wrapped__("{a} -- b") == "a \u2013 b"
+    assert latex_text.marked_text.__wrapped__("-{}- --{-} -----") == "-- \u2013- \u2014\u2013"
+    # what pylatexenc changes is left to it
     assert latex_text.marked_text.__wrapped__("{R\\&D}") == "R&D"

@@ -132,9 +132,10 @@ def _decoder() -> tuple[Any, _BibNodes2Text]:
                                              keep_comments=True, strict_latex_spaces=False)
 
 
-# Characters pylatexenc turns into something else (with ``--`` and the marks of math and
-# quotes): a value with none of them, only balanced braces, is its text without the braces.
-_SPECIALS = re.compile(r"[\\$~&%#^_\ue02a-\ue02f]|--")
+# Characters pylatexenc turns into something else (with the marks of math and quotes): a
+# value with none of them, only dashes and balanced braces, is its text with ``---`` and
+# ``--`` as dashes and the braces left out (page ranges, corporate names).
+_SPECIALS = re.compile(r"[\\$~&%#^_\ue02a-\ue02f]")
 # The fallback when pylatexenc cannot parse a value (``\verb`` at its very end): commands
 # dropped, escaped specials kept, braces removed. A value is text, never an internal error.
 _COMMAND = re.compile(r"\\(?:([A-Za-z@]+)\s*|([^A-Za-z@]))")
@@ -226,7 +227,9 @@ def marked_text(latex: str) -> str:
     if not _LATEX_SIGNS.search(prepared):
         return prepared
     if not _SPECIALS.search(prepared) and _balanced(prepared):
-        return prepared.replace("{", "").replace("}", "")  # as pylatexenc reads it
+        # as pylatexenc reads it (dashes first: "-{}-" stays two hyphens)
+        dashed = prepared.replace("---", "\u2014").replace("--", "\u2013")
+        return dashed.replace("{", "").replace("}", "")
     if MARKS["math"][0] in prepared:
         # math is decoded on its own, so that its marks survive the text decoder
         parts = re.split("([\ue02a\ue02b])", prepared)
