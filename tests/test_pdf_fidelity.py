@@ -189,9 +189,6 @@ def test_last_footnote_line_sits_where_latex_puts_it(built: Built) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="the header and footer are placed in writers/pdf.py: "
-                   "LaTeX's footer baseline is 10.3 pt higher (\\footskip 30 pt), its header "
-                   "1.7 pt higher (\\headsep 25 pt)")
 def test_running_header_and_footer_sit_where_latex_puts_them(built: Built) -> None:
     ours, theirs = built.ours, built.theirs
     for page in (1, 2):

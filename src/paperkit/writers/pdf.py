@@ -240,6 +240,10 @@ def _stamp_page(canv: Canvas, doc: Any) -> None:
 
 Decorate = Callable[[Canvas, int, int], None]
 
+#: LaTeX's article class: \headsep 25 pt and \footskip 30 pt (TeX points, in PDF points).
+_HEADSEP = 25 * 72 / 72.27
+_FOOTSKIP = 30 * 72 / 72.27
+
 
 def _decorator(paper: Paper, template: Template, styles: Styles) -> Decorate:
     """Return the function drawing page `n` of `total`'s running header and footer."""
@@ -252,7 +256,13 @@ def _decorator(paper: Paper, template: Template, styles: Styles) -> Decorate:
     footer_font, footer_size = styles.body.fontName, max(template.fonts.size - 1.5, 6)
     title_page = template.title_layout == "page"
     position = template.page_number_position
-    header_base = (page.height - page.top) * mm + min(22, page.top * mm * 0.45)
+    # As LaTeX's article class places them (the .tex keeps its defaults): the header's
+    # rule \headsep above the text block, the running title on a line whose strut depth
+    # (0.3 of its leading) sits on the rule; the page number's baseline \footskip below the
+    # text block's last baseline. A small margin moves them in so they stay on the page.
+    header_base = (page.height - page.top) * mm + min(_HEADSEP, page.top * mm * 0.45)
+    header_baseline = header_base + 0.3 * header_style.leading
+    footer_baseline = max(page.bottom * mm - _FOOTSKIP, 12)
 
     def number_text(number: int, total: int) -> str:
         return str(number) if template.footer == "page" else f"{number} of {total}"
@@ -260,8 +270,9 @@ def _decorator(paper: Paper, template: Template, styles: Styles) -> Decorate:
     def decorate(canv: Canvas, number: int, total: int) -> None:
         if header is not None and number > 1:
             header.wrap(right - left, page.top * mm)
-            # the rule sits about 2 lines above the text, as LaTeX's \headsep puts it
-            header.drawOn(canv, left, header_base + 2.5)
+            # a one-line paragraph's baseline is its leading minus its size above its foot
+            header.drawOn(canv, left,
+                          header_baseline - (header_style.leading - header_style.fontSize))
             canv.setStrokeColor(colors.black)
             canv.setLineWidth(0.4)
             canv.line(left, header_base, right, header_base)
@@ -272,15 +283,14 @@ def _decorator(paper: Paper, template: Template, styles: Styles) -> Decorate:
             text = number_text(number, total)
             canv.setFont(footer_font, footer_size)
             canv.setFillColor(colors.black)
-            baseline = header_base + 2.5 + header_style.leading - header_style.fontSize
-            canv.drawRightString(right, baseline, text)
+            canv.drawRightString(right, header_baseline, text)
             return
         if title_page and number == 1:
             return
         text = number_text(number, total)
         canv.setFont(footer_font, footer_size)
         canv.setFillColor(colors.black)
-        y = max(page.bottom * mm / 2 - footer_size / 2, 12)
+        y = footer_baseline
         if position == "bottom-right":
             canv.drawRightString(right, y, text)
             return
