@@ -61,13 +61,19 @@ def setup_page(doc: DocxDocument, template: Template,
     section.top_margin, section.bottom_margin = Mm(page.top), Mm(page.bottom)
     section.left_margin, section.right_margin = Mm(page.left), Mm(page.right)
     if not reference:
-        # Where the PDF writer draws them: the running header's rule 10 pt above the text
-        # block, the page number's baseline half-way down the bottom margin.
+        # Where the PDF writer draws them, as LaTeX's article does: the running title's
+        # baseline 0.3 of its PDF leading above a rule \headsep (25 TeX pt) above the text
+        # block, the page number's baseline \footskip (30 TeX pt) below it. Word places a
+        # header by its line's top and a footer by its line's bottom: the baseline sits the
+        # line's leading less the font's descent (~0.22 em) below the top, the descent above
+        # the bottom.
         pt = 25.4 / 72
         header_size = max(template.fonts.size - 2, 6)
-        header_top = page.top - (12.5 + header_size * TIGHT) * pt
+        top = page.top / pt
+        header_baseline = top - min(25 * 72 / 72.27, top * 0.45) - 0.3 * header_size * 1.2
+        header_top = (header_baseline - (header_size * TIGHT - 0.22 * header_size)) * pt
         footer_size = max(template.fonts.size - 1.5, 6)
-        baseline = max(page.bottom / 2 - footer_size / 2 * pt, 12 * pt)
+        baseline = max(page.bottom - 30 * 72 / 72.27 * pt, 12 * pt)
         section.header_distance = Mm(max(header_top, page.top / 3))
         section.footer_distance = Mm(max(baseline - footer_size * 0.22 * pt, 3))
         section.gutter = Mm(0)

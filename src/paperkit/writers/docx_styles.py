@@ -340,7 +340,9 @@ def define_styles(doc: DocxDocument, template: Template, *, merge: bool = False)
          after=3, left=t.references_indent, first=-t.references_indent)
     header = para(STYLE.header, size=small, leading=small * TIGHT, italic=True,
                   alignment=_LEFT)
-    set_paragraph_border(header, "bottom", 3, space=3)
+    # the rule 0.3 of the PDF leading under the baseline, as the PDF and LaTeX draw it: the
+    # descent (~2 pt) plus 1 pt
+    set_paragraph_border(header, "bottom", 3, space=1)
     footer_size = max(size - 1.5, 6)
     para(STYLE.footer, size=footer_size, leading=footer_size * TIGHT,
          alignment=_CENTER if t.page_number_position == "bottom-center" else _RIGHT)
