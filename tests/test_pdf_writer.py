@@ -188,21 +188,25 @@ def test_internal_links_resolve_to_their_targets(reader: PdfReader, sample_pdf: 
             name = str(annot["/Dest"])                  # links use named destinations
             assert name in named, name
             targets.append((name, page_number(reader, named[name])))
-    # buzan (text and footnote), takahashi, Section 2, Figure 1, Table 1; a link broken
-    # over two lines has one annotation a line: count runs of one target once
+    # the footnote mark, buzan (text and footnote), takahashi, Section 2, Figure 1, Table 1;
+    # a link broken over two lines has one annotation a line: count runs of one target once
     runs = [t for i, t in enumerate(targets) if i == 0 or targets[i - 1][0] != t[0]]
     assert sorted(name for name, _ in runs) == [
-        "fig:map", "ref-buzan2022", "ref-buzan2022", "ref-takahashi2023", "sec:method",
-        "tbl:trade"]
+        "Hfootnote.1", "fig:map", "ref-buzan2022", "ref-buzan2022", "ref-takahashi2023",
+        "sec:method", "tbl:trade"]
     pages = dict(targets)
     assert pages["ref-buzan2022"] == page_of(texts, "Buzan, B. (2022)")
     assert pages["sec:method"] == page_of(texts, "2 Method")
+    # the mark links to its note, at the foot of the mark's own page (hyperref's name)
+    mark_page = next(page for page, annot in links(reader)
+                     if str(annot.get("/Dest")) == "Hfootnote.1")
+    assert pages["Hfootnote.1"] == mark_page
 
 
 def test_targets_are_named_destinations_and_pages_are_labelled(reader: PdfReader) -> None:
     assert sorted(reader.named_destinations) == [
-        "fig:map", "ref-buzan2022", "ref-takahashi2023", "sec:ack", "sec:background",
-        "sec:detail", "sec:intro", "sec:method", "tbl:trade"]
+        "Hfootnote.1", "fig:map", "ref-buzan2022", "ref-takahashi2023", "sec:ack",
+        "sec:background", "sec:detail", "sec:intro", "sec:method", "tbl:trade"]
     assert "/PageLabels" in root_of(reader)
     assert reader.page_labels == [str(n) for n in range(1, len(reader.pages) + 1)]
 

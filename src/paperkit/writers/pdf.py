@@ -45,7 +45,7 @@ from ..walk import plain_text
 from . import Output, layout
 from .pdf_doc import PaperDoc, anchors_of
 from .pdf_flowables import FootnoteFrame, NoteStore
-from .pdf_markup import MarkupContext, dest_name, text_markup
+from .pdf_markup import MarkupContext, dest_name, note_dest, text_markup
 from .pdf_mathtext import MathBox
 from .pdf_story import StoryBuilder
 from .pdf_styles import Styles, stylesheet
@@ -210,7 +210,8 @@ def _render(paper: Paper, template: Template, options: BuildOptions) -> PdfResul
     )
     doc.addPageTemplates(_page_templates(paper, template, store))
     decorate = _decorator(paper, template, styles)
-    named = frozenset(dest_name(anchor) for anchor in anchors_of(paper))
+    named = frozenset(dest_name(anchor) for anchor in anchors_of(paper)) | \
+        frozenset(note_dest(label) for label in store.notes)
     doc.build(story, canvasmaker=lambda *a, **k: _PagedCanvas(*a, decorate=decorate,
                                                               named=named, **k))
     return PdfResult(buffer.getvalue(), doc.page, store, dict(builder.ctx.missing))

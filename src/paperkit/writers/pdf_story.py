@@ -30,12 +30,12 @@ from .pdf_figures import figure_image
 from .pdf_fonts import register_family
 from .pdf_doc import Anchor, Heading, anchors_of
 from .pdf_flowables import NoteStore, NotesFlush, RaiseTop
-from .pdf_markup import MarkupContext, dest_name, inline_markup, text_markup
+from .pdf_markup import MarkupContext, dest_name, inline_markup, note_dest, text_markup
 from .pdf_math import math_markup
 # every paragraph may hold inline math, so every paragraph is a MathParagraph
 from .pdf_mathtext import MathFlowable, MathParagraph as Paragraph, layout_math
 from .pdf_styles import Styles
-from .pdf_lists import QUOTE_INDENT, QUOTE_SPACE, Box, ListBuilder, ListSpace
+from .pdf_lists import LIST_MARGINS, QUOTE_SPACE, Box, ListBuilder, ListSpace
 from .pdf_tables import column_widths
 from .pdf_title import TitleBlock
 
@@ -260,8 +260,13 @@ class StoryBuilder(ListBuilder, TitleBlock):
             case OrderedList(items=items, start=start):
                 return self._list(items, box, start)
             case BlockQuote(blocks=inner):
+                # LaTeX's quote is a list: its margins on both sides are the \leftmargin of
+                # its list depth (2.5 em at the top, narrower inside), and what it holds is
+                # one list deeper (nine nested quotes still leave a third of the line)
+                margin = LIST_MARGINS[min(box.depth, len(LIST_MARGINS) - 1)]
                 quote = replace(box, style=self.styles.quote if not box.in_note else box.style,
-                                left=box.left + QUOTE_INDENT, right=box.right + QUOTE_INDENT)
+                                left=box.left + margin, right=box.right + margin,
+                                depth=box.depth + 1)
                 blocks = self._blocks(inner, quote)
                 if box.in_note or not blocks:
                     return blocks
@@ -468,7 +473,8 @@ class StoryBuilder(ListBuilder, TitleBlock):
             first_style = self._derived[key] = ParagraphStyle(
                 f"note-{indent}", parent=style, firstLineIndent=indent)
         rise = round(style.fontSize * 0.42, 2)
-        mark = f'<super size="{mark_size}" rise="{rise}">{label}</super>'
+        mark = (f'<a name="{note_dest(label)}"/>'
+                f'<super size="{mark_size}" rise="{rise}">{label}</super>')
         head = ""
         first = blocks[0] if blocks else None
         if isinstance(first, ParagraphNode):
