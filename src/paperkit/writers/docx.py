@@ -25,7 +25,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.image.image import Image
 from docx.enum.text import WD_BREAK, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml.ns import qn
-from docx.shared import Emu, Mm, Twips
+from docx.shared import Emu, Mm, Pt, Twips
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -221,8 +221,10 @@ class _Builder:
         match block:
             case Paragraph(content=content):
                 paragraph = add_styled_paragraph(out, ctx.first if first else ctx.paragraph)
-                if ctx.quote > 1:
-                    paragraph.paragraph_format.left_indent = Mm(10 * ctx.quote)
+                if ctx.quote > 1:        # the style holds the first level's margins
+                    margin = Pt(layout.quote_margin(ctx.quote))
+                    paragraph.paragraph_format.left_indent = margin
+                    paragraph.paragraph_format.right_indent = margin
                 self._inlines(RunSink(paragraph), content, _Fmt(), ctx)
             case BulletList(items=items):
                 self._list(out, items, ctx, self.numbering.bullets())

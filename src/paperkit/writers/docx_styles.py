@@ -90,7 +90,7 @@ TIGHT, _AUTHORS, _AFFILIATION = 1.2, 1.3, 1.25
 
 #: Indents in mm, as the PDF writer's: block quotes on both sides, code text inside its
 #: shaded box (4 pt), each level of the table of contents.
-_QUOTE_INDENT, _CODE_INDENT, _TOC_STEP = 8.0, 4 * 25.4 / 72, 5.0
+_QUOTE_INDENT, _CODE_INDENT, _TOC_STEP = layout.LIST_MARGINS[0] * 25.4 / 72, 4 * 25.4 / 72, 5.0
 
 _P, _C, _T = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE
 _LEFT, _CENTER = WD_PARAGRAPH_ALIGNMENT.LEFT, WD_PARAGRAPH_ALIGNMENT.CENTER

@@ -14,7 +14,19 @@ from ..templates import Template
 from ..walk import plain_text
 
 __all__ = ["display_number", "heading_text_number", "caption_label", "ref_text",
-           "AuthorBlock", "author_block", "running_title", "entry_anchor", "roman"]
+           "AuthorBlock", "author_block", "running_title", "entry_anchor", "roman",
+           "LIST_MARGINS", "quote_margin"]
+
+#: LaTeX's \leftmargini..vi at 11 pt (2.5, 2.2, 1.87, 1.7, 1, 1 em), in PostScript points:
+#: the indent of a list item's text at each list depth, and a quotation's margin on both
+#: sides (a quotation is a list in LaTeX); deeper levels keep the last.
+LIST_MARGINS = (27.27, 24.0, 20.4, 18.55, 10.91, 10.91)
+
+
+def quote_margin(depth: int) -> float:
+    """Return, in points, the margin on each side of text `depth` quotations deep (1 for a
+    quotation in running text): the sum of the list margins of the levels it is in."""
+    return sum(LIST_MARGINS[min(level, len(LIST_MARGINS) - 1)] for level in range(depth))
 
 
 def roman(value: int) -> str:

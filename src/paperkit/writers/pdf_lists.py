@@ -15,17 +15,16 @@ from reportlab.platypus import Flowable, Spacer
 
 from ..model import Block, Inline, Paragraph as ParagraphNode
 from ..templates import Template
-from .layout import roman
+from .layout import LIST_MARGINS, roman
 from .pdf_mathtext import MathParagraph as Paragraph
 
-__all__ = ["BULLETS", "LIST_MARGINS", "LABEL_SEP", "LIST_SPACE", "QUOTE_SPACE", "Box",
+__all__ = ["BULLETS", "LABEL_SEP", "LIST_SPACE", "QUOTE_SPACE", "Box",
            "ListBuilder", "ListSpace", "ordinal", "letters"]
 
 BULLETS = ("•", "–", "∗", "·")
-#: LaTeX's \leftmargini..vi at 11 pt (2.5, 2.2, 1.87, 1.7, 1, 1 em), in PostScript points:
-#: the indent of an item's text at each list depth (and a quotation's margins on both
-#: sides, a quotation being a list); its mark ends \labelsep (0.5 em) before
-LIST_MARGINS = (27.27, 24.0, 20.4, 18.55, 10.91, 10.91)
+# LIST_MARGINS (layout): the indent of an item's text at each list depth (and a
+# quotation's margins on both sides, a quotation being a list); the item's mark ends
+# \labelsep (0.5 em) before it
 LABEL_SEP = 5.45
 #: LaTeX's \partopsep (3 pt) above and below a list, and \topsep plus \partopsep (12 pt)
 #: above and below a quotation, beyond the space between paragraphs (TeX shrinks both a

@@ -35,7 +35,7 @@ from .pdf_math import math_markup
 # every paragraph may hold inline math, so every paragraph is a MathParagraph
 from .pdf_mathtext import MathFlowable, MathParagraph as Paragraph, layout_math
 from .pdf_styles import Styles
-from .pdf_lists import LIST_MARGINS, QUOTE_SPACE, Box, ListBuilder, ListSpace
+from .pdf_lists import QUOTE_SPACE, Box, ListBuilder, ListSpace
 from .pdf_tables import column_widths
 from .pdf_title import TitleBlock
 
@@ -263,7 +263,8 @@ class StoryBuilder(ListBuilder, TitleBlock):
                 # LaTeX's quote is a list: its margins on both sides are the \leftmargin of
                 # its list depth (2.5 em at the top, narrower inside), and what it holds is
                 # one list deeper (nine nested quotes still leave a third of the line)
-                margin = LIST_MARGINS[min(box.depth, len(LIST_MARGINS) - 1)]
+                margins = layout.LIST_MARGINS
+                margin = margins[min(box.depth, len(margins) - 1)]
                 quote = replace(box, style=self.styles.quote if not box.in_note else box.style,
                                 left=box.left + margin, right=box.right + margin,
                                 depth=box.depth + 1)
