@@ -167,14 +167,16 @@ def render(node: object, marks: bool = False) -> list[Any]:
     With `marks`, each cite's text is wrapped in a ``Span("item", ..., id)`` (for links
     from citations to their entries).
     """
-    if isinstance(node, Lit):
+    # exact type tests first: this runs once per output node (~90,000 times for 2,000
+    # citations and 500 entries), and isinstance chains cost more than the work here
+    if type(node) is Lit:
         return node.rich
     if isinstance(node, Fmt):
         f: Formatting = node.f
         parts = []
         for item in node.items:
             if item is not None:
-                rich = render(item, marks)
+                rich = item.rich if type(item) is Lit else render(item, marks)
                 if rich:
                     parts.append(rich)
         if not parts:
@@ -195,6 +197,8 @@ def render(node: object, marks: bool = False) -> list[Any]:
         return []
     if isinstance(node, list):
         return render(Fmt(EMPTY, node), marks)
+    if isinstance(node, Lit):
+        return node.rich
     raise TypeError(f"not an output node: {node!r}")
 
 

@@ -201,6 +201,7 @@ _COLLISIONS: dict[tuple[str, str], int] = {
     ("!", "!"): 1, ("?", "?"): 1, (".", "."): 1, (":", ":"): 1, (";", ";"): 1,
     (",", ","): 1, (" ", " "): 2, (" ", ","): 2, (" ", "."): 2,
 }
+_SECOND_MARKS = frozenset(second for _, second in _COLLISIONS)
 _QUOTE_LIKE = frozenset("\"'\u201d\u2019\u00bb\u203a")
 
 
@@ -217,8 +218,13 @@ def fix_punct(parts: list[list[Any]]) -> list[list[Any]]:
     while index < len(out) - 1:
         x, y = out[index], out[index + 1]
         y_start = first_char(y)
+        if y_start not in _SECOND_MARKS:
+            # no rule has this second mark (most parts start with a letter): skip the
+            # search for the first part's last character
+            index += 1
+            continue
         x_last = last_char(x)
-        if not y_start or not x_last:
+        if not x_last:
             index += 1
             continue
         x_end = x_last
