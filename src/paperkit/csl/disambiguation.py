@@ -263,15 +263,21 @@ class _Run:
                 group = by_family.setdefault(_family(name), [])
                 if name not in group:
                     group.append(name)
+        # each name's (given-name key, initials), once per family group: a family many
+        # works share would otherwise recompute them for every pair (quadratic)
+        keyed: dict[tuple[str, str], list[tuple[str, str]]] = {
+            family: [(_given_key(o), _initials(o)) for o in group]
+            for family, group in by_family.items()}
         for ident, found in per_item.items():
             for index, name in found:
                 if (primary and index) or name.literal:
                     continue
-                rivals = [o for o in by_family.get(_family(name), ())
-                          if _given_key(o) != _given_key(name)]
+                given = _given_key(name)
+                rivals = [initials for key, initials in keyed.get(_family(name), ())
+                          if key != given]
                 if not rivals:
                     continue
-                same_initials = any(_initials(o) == _initials(name) for o in rivals)
+                same_initials = _initials(name) in rivals
                 if only_initials:
                     if same_initials:
                         continue
