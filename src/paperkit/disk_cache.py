@@ -3,8 +3,9 @@
 Each entry is keyed by what it is computed from, so a stale entry is never used: math
 layouts (:mod:`~paperkit.writers.pdf_mathtext`, which saves matplotlib's import), parsed
 hyphenation patterns (:mod:`~paperkit.writers.pdf_styles`), parsed fonts
-(:mod:`~paperkit.writers.pdf_font_cache`) and parsed YAML (:mod:`~paperkit.yaml_source`:
-template.yaml and front matter) and Jinja's compiled LaTeX templates
+(:mod:`~paperkit.writers.pdf_font_cache`), parsed YAML (:mod:`~paperkit.yaml_source`:
+template.yaml and front matter), prepared Word base documents
+(:mod:`~paperkit.writers.docx_base_cache`) and Jinja's compiled LaTeX templates
 (:mod:`~paperkit.writers.latex_env`). None changes a byte of any output. The folder is
 ``$PAPERKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/paperkit`` or ``~/.cache/paperkit``;
 ``PAPERKIT_CACHE_DIR=off`` turns the cache off. paperkit's own entries are data (JSON,

@@ -39,6 +39,7 @@ from docx.oxml.ns import qn
 from ..errors import TemplateError
 from ..model import Pos
 from ..templates import Template
+from .docx_base_cache import load_prepared, store_prepared
 from .docx_parts import tidy_package
 
 __all__ = ["Base", "open_base", "open_prepared", "REFERENCE_DOCX"]
@@ -127,8 +128,14 @@ def open_prepared(template: Template, prepare: Callable[[Base, Template], None]
             package = _copy_package(entry.package)
             doc = package.main_document_part.document
             return Base(doc, entry.merge, entry.header, entry.footer), entry.shared
-    base = open_base(template)
-    prepare(base, template)
+    stored = load_prepared(look, reference, prepare)      # prepared by an earlier run
+    if stored is not None:
+        base = Base(*stored)
+    else:
+        base = open_base(template)
+        prepare(base, template)
+        store_prepared(look, reference, prepare, base.doc, base.merge, base.header,
+                       base.footer)
     package = base.doc.part.package
     entry = _Prepared(look, reference, prepare, _copy_package(package), base.merge,
                       base.header, base.footer)
