@@ -172,6 +172,17 @@ def test_the_pdf_writer_warms_up_in_its_early_process() -> None:
     assert pdf_styles.hyphenator.cache_info().hits == hits + 1
 
 
+def test_the_word_writer_warms_up_in_its_early_process(tmp_path: Path) -> None:
+    from paperkit.writers import docx, docx_reference
+
+    docx_reference._PREPARED.clear()
+    docx.warm()
+    assert len(docx_reference._PREPARED) == 1
+    prepared = docx_reference._PREPARED[0].package
+    build(SEED, ["docx"], tmp_path, processes=1)       # the paper's write copies it
+    assert len(docx_reference._PREPARED) == 1 and docx_reference._PREPARED[0].package is prepared
+
+
 def test_early_writers_end_when_the_build_never_comes(monkeypatch: pytest.MonkeyPatch) -> None:
     from paperkit.writers import processes as procs
 

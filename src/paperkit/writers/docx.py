@@ -54,7 +54,7 @@ from .docx_title import Blocks as _Blocks
 from .docx_title import write_title_block
 from .docx_styles import define_styles
 
-__all__ = ["write_docx"]
+__all__ = ["write_docx", "warm"]
 
 
 def write_docx(paper: Paper, template: Template, options: BuildOptions) -> dict[str, bytes]:
@@ -71,6 +71,15 @@ def write_docx(paper: Paper, template: Template, options: BuildOptions) -> dict[
     builder = _Builder(paper, template)
     builder.build()
     return {"paper.docx": builder.save(when)}
+
+
+def warm() -> None:
+    """Prepare, before the paper is known, the base document of the shipped article template
+    (what most papers use): a writer process started early does it while the paper is read,
+    and the paper's write then copies it (see :func:`.docx_reference.open_prepared`)."""
+    from ..memo import template as cached_template
+
+    open_prepared(cached_template("article"), _prepare)
 
 
 def _prepare(base: Base, template: Template) -> None:
