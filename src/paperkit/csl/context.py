@@ -13,7 +13,7 @@ from typing import Any
 from .locale import Locale
 from .references import Reference
 
-__all__ = ["Ctx", "Disamb", "FIRST", "SUBSEQUENT", "IBID", "IBID_WITH_LOCATOR", "NEAR_NOTE"]
+__all__ = ["Ctx", "Disamb", "PROCESSOR_VARS", "FIRST", "SUBSEQUENT", "IBID", "IBID_WITH_LOCATOR", "NEAR_NOTE"]
 
 FIRST, SUBSEQUENT, IBID, IBID_WITH_LOCATOR, NEAR_NOTE = \
     "first", "subsequent", "ibid", "ibid-with-locator", "near-note"
@@ -42,7 +42,7 @@ _NO_DISAMB = Disamb()
 
 #: The variables :meth:`Ctx.data` does not simply read from the item: the locator, the
 #: first page, and the ones the processor puts in `extra` (the only keys it holds).
-_PROCESSOR_VARS = frozenset(("locator", "page-first", "citation-number", "citation-label",
+PROCESSOR_VARS = frozenset(("locator", "page-first", "citation-number", "citation-label",
                              "first-reference-note-number"))
 
 
@@ -94,7 +94,7 @@ class Ctx:
     def data(self, name: str) -> Any:
         """Return variable `name` as the item holds it: conditions test this, so a
         variable a substitute printed still counts as present (citeproc-js, pandoc)."""
-        if name not in _PROCESSOR_VARS:
+        if name not in PROCESSOR_VARS:
             # the common case (~80,000 calls at 500 works): a variable the item holds
             return self.vars.get(name)
         if name == "locator":
