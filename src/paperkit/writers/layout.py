@@ -15,7 +15,7 @@ from ..walk import plain_text
 
 __all__ = ["display_number", "heading_text_number", "caption_label", "ref_text",
            "AuthorBlock", "author_block", "running_title", "entry_anchor", "roman",
-           "LIST_MARGINS", "quote_margin"]
+           "letters", "LIST_MARGINS", "quote_margin"]
 
 #: LaTeX's \leftmargini..vi at 11 pt (2.5, 2.2, 1.87, 1.7, 1, 1 em), in PostScript points:
 #: the indent of a list item's text at each list depth, and a quotation's margin on both
@@ -41,7 +41,8 @@ def roman(value: int) -> str:
     return "".join(out)
 
 
-def _letters(value: int) -> str:
+def letters(value: int) -> str:
+    """Return `value` as upper-case letters: 1 -> A, 27 -> AA."""
     out = ""
     while value > 0:
         value, rest = divmod(value - 1, 26)
@@ -59,7 +60,7 @@ def display_number(number: str, scheme: str) -> str:
     if scheme == "1.1":
         return number
     parts = [int(p) for p in number.split(".")]
-    styles: list[Callable[[int], str]] = [roman, _letters, str, lambda n: _letters(n).lower()]
+    styles: list[Callable[[int], str]] = [roman, letters, str, lambda n: letters(n).lower()]
     return ".".join(styles[min(i, 3)](p) for i, p in enumerate(parts))
 
 

@@ -15,11 +15,11 @@ from reportlab.platypus import Flowable, Spacer
 
 from ..model import Block, Inline, Paragraph as ParagraphNode
 from ..templates import Template
-from .layout import LIST_MARGINS, roman
+from .layout import LIST_MARGINS, letters, roman
 from .pdf_mathtext import MathParagraph as Paragraph
 
 __all__ = ["BULLETS", "LABEL_SEP", "LIST_SPACE", "QUOTE_SPACE", "Box",
-           "ListBuilder", "ListSpace", "ordinal", "letters"]
+           "ListBuilder", "ListSpace", "ordinal"]
 
 BULLETS = ("•", "–", "∗", "·")
 # LIST_MARGINS (layout): the indent of an item's text at each list depth (and a
@@ -111,15 +111,8 @@ def ordinal(number: int, depth: int) -> str:
         case 0:
             return f"{number}."
         case 1:
-            return f"({letters(number)})"
+            return f"({letters(number).lower()})"
         case _:
             return f"{roman(number).lower()}."
 
 
-def letters(number: int) -> str:
-    """Return `number` as lower-case letters: 1 -> a, 27 -> aa."""
-    out = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        out = chr(ord("a") + rest) + out
-    return out
