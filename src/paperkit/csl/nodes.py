@@ -182,7 +182,7 @@ class Group:
         for child in self.children:
             out = child.ev(ctx)
             if out is not None:
-                if isinstance(out, Fmt) and out.f is SPLICE:
+                if type(out) is Fmt and out.f is SPLICE:  # Fmt has no subclasses
                     items.extend(out.items)
                 else:
                     items.append(out)

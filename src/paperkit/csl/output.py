@@ -148,7 +148,8 @@ class Tag:
 
 def formatted(f: Formatting, items: list[Any]) -> object:
     """Return `items` under `f`: None when empty, the item itself when `f` adds nothing."""
-    items = [i for i in items if i is not None]
+    if None in items:  # the callers' lists seldom hold None: copy only when one does
+        items = [i for i in items if i is not None]
     if not items:
         return None
     if len(items) == 1 and f.is_empty:
