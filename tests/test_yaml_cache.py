@@ -63,7 +63,10 @@ def test_errors_and_non_plain_values_are_never_cached(cache: Path) -> None:
 def test_a_damaged_entry_is_read_again(cache: Path) -> None:
     yaml_source.load_yaml(TEXT, "paper.md")
     (entry,) = (cache / "yaml").iterdir()
-    for junk in (b"", b"\x00garbage", __import__("marshal").dumps(({"x": 1}, [(("x",), "1", 1)]))):
+    marshal = __import__("marshal")
+    code = compile("1", "x", "eval")
+    for junk in (b"", b"\x00garbage", marshal.dumps(({"x": 1}, [(("x",), "1", 1)])),
+                 marshal.dumps(({"title": code}, [(("title",), 1, 1)]))):
         entry.write_bytes(junk)
         assert yaml_source.load_yaml(TEXT, "paper.md").value["title"] == "A"
 
