@@ -33,7 +33,7 @@ class Formatting:
     __slots__ = ("prefix", "suffix", "delimiter", "font_style", "font_variant",
                  "font_weight", "text_decoration", "vertical_align", "text_case", "display",
                  "quotes", "strip_periods", "affixes_inside", "is_empty", "prefix_text",
-                 "suffix_text")
+                 "suffix_text", "styled")
 
     def __init__(self, prefix: str = "", suffix: str = "", delimiter: str | None = None,
                  font_style: str = "", font_variant: str = "", font_weight: str = "",
@@ -59,6 +59,7 @@ class Formatting:
         self.is_empty = not (prefix or suffix or delimiter or font_style or font_variant or
                              font_weight or text_decoration or vertical_align or text_case
                              or display or quotes or strip_periods)
+        self.styled = _styled(self)
 
     @classmethod
     def from_attrs(cls, attrs: dict[str, str], *, delimiter: bool = False) -> Formatting:
@@ -91,12 +92,20 @@ class Formatting:
                             new.font_variant or new.font_weight or new.text_decoration or
                             new.vertical_align or new.text_case or new.display or
                             new.quotes or new.strip_periods)
+        new.styled = _styled(new)
         return new
 
     def __repr__(self) -> str:
         fields = {s: getattr(self, s) for s in self.__slots__
                   if getattr(self, s) and s not in ("is_empty", "prefix", "suffix")}
         return f"Formatting({fields})"
+
+
+def _styled(f: Formatting) -> bool:
+    """Return whether `f` does more to its text than add affixes (see add_formatting)."""
+    return bool(f.strip_periods or f.affixes_inside or f.font_style or f.text_case or
+                f.font_variant or f.font_weight or f.text_decoration or f.vertical_align or
+                f.quotes or f.display)
 
 
 EMPTY = Formatting()
@@ -219,6 +228,8 @@ def add_formatting(f: Formatting, rich: list[Any]) -> list[Any]:
     """Return `rich` with the formatting `f` applied (nothing for empty text)."""
     if is_empty(rich):
         return []
+    if not f.styled:  # most formattings only add affixes: skip the tests below
+        return _affix(f, rich)
     if f.strip_periods:
         rich = map_text(rich, lambda t: t.replace(".", ""))
     if f.affixes_inside:
