@@ -74,7 +74,10 @@ def test_choose_short_circuits_in_order() -> None:
     calls: list[int] = []
 
     def test(index: int, result: bool) -> Any:
-        return lambda ctx: calls.append(index) or result
+        def fn(ctx: Ctx) -> bool:
+            calls.append(index)
+            return result
+        return fn
 
     node = Choose([("any", [("v", "a", test(1, True)), ("v", "b", test(2, True))],
                     [_Out("x")])])
