@@ -39,10 +39,11 @@ def render_bibliography(proc: Processor, order: list[str]) -> list[tuple[str, li
     if substitute is not None:
         nodes = _substitute_authors(nodes, substitute, rule)
     out: list[tuple[str, list[Any]]] = []
+    bare = f.replace(suffix="") if align and f.suffix else f  # once, not once per entry
     for ident, node in nodes:
         if align and isinstance(node, Fmt) and f.suffix:
             node = _suffix_inside(node, f)
-            rich = render(formatted(f.replace(suffix=""), [node]))
+            rich = render(formatted(bare, [node]))
         else:
             rich = render(formatted(f, [node]))
         rich = drop_end(rich, lambda c: c == " ")
