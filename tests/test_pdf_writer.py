@@ -802,3 +802,22 @@ def test_parsed_fonts_come_back_from_the_disk_cache(
     finally:
         monkeypatch.undo()
         pdf_cache.cache_root.cache_clear()
+
+
+def test_remembered_metrics_give_the_same_pdf_and_are_undone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The word-width and ascent memos of the line breaker (issue 9) answer with the floats
+    reportlab computes: the sample paper in every shipped template is byte for byte the
+    PDF built without them, and reportlab's functions are back after each build."""
+    import contextlib
+
+    from reportlab.platypus import paragraph as rl_paragraph
+
+    from paperkit.writers import pdf
+    originals = (rl_paragraph.stringWidth, rl_paragraph.getAscentDescent)
+    remembered = {name: build(sample_paper(), load_template(name))
+                  for name in ("article", "policy-brief", "apa-student")}
+    assert (rl_paragraph.stringWidth, rl_paragraph.getAscentDescent) == originals
+    monkeypatch.setattr(pdf, "_remembered_metrics", contextlib.nullcontext)
+    for name, data in remembered.items():
+        assert build(sample_paper(), load_template(name)) == data, name
