@@ -20,12 +20,13 @@ paperkit's article template:
   issue asks for hyphenated justified text.
 
 Math, figures, the outline, metadata, page headers and footers are left out. What paperkit
-costs beyond this is its own overhead. ``--tuned`` adds the two reportlab speed-ups paperkit
-uses that any script could copy (a Python ``sameFrag``, faster than rl_accel's, and a
-memoised pyphen hyphenator), so that what remains is paperkit's own work. ``--plain`` sets
-the paragraphs as plain text (markup, citations, footnote marks and tables dropped, no
-hyphenation): the floor of the first benchmark, kept for comparison; it is a lower bound
-no route that shows the paper's italics, links and notes can reach.
+costs beyond this is its own overhead. ``--tuned`` adds the reportlab speed-ups paperkit
+uses that any script could copy (a Python ``sameFrag``, faster than rl_accel's, a memoised
+pyphen hyphenator, and memoised word widths and font ascents), so that what remains is
+paperkit's own work. ``--plain`` sets the paragraphs as plain text (markup, citations,
+footnote marks and tables dropped, no hyphenation): the floor of the first benchmark, kept
+for comparison; it is a lower bound no route that shows the paper's italics, links and notes
+can reach.
 """
 
 from __future__ import annotations
@@ -222,7 +223,8 @@ def table(block: str, cell: ParagraphStyle) -> Table:
 
 
 def tune() -> None:
-    """Swap in a Python sameFrag (rl_accel's C one is slower) and memoise hyphenation."""
+    """Swap in a Python sameFrag (rl_accel's C one is slower), memoise hyphenation and
+    the line breaker's word widths and font ascents."""
     import pyphen
     from reportlab.platypus import paragraph
 
@@ -236,12 +238,22 @@ def tune() -> None:
         return tuple(map(fd.get, keys)) == tuple(map(gd.get, keys))
 
     paragraph.sameFrag = same_frag
+    paragraph.stringWidth = functools.lru_cache(maxsize=None)(paragraph.stringWidth)
+    paragraph.getAscentDescent = functools.lru_cache(maxsize=None)(paragraph.getAscentDescent)
+    METRICS[:] = [paragraph.stringWidth, paragraph.getAscentDescent]
     dictionary = pyphen.Pyphen(lang="en_US", left=2, right=3)
     HYPHENATE.append(functools.lru_cache(maxsize=1 << 16)(
         lambda word: tuple(dictionary.iterate(word))))
 
 
+def forget_metrics() -> None:
+    """Empty the tuned width and ascent memos (paperkit keeps them for one build only)."""
+    for memo in METRICS:
+        memo.cache_clear()  # type: ignore[attr-defined]
+
+
 HYPHENATE: list[object] = []
+METRICS: list[object] = []
 
 
 def main(argv: list[str]) -> None:

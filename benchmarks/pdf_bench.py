@@ -12,7 +12,7 @@ after:
 - ``paperkit``: ``python -m paperkit build --to pdf`` (read, resolve citations, check, PDF);
 - ``floor``: ``benchmarks/floor_reportlab.py``, bare reportlab setting the same content
   (paragraphs with their markup and citation links, headings, lists, footnote texts, tables,
-  reference entries, hyphenated and justified); ``floor --tuned`` the same with the two
+  reference entries, hyphenated and justified); ``floor --tuned`` the same with the
   reportlab speed-ups paperkit uses; ``floor --plain`` the paragraphs as plain text only;
 - ``pdflatex``: one pdflatex pass over paperkit's own .tex output (when pdflatex exists);
 - ``pandoc``: ``pandoc --citeproc`` to PDF through pdflatex, the route users take today
@@ -115,6 +115,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate
 floor.register(); floor.tune()
 def bare():
+    floor.forget_metrics()
     doc = SimpleDocTemplate(io.BytesIO(), pagesize=(210 * mm, 297 * mm), leftMargin=25 * mm,
                             rightMargin=25 * mm, topMargin=25 * mm, bottomMargin=25 * mm,
                             invariant=1)
