@@ -821,3 +821,20 @@ def test_remembered_metrics_give_the_same_pdf_and_are_undone(
     monkeypatch.setattr(pdf, "_remembered_metrics", contextlib.nullcontext)
     for name, data in remembered.items():
         assert build(sample_paper(), load_template(name)) == data, name
+
+
+def test_overlapping_builds_put_reportlabs_own_metrics_back() -> None:
+    """Two builds in threads may overlap; whichever ends last, reportlab is left with its
+    own functions, never with another build's memo."""
+    from reportlab.platypus import paragraph as rl_paragraph
+
+    from paperkit.writers import pdf
+    originals = (rl_paragraph.stringWidth, rl_paragraph.getAscentDescent)
+    first, second = pdf._remembered_metrics(), pdf._remembered_metrics()
+    first.__enter__()
+    second.__enter__()
+    assert rl_paragraph.stringWidth("word", "Times-Roman", 10) == \
+        originals[0]("word", "Times-Roman", 10)
+    first.__exit__(None, None, None)
+    second.__exit__(None, None, None)
+    assert (rl_paragraph.stringWidth, rl_paragraph.getAscentDescent) == originals
