@@ -1,8 +1,9 @@
 """paperkit's cache on disk: results of slow, pure set-up work kept between runs.
 
-Each entry is keyed by what it is computed from, so a stale entry is never used: math
-layouts (:mod:`~paperkit.writers.pdf_mathtext`, which saves matplotlib's import), parsed
-hyphenation patterns (:mod:`~paperkit.writers.pdf_styles`), parsed fonts
+Each entry is keyed by what it is computed from, so a stale entry is never used: parsed
+bibliography files (:mod:`~paperkit.reference_cache`), math layouts
+(:mod:`~paperkit.writers.pdf_mathtext`, which saves matplotlib's import), parsed hyphenation
+patterns (:mod:`~paperkit.writers.pdf_styles`), parsed fonts
 (:mod:`~paperkit.writers.pdf_font_cache`), parsed YAML (:mod:`~paperkit.yaml_source`:
 template.yaml and front matter), prepared Word base documents
 (:mod:`~paperkit.writers.docx_base_cache`) and Jinja's compiled LaTeX templates
@@ -19,8 +20,9 @@ import functools
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
-__all__ = ["cache_root", "write_atomic"]
+__all__ = ["cache_root", "write_atomic", "plain_data"]
 
 
 @functools.cache
@@ -45,3 +47,18 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(handle.name, path)
     except OSError:
         pass
+
+
+def plain_data(value: Any, depth: int = 0) -> bool:
+    """Return whether `value` is plain data: None, bool, int, float, str, and lists and
+    str-keyed dicts of them (what a marshal entry may hold: data, never code)."""
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str):
+        return True
+    if depth > 50:
+        return False
+    if kind is list:
+        return all(plain_data(item, depth + 1) for item in value)
+    if kind is dict:
+        return all(type(k) is str and plain_data(v, depth + 1) for k, v in value.items())
+    return False

@@ -5,7 +5,8 @@ A second build of the same paper should only redo what changed. Kept here, per p
 - parsed bibliography files, keyed by the file's path, size, modification time and a hash
   of its bytes (and the paper's language, which changes how titles are read); the
   diagnostics the first read logged are logged again on every reuse, so a rebuild reports
-  exactly what a fresh build reports;
+  exactly what a fresh build reports. A fresh process finds them in the disk cache
+  (:mod:`paperkit.reference_cache`);
 - loaded templates, keyed by the template folder's real path (papers in different folders
   that use the same template share one load; a paper naming it by another path gets it
   spelled with that path, as a fresh load gives it) and checked before each reuse against
@@ -27,6 +28,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
+from . import reference_cache
 from .diagnostics import Diagnostic, Log
 from .model import Reference
 from .templates import Template, load_template, locate_template
@@ -67,19 +69,35 @@ def read_references(reader: ReferenceReader, path: Path, *, log: Log,
         digest = _digest(path)
     except OSError:                       # let the reader report it as it always does
         return list(reader(path, log=log, lang=lang))
+    # the working directory too: a diagnostic names a file relative to it
     key: _Key = (str(path), os.path.realpath(path), stat.st_size, stat.st_mtime_ns, digest,
-                 lang, getattr(reader, "__module__", ""), getattr(reader, "__qualname__", ""))
+                 lang, getattr(reader, "__module__", ""), getattr(reader, "__qualname__", ""),
+                 _working_directory())
     found = _REFERENCES.get(key)
     if found is None:
-        own = Log()
-        references = list(reader(path, log=own, lang=lang))
-        found = (references, list(own.items))
-        if _digest(path) == digest:     # not rewritten while it was read: safe to keep
+        # the same bytes read by an earlier process (the disk cache), else read now
+        stored = (str(path), *key[5:])
+        found = reference_cache.load(stored, digest)
+        if found is None:
+            own = Log()
+            references = list(reader(path, log=own, lang=lang))
+            found = (references, list(own.items))
+            if _digest(path) == digest:     # not rewritten while it was read: safe to keep
+                reference_cache.store(stored, digest, found)
+                _remember(_REFERENCES, key, found)
+        else:
             _remember(_REFERENCES, key, found)
     else:
         _REFERENCES.move_to_end(key)
     log.extend(list(found[1]))
     return list(found[0])
+
+
+def _working_directory() -> str:
+    try:
+        return os.getcwd()
+    except OSError:                       # removed under this process
+        return ""
 
 
 def _digest(path: Path) -> bytes:

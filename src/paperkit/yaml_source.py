@@ -16,7 +16,7 @@ import marshal
 import os
 from typing import TYPE_CHECKING, Any
 
-from .disk_cache import cache_root, write_atomic
+from .disk_cache import cache_root, plain_data, write_atomic
 from .errors import InputError, PaperkitError
 from .model import Pos
 
@@ -96,7 +96,7 @@ def _cached(key: str, file: str, first_line: int) -> YamlDoc | None:
         return None
     try:
         value, rows = marshal.loads(path.read_bytes())
-        if not _plain(value):
+        if not plain_data(value):
             return None
         positions: dict[tuple[str, ...], Pos] = {(): Pos(file, first_line, 1)}
         for keys, line, column in rows:
@@ -107,21 +107,6 @@ def _cached(key: str, file: str, first_line: int) -> YamlDoc | None:
     except (OSError, EOFError, ValueError, TypeError):
         return None
     return YamlDoc(value, positions, file)
-
-
-def _plain(value: Any, depth: int = 0) -> bool:
-    """Return whether `value` is what YAML gives as plain data: None, bool, int, float, str,
-    and lists and str-keyed dicts of them (an entry is data, never code)."""
-    kind = type(value)
-    if value is None or kind in (bool, int, float, str):
-        return True
-    if depth > 50:
-        return False
-    if kind is list:
-        return all(_plain(item, depth + 1) for item in value)
-    if kind is dict:
-        return all(type(k) is str and _plain(v, depth + 1) for k, v in value.items())
-    return False
 
 
 def _store(key: str, doc: YamlDoc) -> None:

@@ -13,12 +13,42 @@ from pathlib import Path
 from ..diagnostics import Log
 from ..errors import InputError
 from ..model import Pos, Reference
-from .bibtex import _display as _display_file
-from .bibtex import parse_bibtex, read_bibtex
-from .csljson import read_csl_json, read_csl_yaml
 from ..memo import read_references
 
 __all__ = ["load_references", "parse_bibtex", "READERS"]
+
+
+# The readers import their modules (bibtexparser, pylatexenc) when a file is read: a file
+# that comes from the disk cache (paperkit.reference_cache) needs neither (issue 9).
+
+def read_bibtex(path: Path, *, log: Log, lang: str = "en-US") -> list[Reference]:
+    """Return the references of the BibTeX file `path` (:func:`.bibtex.read_bibtex`)."""
+    from .bibtex import read_bibtex as read
+
+    return read(path, log=log, lang=lang)
+
+
+def read_csl_json(path: Path, *, log: Log, lang: str = "en-US") -> list[Reference]:
+    """Return the references of the CSL-JSON file `path` (:func:`.csljson.read_csl_json`)."""
+    from .csljson import read_csl_json as read
+
+    return read(path, log=log, lang=lang)
+
+
+def read_csl_yaml(path: Path, *, log: Log, lang: str = "en-US") -> list[Reference]:
+    """Return the references of the CSL-YAML file `path` (:func:`.csljson.read_csl_yaml`)."""
+    from .csljson import read_csl_yaml as read
+
+    return read(path, log=log, lang=lang)
+
+
+def parse_bibtex(text: str, *, file: str, log: Log, lang: str = "en-US") -> list[Reference]:
+    """Return the references in the BibTeX `text`; `file` names it in positions
+    (:func:`.bibtex.parse_bibtex`, which says more)."""
+    from .bibtex import parse_bibtex as parse
+
+    return parse(text, file=file, log=log, lang=lang)
+
 
 #: Bibliography readers by file suffix.
 READERS = {".bib": read_bibtex, ".bibtex": read_bibtex, ".json": read_csl_json,
@@ -51,6 +81,8 @@ def load_references(paths: Sequence[Path], *, log: Log, lang: str = "en-US"
         for reference in read_references(reader, path, log=log, lang=lang):
             first = seen.get(reference.key)
             if first is not None:
+                from .bibtex import _display as _display_file
+
                 where = first.pos
                 log.add("PK203", reference.pos, key=reference.key,
                         first=f"{_display_file(where.file)}:{where.line}:{where.column}"
