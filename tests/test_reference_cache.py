@@ -207,3 +207,35 @@ def test_a_hit_imports_neither_bibtexparser_nor_pylatexenc(tmp_path: Path) -> No
                            env=env, check=True).stdout.split() for _ in range(2)]
     assert runs[0] == ["4", "True", "True"]             # read: the parser was needed
     assert runs[1] == ["4", "False", "False"]           # from the cache: neither imported
+
+
+def test_the_folder_keeps_the_entries_used_last(cache: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Papers built from ever new folders add an entry each; the folder keeps KEEP of
+    them, the least recently used going first (a hit counts as a use)."""
+    from paperkit import reference_cache
+
+    monkeypatch.setattr(reference_cache, "KEEP", 3)
+    files = {}
+    for index, name in enumerate("abcd"):
+        files[name] = tmp_path / name / "references.bib"
+        files[name].parent.mkdir()
+        files[name].write_text(DUPLICATE.replace("{One}", "{" + name + "}"), encoding="utf-8")
+    for index, name in enumerate("abc"):
+        read(files[name])
+        for entry in (cache / "references").iterdir():
+            if entry.stat().st_mtime_ns > 10**18:          # the one just written
+                os.utime(entry, ns=(index * 10**9, index * 10**9))
+    memo.clear()
+    with monkeypatch.context() as patched:
+        forbid_reading(patched)
+        assert read(files["a"])[0][0][2]["title"] == "A"    # a hit: now the newest
+    read(files["d"])                                       # a fourth entry: "b" goes
+    assert len(list((cache / "references").iterdir())) == 3
+    memo.clear()
+    with monkeypatch.context() as patched:
+        forbid_reading(patched)
+        for name in "acd":
+            assert read(files[name])[0][0][2]["title"] == name.upper()
+        with pytest.raises(AssertionError, match="read again"):
+            read(files["b"])

@@ -12,11 +12,12 @@ working directory (messages name files relative to it), the paper's language, th
 and the code that reads: paperkit's bibliography modules, the model and the diagnostics
 catalog (their names, sizes and times), the installed bibtexparser, pylatexenc and PyYAML
 (their files' times) and Python's version. The entry holds a hash of the bytes it was read
-from and is used only for those bytes; an edited file's next read replaces it, so the
-cache does not grow with each edit. A stale entry is therefore never used. Entries are
-marshal of plain data, checked field by field on reading (a malformed or tampered one is
-read from the file again), never code. A file that fails to read is never cached: its
-error is reported as before.
+from and is used only for those bytes; an edited file's next read replaces it, so the cache
+does not grow with each edit; and the folder keeps the :data:`KEEP` entries used last
+(papers built from ever new temporary folders would otherwise add one each). A stale entry
+is never used. Entries are marshal of plain data, checked field by field on reading (a
+malformed or tampered one is read from the file again), never code. A file that fails to
+read is never cached: its error is reported as before.
 """
 
 from __future__ import annotations
@@ -33,10 +34,13 @@ from .diagnostics import CATALOG, Diagnostic
 from .disk_cache import cache_root, plain_data, write_atomic
 from .model import Pos, Reference
 
-__all__ = ["load", "store"]
+__all__ = ["load", "store", "KEEP"]
 
 # Change when what an entry holds changes.
 _FORMAT = "refs-1"
+
+#: How many entries the folder keeps (the least recently used go first).
+KEEP = 64
 
 _Read = tuple[list[Reference], list[Diagnostic]]
 
@@ -96,6 +100,10 @@ def load(key: tuple[object, ...], digest: bytes) -> _Read | None:
             return None
     except (OSError, EOFError, ValueError, TypeError):
         return None
+    try:
+        path.touch()                     # used now: the last to go when the folder is pruned
+    except OSError:
+        pass
     return references, diagnostics
 
 
@@ -115,6 +123,20 @@ def store(key: tuple[object, ...], digest: bytes, read: _Read) -> None:
     except ValueError:
         return
     write_atomic(path, data)
+    _prune(path.parent)
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the :data:`KEEP` entries of `folder` used last."""
+    try:
+        entries = [(entry.stat().st_mtime_ns, entry) for entry in folder.glob("*.marshal")]
+        if len(entries) <= KEEP:
+            return
+        entries.sort(key=lambda e: e[0], reverse=True)
+        for _, entry in entries[KEEP:]:
+            entry.unlink(missing_ok=True)
+    except OSError:                      # another process pruned first, or a read-only folder
+        pass
 
 
 def _text(*values: Any) -> bool:
