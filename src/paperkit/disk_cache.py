@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_root", "write_atomic", "plain_data"]
+__all__ = ["cache_root", "write_atomic", "plain_data", "file_stamp"]
 
 
 @functools.cache
@@ -62,3 +62,13 @@ def plain_data(value: Any, depth: int = 0) -> bool:
     if kind is dict:
         return all(type(k) is str and plain_data(v, depth + 1) for k, v in value.items())
     return False
+
+
+def file_stamp(path: Path) -> str:
+    """Return ``size:mtime_ns`` of `path` ("-" when it cannot be read): part of the key of
+    an entry computed by, or from, that file."""
+    try:
+        found = path.stat()
+    except OSError:
+        return "-"
+    return f"{found.st_size}:{found.st_mtime_ns}"

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import CATALOG, Diagnostic
-from .disk_cache import cache_root, plain_data, write_atomic
+from .disk_cache import cache_root, file_stamp, plain_data, write_atomic
 from .model import Pos, Reference
 
 __all__ = ["load", "store", "KEEP"]
@@ -55,17 +55,9 @@ def _code_stamp() -> str:
     for name in ("bibtexparser", "pylatexenc", "yaml"):
         spec = importlib.util.find_spec(name)        # finds it without importing it
         origin = spec.origin if spec is not None else None
-        parts.append(f"{name}:{origin}:{_stat(Path(origin)) if origin else '-'}")
-    parts.extend(f"{f.name}:{_stat(f)}" for f in files)
+        parts.append(f"{name}:{origin}:{file_stamp(Path(origin)) if origin else '-'}")
+    parts.extend(f"{f.name}:{file_stamp(f)}" for f in files)
     return "\0".join(parts)
-
-
-def _stat(path: Path) -> str:
-    try:
-        found = path.stat()
-    except OSError:
-        return "-"
-    return f"{found.st_size}:{found.st_mtime_ns}"
 
 
 def _entry(key: tuple[object, ...]) -> Path | None:

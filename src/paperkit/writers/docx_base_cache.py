@@ -20,7 +20,7 @@ import marshal
 from pathlib import Path
 from typing import Any, Callable
 
-from ..disk_cache import cache_root, write_atomic
+from ..disk_cache import cache_root, file_stamp, write_atomic
 from ..templates import Template
 
 __all__ = ["load_prepared", "store_prepared"]
@@ -38,17 +38,9 @@ def _code_stamp() -> str:
     here = Path(__file__).parent
     files = sorted([*here.glob("docx*.py"), here / "layout.py"])
     default = Path(docx.__file__).parent / "templates" / "default.docx"
-    parts = [_FORMAT, str(getattr(docx, "__version__", "")), _stat(default)]
-    parts.extend(f"{f.name}:{_stat(f)}" for f in files)
+    parts = [_FORMAT, str(getattr(docx, "__version__", "")), file_stamp(default)]
+    parts.extend(f"{f.name}:{file_stamp(f)}" for f in files)
     return "\0".join(parts)
-
-
-def _stat(path: Path) -> str:
-    try:
-        found = path.stat()
-    except OSError:
-        return "-"
-    return f"{found.st_size}:{found.st_mtime_ns}"
 
 
 def _entry(look: Template, reference: object, prepare: Callable[..., Any]) -> Path | None:
